@@ -1,0 +1,32 @@
+using AutoEncoder.Training.Training;
+
+namespace AutoEncoder.Training.Cli;
+
+/// <summary>Turns the failures a user can cause into one line on stderr and exit code 1.</summary>
+internal static class CommandRunner
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code for a failure the user can fix (bad data, bad flag, divergence).</summary>
+    public const int Failure = 1;
+
+    /// <summary>Exit code after Ctrl+C, as shells report SIGINT (128 + 2).</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Runs <paramref name="action"/>, reporting expected failures as <c>error: …</c>.</summary>
+    public static int Run(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException
+                                      or TrainingDivergedException or UnauthorizedAccessException)
+        {
+            // Argument exceptions append "Parameter …"/"Actual value …" on new lines; keep one line.
+            Console.Error.WriteLine($"error: {string.Join("; ", e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))}");
+            return Failure;
+        }
+    }
+}

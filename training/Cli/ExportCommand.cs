@@ -1,0 +1,43 @@
+using System.CommandLine;
+using AutoEncoder.Training.Data;
+using AutoEncoder.Training.Training;
+
+namespace AutoEncoder.Training.Cli;
+
+/// <summary><c>autoencoder export</c>: write the ONNX models and manifest from a finished checkpoint.</summary>
+internal static class ExportCommand
+{
+    static readonly Option<string> CheckpointPath = new("--checkpoint")
+    {
+        Description = "Checkpoint written by 'train'",
+        DefaultValueFactory = _ => Path.Combine("models", Checkpoint.FileName),
+    };
+    static readonly Option<string> Out = new("--out") { Description = "Output folder", DefaultValueFactory = _ => "models" };
+    static readonly Option<string> Data = new("--data")
+    {
+        Description = "MNIST (folder or .npz), for the parity check on the test images",
+        DefaultValueFactory = _ => "data/mnist",
+    };
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var command = new Command("export", "Export encoder.onnx, decoder.onnx and autoencoder.onnx from a checkpoint")
+        {
+            CheckpointPath, Out, Data,
+        };
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            string checkpoint = result.GetValue(CheckpointPath)!;
+            (CheckpointState state, var model, _) = Checkpoint.Load(checkpoint);
+            using (model)
+            {
+                MnistDataSet data = MnistLoader.Load(result.GetValue(Data)!);
+                ArtifactWriter.Write(model, state, data.Test, result.GetValue(Out)!, checkpoint);
+            }
+            Console.WriteLine($"wrote ONNX models to {result.GetValue(Out)}/");
+            return CommandRunner.Success;
+        }));
+        return command;
+    }
+}

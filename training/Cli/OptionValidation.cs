@@ -1,0 +1,31 @@
+using System.CommandLine;
+
+namespace AutoEncoder.Training.Cli;
+
+/// <summary>Range checks for numeric options, reported by the parser before any work starts.</summary>
+internal static class OptionValidation
+{
+    /// <summary>Rejects values below <paramref name="minimum"/>.</summary>
+    public static Option<T?> AtLeast<T>(this Option<T?> option, T minimum) where T : struct, IComparable<T>
+    {
+        option.Validators.Add(result =>
+        {
+            T? value = result.GetValueOrDefault<T?>();
+            if (value is { } v && v.CompareTo(minimum) < 0)
+                result.AddError($"{option.Name} must be at least {minimum}, found {v}");
+        });
+        return option;
+    }
+
+    /// <summary>Rejects values that are not finite and positive.</summary>
+    public static Option<double?> Positive(this Option<double?> option)
+    {
+        option.Validators.Add(result =>
+        {
+            double? value = result.GetValueOrDefault<double?>();
+            if (value is { } v && !(v > 0 && double.IsFinite(v)))
+                result.AddError($"{option.Name} must be a finite number > 0, found {v}");
+        });
+        return option;
+    }
+}

@@ -1,0 +1,128 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using AutoEncoder.Training.Data;
+using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Training;
+using Spectre.Console;
+
+namespace AutoEncoder.Training.Cli;
+
+/// <summary><c>autoencoder train</c>: fit the model, write a checkpoint, the ONNX models and manifest.json.</summary>
+internal static class TrainCommand
+{
+    static readonly Option<string> Preset = new("--preset")
+    {
+        Description = "Starting values: seed (784-2-784 linear, 5 epochs, batch 32) or deep (784-512-256-2 relu, 20 epochs, batch 256)",
+        DefaultValueFactory = _ => "seed",
+    };
+    static readonly Option<int?> Epochs = new Option<int?>("--epochs") { Description = "Passes over the training set" }.AtLeast(1);
+    static readonly Option<int?> BatchSize = new Option<int?>("--batch-size") { Description = "Images per Adam step" }.AtLeast(1);
+    static readonly Option<double?> LearningRate = new Option<double?>("--learning-rate") { Description = "Adam step size" }.Positive();
+    static readonly Option<int?> Latent = new Option<int?>("--latent") { Description = "Width of the code layer" }.AtLeast(1);
+    static readonly Option<string?> Hidden = new("--hidden") { Description = "Encoder hidden widths, e.g. 512,256 (mirrored in the decoder); empty for none" };
+    static readonly Option<Activation?> ActivationOption = new("--activation") { Description = "Between hidden layers: linear, relu, tanh or sigmoid" };
+    static readonly Option<long?> Seed = new("--seed") { Description = "Seeds initial weights and shuffling" };
+    static readonly Option<int?> Threads = new Option<int?>("--threads") { Description = "Intra-op threads (results are reproducible for a fixed count)" }.AtLeast(1);
+    static readonly Option<int?> Subset = new Option<int?>("--subset") { Description = "Train on the first N training images only (quick trials)" }.AtLeast(1);
+    static readonly Option<string> Data = new("--data") { Description = "Folder of MNIST IDX files (raw or .gz) or a Keras mnist.npz", DefaultValueFactory = _ => "data/mnist" };
+    static readonly Option<string> Out = new("--out") { Description = "Output folder", DefaultValueFactory = _ => "models" };
+    static readonly Option<bool> Resume = new("--resume") { Description = "Continue from <out>/checkpoint.bin (--epochs may extend the run)" };
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        Preset.AcceptOnlyFromAmong("seed", "deep");
+        var command = new Command("train", "Train the autoencoder on MNIST and export it to ONNX")
+        {
+            Preset, Epochs, BatchSize, LearningRate, Latent, Hidden, ActivationOption, Seed, Threads, Subset, Data, Out, Resume,
+        };
+        command.SetAction(result => CommandRunner.Run(() => Execute(result)));
+        return command;
+    }
+
+    static TrainingConfig Configure(ParseResult result)
+    {
+        TrainingConfig preset = TrainingConfig.FromPreset(result.GetValue(Preset)!);
+        ModelConfig model = preset.Model with
+        {
+            Latent = result.GetValue(Latent) ?? preset.Model.Latent,
+            Hidden = result.GetValue(Hidden) is { } hidden ? ParseWidths(hidden) : preset.Model.Hidden,
+            Activation = result.GetValue(ActivationOption) ?? preset.Model.Activation,
+        };
+        return new TrainingConfig(
+            preset.Preset,
+            model,
+            result.GetValue(Epochs) ?? preset.Epochs,
+            result.GetValue(BatchSize) ?? preset.BatchSize,
+            result.GetValue(LearningRate) ?? preset.LearningRate,
+            result.GetValue(Seed) ?? preset.Seed,
+            result.GetValue(Threads) ?? preset.Threads).Validate();
+    }
+
+    /// <summary>Parses "512,256" into widths; an empty string means no hidden layers.</summary>
+    internal static int[] ParseWidths(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => int.TryParse(part, out int width) && width > 0
+                ? width
+                : throw new ArgumentException($"--hidden expects positive integers separated by commas, found '{part}'"))
+            .ToArray();
+
+    static int Execute(ParseResult result)
+    {
+        string outDir = result.GetValue(Out)!;
+        string checkpointPath = Path.Combine(outDir, Checkpoint.FileName);
+        bool resume = result.GetValue(Resume);
+
+        MnistDataSet data = MnistLoader.Load(result.GetValue(Data)!);
+        using Trainer trainer = resume
+            ? new Trainer(checkpointPath, result.GetValue(Epochs), result.GetValue(Threads))
+            : new Trainer(Configure(result), data.Checksums);
+        if (!trainer.State.DataChecksums.Values.Order().SequenceEqual(data.Checksums.Values.Order()))
+            throw new InvalidDataException(
+                $"{result.GetValue(Data)}: expected the data the checkpoint was trained on, found files with other SHA-256 sums");
+        MnistSplit train = result.GetValue(Subset) is { } subset ? data.Train.Take(subset) : data.Train;
+
+        TrainingConfig config = trainer.State.Config;
+        Console.Error.WriteLine($"{(resume ? "resuming" : "training")} {config.Model} on {train.Count:N0} images: " +
+                                $"{config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, seed {config.Seed}, {config.Threads} thread(s)");
+
+        using var stop = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            // The first Ctrl+C asks for a clean stop after this batch; a second one kills the process.
+            e.Cancel = !stop.IsCancellationRequested;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        bool completed;
+        try
+        {
+            completed = AnsiConsole.Profile.Capabilities.Interactive
+                ? LiveProgress.Show(progress => trainer.Run(train, data.Test, progress, stop.Token))
+                : trainer.Run(train, data.Test, new LogProgress(Console.Error), stop.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
+        trainer.SaveCheckpoint(checkpointPath);
+        if (!completed)
+        {
+            CheckpointState s = trainer.State;
+            Console.Error.WriteLine($"interrupted at epoch {s.CompletedEpochs + 1}, batch {s.CompletedBatches}: " +
+                                    $"checkpoint saved to {checkpointPath}; other files in {outDir} unchanged; continue with --resume");
+            return CommandRunner.Interrupted;
+        }
+
+        Manifest manifest = ArtifactWriter.Write(trainer.Model, trainer.State, data.Test, outDir, checkpointPath);
+        Console.WriteLine($"trained in {manifest.TrainSeconds:F1} s: train loss {manifest.FinalTrainLoss:F4}, test BCE {manifest.TestBce:F4}; wrote {outDir}/");
+        return CommandRunner.Success;
+    }
+
+    internal static string Sha256(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

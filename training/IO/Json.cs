@@ -1,0 +1,19 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AutoEncoder.Training.IO;
+
+/// <summary>The one JSON style of every file we write: snake_case keys, lower-case enum names, indented.</summary>
+internal static class Json
+{
+    /// <summary>Serializer options for manifests, checkpoints and ONNX metadata.</summary>
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        WriteIndented = true,
+    };
+
+    /// <summary>Compact form of the same style, for values embedded in other files.</summary>
+    public static JsonSerializerOptions Compact { get; } = new(Options) { WriteIndented = false };
+}

@@ -1,0 +1,147 @@
+using AutoEncoder.Training.Onnx.Schema;
+using Google.Protobuf;
+
+namespace AutoEncoder.Training.Onnx;
+
+/// <summary>
+/// Owns one ONNX graph under construction: unique value and node names, float32 initializers, nodes
+/// checked against the target opset, and a declared [batch, width] shape for every value.
+/// </summary>
+internal sealed class GraphBuilder
+{
+    /// <summary>Name of the symbolic batch dimension on every input, output and intermediate value.</summary>
+    public const string BatchDimension = "batch";
+
+    private readonly HashSet<string> names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> widths = new(StringComparer.Ordinal);
+
+    /// <summary>Starts an empty graph targeting the default-domain operator set <paramref name="opset"/>.</summary>
+    public GraphBuilder(string name, long opset)
+    {
+        Graph = new GraphProto { Name = name };
+        Opset = opset;
+    }
+
+    /// <summary>The graph; complete once <see cref="AddOutput"/> was called.</summary>
+    public GraphProto Graph { get; }
+
+    /// <summary>The target opset of the default ONNX domain.</summary>
+    public long Opset { get; }
+
+    /// <summary>Width (size of the last dimension) of the value <paramref name="name"/>.</summary>
+    public long WidthOf(string name) => widths.TryGetValue(name, out long width)
+        ? width
+        : throw new InvalidOperationException($"no value named '{name}' in graph {Graph.Name}");
+
+    /// <summary>Declares a float input of shape [batch, <paramref name="width"/>].</summary>
+    public string AddInput(string name, long width, string doc)
+    {
+        Claim(name);
+        widths[name] = width;
+        Graph.Input.Add(ValueInfo(name, width, doc));
+        return name;
+    }
+
+    /// <summary>Exposes <paramref name="value"/> as the graph output <paramref name="name"/>.</summary>
+    /// <remarks>The node producing the value is renamed to write <paramref name="name"/> directly; only
+    /// when the value is a graph input (an empty model) is an Identity node needed.</remarks>
+    public void AddOutput(string value, string name, string doc)
+    {
+        long width = WidthOf(value);
+        NodeProto? producer = Graph.Node.LastOrDefault(node => node.Output.Contains(value));
+        if (producer is null)
+        {
+            AddNode("Identity", minimumOpset: 1, [value], name, width, scope: "output");
+        }
+        else
+        {
+            Claim(name);
+            producer.Output[producer.Output.IndexOf(value)] = name;
+            foreach (NodeProto consumer in Graph.Node)
+                for (int i = 0; i < consumer.Input.Count; i++)
+                    if (consumer.Input[i] == value) consumer.Input[i] = name;
+            Graph.ValueInfo.Remove(Graph.ValueInfo.Single(info => info.Name == value));
+            widths[name] = width;
+        }
+        Graph.Output.Add(ValueInfo(name, width, doc));
+    }
+
+    /// <summary>Adds a float32 initializer and returns its (unique) name.</summary>
+    public string AddInitializer(string name, float[] values, params long[] dims)
+    {
+        if (values.Length != dims.Aggregate(1L, (product, d) => product * d))
+            throw new ArgumentException($"initializer {name}: {values.Length} values do not fill shape [{string.Join(", ", dims)}]");
+        Claim(name);
+        var tensor = new TensorProto
+        {
+            Name = name,
+            DataType = (int)TensorProto.Types.DataType.Float,
+            // ONNX stores raw_data little-endian, as is every platform .NET runs TorchSharp on.
+            RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())),
+        };
+        tensor.Dims.Add(dims);
+        Graph.Initializer.Add(tensor);
+        return name;
+    }
+
+    /// <summary>
+    /// Adds a node of <paramref name="opType"/> writing a new value of shape [batch, <paramref name="width"/>],
+    /// named after <paramref name="scope"/>; returns the value's name.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The operator needs a newer opset than the target.</exception>
+    public string AddNode(string opType, long minimumOpset, IReadOnlyList<string> inputs, string? output, long width,
+        string scope, params AttributeProto[] attributes)
+    {
+        if (minimumOpset > Opset)
+            throw new NotSupportedException($"{opType} (at {scope}) needs opset {minimumOpset}, but the target opset is {Opset}");
+
+        string value = output ?? Unique($"{scope}/{opType}_output");
+        if (output is not null) Claim(output);
+        var node = new NodeProto { Name = Unique($"{scope}/{opType}"), OpType = opType };
+        node.Input.Add(inputs);
+        node.Output.Add(value);
+        node.Attribute.Add(attributes);
+        Graph.Node.Add(node);
+
+        widths[value] = width;
+        if (output is null) Graph.ValueInfo.Add(ValueInfo(value, width, ""));
+        return value;
+    }
+
+    /// <summary>An integer attribute.</summary>
+    public static AttributeProto IntAttribute(string name, long value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    /// <summary>A float attribute.</summary>
+    public static AttributeProto FloatAttribute(string name, float value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
+    private static ValueInfoProto ValueInfo(string name, long width, string doc)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = BatchDimension });
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = width });
+        return new ValueInfoProto
+        {
+            Name = name,
+            DocString = doc,
+            Type = new TypeProto
+            {
+                TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape },
+            },
+        };
+    }
+
+    private void Claim(string name)
+    {
+        if (!names.Add(name))
+            throw new InvalidOperationException($"name '{name}' is already used in graph {Graph.Name}");
+    }
+
+    private string Unique(string name)
+    {
+        string candidate = name;
+        for (int i = 1; !names.Add(candidate); i++) candidate = $"{name}_{i}";
+        return candidate;
+    }
+}

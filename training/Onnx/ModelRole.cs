@@ -1,0 +1,40 @@
+namespace AutoEncoder.Training.Onnx;
+
+/// <summary>Which part of the autoencoder an ONNX file holds.</summary>
+internal enum ModelRole
+{
+    /// <summary><c>pixels</c> [batch, 784] → <c>embedding</c> [batch, latent].</summary>
+    Encoder,
+    /// <summary><c>embedding</c> [batch, latent] → <c>reconstruction</c> [batch, 784], probabilities.</summary>
+    Decoder,
+    /// <summary><c>pixels</c> [batch, 784] → <c>reconstruction</c> [batch, 784], probabilities.</summary>
+    Autoencoder,
+}
+
+/// <summary>The names each role's file and tensors carry; consumers rely on them.</summary>
+internal static class ModelRoles
+{
+    /// <summary>Name of the pixel input.</summary>
+    public const string Pixels = "pixels";
+
+    /// <summary>Name of the code tensor.</summary>
+    public const string Embedding = "embedding";
+
+    /// <summary>Name of the reconstructed-image output.</summary>
+    public const string Reconstruction = "reconstruction";
+
+    /// <summary>All roles, in the order files are exported.</summary>
+    public static IReadOnlyList<ModelRole> All { get; } = [ModelRole.Encoder, ModelRole.Decoder, ModelRole.Autoencoder];
+
+    /// <summary>Lower-case role name, as written in metadata and the manifest.</summary>
+    public static string Name(this ModelRole role) => role.ToString().ToLowerInvariant();
+
+    /// <summary>The role's file name, e.g. <c>encoder.onnx</c>.</summary>
+    public static string FileName(this ModelRole role) => $"{role.Name()}.onnx";
+
+    /// <summary>The role's input tensor name.</summary>
+    public static string InputName(this ModelRole role) => role == ModelRole.Decoder ? Embedding : Pixels;
+
+    /// <summary>The role's output tensor name.</summary>
+    public static string OutputName(this ModelRole role) => role == ModelRole.Encoder ? Embedding : Reconstruction;
+}

@@ -1,0 +1,61 @@
+using AutoEncoder.Training.Onnx.Schema;
+using TorchSharp;
+
+namespace AutoEncoder.Training.Onnx;
+
+/// <summary>
+/// Builds an ONNX model from TorchSharp modules applied one after another. The IR version and opset are
+/// what torch.onnx.export emits for this model (IR 8, opset 17): ONNX Runtime ≥ 1.13, the official
+/// checker and most runtimes accept them.
+/// </summary>
+internal static class OnnxExporter
+{
+    /// <summary>ONNX IR version written into every model.</summary>
+    public const long IrVersion = 8;
+
+    /// <summary>Default-domain opset every model imports.</summary>
+    public const long Opset = 17;
+
+    /// <summary>Producer name written into every model.</summary>
+    public const string ProducerName = "AutoEncoder";
+
+    /// <summary>Describes one graph: its name, tensors and the modules it computes.</summary>
+    /// <param name="GraphName">Name of the graph.</param>
+    /// <param name="Input">Input tensor name.</param>
+    /// <param name="InputWidth">Input width (the batch dimension is symbolic).</param>
+    /// <param name="Output">Output tensor name.</param>
+    /// <param name="Stages">Modules applied in order, each with the scope that prefixes its names.</param>
+    /// <param name="Doc">The graph's documentation string.</param>
+    public sealed record GraphSpec(
+        string GraphName, string Input, long InputWidth, string Output,
+        IReadOnlyList<(string Scope, torch.nn.Module Module)> Stages, string Doc);
+
+    /// <summary>Converts <paramref name="spec"/> into a model carrying <paramref name="metadata"/>.</summary>
+    /// <exception cref="NotSupportedException">A module type has no converter, or needs a newer opset.</exception>
+    public static ModelProto Export(GraphSpec spec, IEnumerable<KeyValuePair<string, string>> metadata,
+        ConverterRegistry? converters = null)
+    {
+        var graph = new GraphBuilder(spec.GraphName, Opset);
+        graph.Graph.DocString = spec.Doc;
+        var context = new ExportContext(graph, converters ?? ConverterRegistry.Default);
+
+        string value = graph.AddInput(spec.Input, spec.InputWidth, $"float32 [{GraphBuilder.BatchDimension}, {spec.InputWidth}]");
+        foreach ((string scope, torch.nn.Module module) in spec.Stages)
+            value = context.Convert(module, scope, value);
+        graph.AddOutput(value, spec.Output, $"float32 [{GraphBuilder.BatchDimension}, {graph.WidthOf(value)}]");
+
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = ProducerName,
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+            ModelVersion = 1,
+            DocString = spec.Doc,
+            Graph = graph.Graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        foreach ((string key, string text) in metadata)
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = text });
+        return model;
+    }
+}

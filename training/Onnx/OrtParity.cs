@@ -1,0 +1,34 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace AutoEncoder.Training.Onnx;
+
+/// <summary>Runs an ONNX model in ONNX Runtime and measures how far it is from reference outputs.</summary>
+internal static class OrtParity
+{
+    /// <summary>Runs <paramref name="model"/> on <paramref name="rows"/> rows of <paramref name="input"/>.</summary>
+    public static float[] Run(byte[] model, float[] input, int rows)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1 };
+        using var session = new InferenceSession(model, options);
+        string inputName = session.InputMetadata.Keys.Single();
+        string outputName = session.OutputMetadata.Keys.Single();
+        using OrtValue tensor = OrtValue.CreateTensorValueFromMemory(input, [rows, input.Length / rows]);
+        using var runOptions = new RunOptions();
+        using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, [inputName], [tensor], [outputName]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    /// <summary>max |expected − actual| over all elements; infinite when the lengths differ or a value is NaN.</summary>
+    public static double MaxAbsDifference(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual)
+    {
+        if (expected.Length != actual.Length) return double.PositiveInfinity;
+        double max = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double difference = Math.Abs((double)expected[i] - actual[i]);
+            if (double.IsNaN(difference)) return double.PositiveInfinity;
+            max = Math.Max(max, difference);
+        }
+        return max;
+    }
+}
