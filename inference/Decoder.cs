@@ -1,0 +1,85 @@
+using AutoEncoder.Inference.Internal;
+
+namespace AutoEncoder.Inference;
+
+/// <summary>
+/// Turns codes back into images with an exported AutoEncoder decoder (<c>embedding</c> [batch, latent] →
+/// <c>reconstruction</c> [batch, 784], pixel probabilities in [0, 1]). One instance holds one ONNX Runtime
+/// session; every method is safe to call from many threads at once. Dispose it after all calls have returned.
+/// </summary>
+public sealed class Decoder : IDisposable
+{
+    /// <summary>The role a decoder model declares in its metadata.</summary>
+    public const string Role = "decoder";
+
+    private const string DefaultFile = "decoder.onnx";
+    private readonly OnnxModel model;
+
+    private Decoder(OnnxModel model) => this.model = model;
+
+    /// <summary>Values per code (2 for the seed model).</summary>
+    public int EmbeddingSize => model.InputSize;
+
+    /// <summary>Values per reconstructed image (784 for 28×28 MNIST).</summary>
+    public int OutputSize => model.OutputSize;
+
+    /// <summary>What the model says about itself: role, training configuration, parity.</summary>
+    public ModelMetadata Metadata => model.Metadata;
+
+    /// <summary>Loads the decoder stored at <paramref name="path"/>.</summary>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a self-contained decoder model of a sane size.</exception>
+    public static Decoder Load(string path) => new(OnnxModel.Open(ModelBytes.FromFile(path), Role, path));
+
+    /// <summary>Loads a decoder from <paramref name="stream"/>, read to its end; the caller keeps ownership of the stream.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a self-contained decoder model of a sane size.</exception>
+    public static Decoder Load(Stream stream) => new(OnnxModel.Open(ModelBytes.FromStream(stream), Role, "stream"));
+
+    /// <summary>Loads a decoder from model bytes in memory.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a self-contained decoder model of a sane size.</exception>
+    public static Decoder Load(ReadOnlyMemory<byte> model) => new(OnnxModel.Open(model, Role, "model bytes"));
+
+    /// <summary>Loads the MNIST decoder embedded in this package (2 → 784, trained with the seed preset).</summary>
+    public static Decoder LoadDefault() => new(OnnxModel.Open(EmbeddedModels.Read(DefaultFile), Role, DefaultFile));
+
+    /// <summary>Decodes one code of <see cref="EmbeddingSize"/> values into a new image array.</summary>
+    /// <exception cref="ArgumentException">Wrong length, or a NaN or infinite value.</exception>
+    public float[] Decode(ReadOnlySpan<float> embedding)
+    {
+        var image = new float[OutputSize];
+        Decode(embedding, image);
+        return image;
+    }
+
+    /// <summary>Decodes one code into <paramref name="image"/> (<see cref="OutputSize"/> values) without allocating.</summary>
+    /// <exception cref="ArgumentException">Wrong lengths, or a NaN or infinite value.</exception>
+    public void Decode(ReadOnlySpan<float> embedding, Span<float> image)
+    {
+        InputGuard.Length(embedding.Length, EmbeddingSize, "an embedding", nameof(embedding));
+        InputGuard.Length(image.Length, OutputSize, "an image", nameof(image));
+        InputGuard.Finite(embedding, nameof(embedding));
+        model.RunRow(embedding, image);
+    }
+
+    /// <summary>Decodes many codes laid end to end into a new array, <see cref="OutputSize"/> values per image.</summary>
+    /// <exception cref="ArgumentException">Empty input, a partial row, or a NaN or infinite value.</exception>
+    public float[] DecodeBatch(ReadOnlySpan<float> embeddings)
+    {
+        var images = new float[InputGuard.RowCount(embeddings.Length, EmbeddingSize, nameof(embeddings)) * OutputSize];
+        DecodeBatch(embeddings, images);
+        return images;
+    }
+
+    /// <summary>Decodes many codes into <paramref name="images"/>, <see cref="OutputSize"/> values per image.</summary>
+    /// <exception cref="ArgumentException">Empty input, a partial row, a wrong destination length, or a NaN or infinite value.</exception>
+    public void DecodeBatch(ReadOnlySpan<float> embeddings, Span<float> images)
+    {
+        int count = InputGuard.RowCount(embeddings.Length, EmbeddingSize, nameof(embeddings));
+        InputGuard.Length(images.Length, count * OutputSize, $"images for {count} codes", nameof(images));
+        InputGuard.Finite(embeddings, nameof(embeddings));
+        model.RunRows(embeddings, images, count);
+    }
+
+    /// <summary>Releases the ONNX Runtime session and its buffers.</summary>
+    public void Dispose() => model.Dispose();
+}

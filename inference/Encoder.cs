@@ -1,0 +1,105 @@
+using AutoEncoder.Inference.Internal;
+
+namespace AutoEncoder.Inference;
+
+/// <summary>
+/// Maps images to their codes with an exported AutoEncoder encoder (<c>pixels</c> [batch, 784] →
+/// <c>embedding</c> [batch, latent]). One instance holds one ONNX Runtime session; share it: every
+/// method is safe to call from many threads at once. Dispose it when done, after all calls have returned.
+/// </summary>
+public sealed class Encoder : IDisposable
+{
+    /// <summary>The role an encoder model declares in its metadata.</summary>
+    public const string Role = "encoder";
+
+    private const string DefaultFile = "encoder.onnx";
+    private readonly OnnxModel model;
+
+    private Encoder(OnnxModel model) => this.model = model;
+
+    /// <summary>Values per input image (784 for 28×28 MNIST).</summary>
+    public int InputSize => model.InputSize;
+
+    /// <summary>Values per code (2 for the seed model).</summary>
+    public int EmbeddingSize => model.OutputSize;
+
+    /// <summary>What the model says about itself: role, scaling, training configuration, parity.</summary>
+    public ModelMetadata Metadata => model.Metadata;
+
+    /// <summary>Loads the encoder stored at <paramref name="path"/>.</summary>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a self-contained encoder model of a sane size.</exception>
+    public static Encoder Load(string path) => new(OnnxModel.Open(ModelBytes.FromFile(path), Role, path));
+
+    /// <summary>Loads an encoder from <paramref name="stream"/>, read to its end; the caller keeps ownership of the stream.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a self-contained encoder model of a sane size.</exception>
+    public static Encoder Load(Stream stream) => new(OnnxModel.Open(ModelBytes.FromStream(stream), Role, "stream"));
+
+    /// <summary>Loads an encoder from model bytes in memory.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a self-contained encoder model of a sane size.</exception>
+    public static Encoder Load(ReadOnlyMemory<byte> model) => new(OnnxModel.Open(model, Role, "model bytes"));
+
+    /// <summary>Loads the MNIST encoder embedded in this package (784 → 2, trained with the seed preset).</summary>
+    public static Encoder LoadDefault() => new(OnnxModel.Open(EmbeddedModels.Read(DefaultFile), Role, DefaultFile));
+
+    /// <summary>Encodes one image of <see cref="InputSize"/> values in [0, 1] into a new array.</summary>
+    /// <exception cref="ArgumentException">Wrong length, or a NaN or infinite value.</exception>
+    public float[] Encode(ReadOnlySpan<float> pixels)
+    {
+        var embedding = new float[EmbeddingSize];
+        Encode(pixels, embedding);
+        return embedding;
+    }
+
+    /// <summary>Encodes one image into <paramref name="embedding"/> (<see cref="EmbeddingSize"/> values) without allocating.</summary>
+    /// <exception cref="ArgumentException">Wrong lengths, or a NaN or infinite value.</exception>
+    public void Encode(ReadOnlySpan<float> pixels, Span<float> embedding)
+    {
+        InputGuard.Length(pixels.Length, InputSize, "an image", nameof(pixels));
+        InputGuard.Length(embedding.Length, EmbeddingSize, "an embedding", nameof(embedding));
+        InputGuard.Finite(pixels, nameof(pixels));
+        model.RunRow(pixels, embedding);
+    }
+
+    /// <summary>Encodes one image of raw pixel bytes (0–255), scaled as the model's metadata declares.</summary>
+    /// <exception cref="ArgumentException">Wrong length.</exception>
+    public float[] Encode(ReadOnlySpan<byte> pixels)
+    {
+        InputGuard.Length(pixels.Length, InputSize, "an image", nameof(pixels));
+        Span<float> scaled = InputSize <= 4096 ? stackalloc float[InputSize] : new float[InputSize];
+        PixelScaling.Scale(pixels, Metadata.InputDivisor, scaled);
+        return Encode(scaled);
+    }
+
+    /// <summary>Encodes many images laid end to end (a multiple of <see cref="InputSize"/> values) into a new array.</summary>
+    /// <exception cref="ArgumentException">Empty input, a partial row, or a NaN or infinite value.</exception>
+    public float[] EncodeBatch(ReadOnlySpan<float> rows)
+    {
+        var embeddings = new float[InputGuard.RowCount(rows.Length, InputSize, nameof(rows)) * EmbeddingSize];
+        EncodeBatch(rows, embeddings);
+        return embeddings;
+    }
+
+    /// <summary>Encodes many images into <paramref name="embeddings"/>, <see cref="EmbeddingSize"/> values per image.</summary>
+    /// <exception cref="ArgumentException">Empty input, a partial row, a wrong destination length, or a NaN or infinite value.</exception>
+    public void EncodeBatch(ReadOnlySpan<float> rows, Span<float> embeddings)
+    {
+        int count = InputGuard.RowCount(rows.Length, InputSize, nameof(rows));
+        InputGuard.Length(embeddings.Length, count * EmbeddingSize, $"embeddings for {count} images", nameof(embeddings));
+        InputGuard.Finite(rows, nameof(rows));
+        model.RunRows(rows, embeddings, count);
+    }
+
+    /// <summary>Encodes many images of raw pixel bytes (0–255), scaled as the model's metadata declares.</summary>
+    /// <exception cref="ArgumentException">Empty input or a partial row.</exception>
+    public float[] EncodeBatch(ReadOnlySpan<byte> rows)
+    {
+        InputGuard.RowCount(rows.Length, InputSize, nameof(rows));
+        var scaled = new float[rows.Length];
+        PixelScaling.Scale(rows, Metadata.InputDivisor, scaled);
+        return EncodeBatch(scaled);
+    }
+
+    /// <summary>Releases the ONNX Runtime session and its buffers.</summary>
+    public void Dispose() => model.Dispose();
+}

@@ -1,0 +1,186 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace AutoEncoder.Inference.Internal;
+
+/// <summary>
+/// One validated ONNX Runtime session mapping float rows [batch, InputSize] to [batch, OutputSize].
+/// Safe for concurrent use: single rows go through a pool of pre-bound runners (no allocation per call),
+/// batches run over the caller's own memory (no copy).
+/// </summary>
+internal sealed class OnnxModel : IDisposable
+{
+    private readonly InferenceSession session;
+    private readonly RunOptions runOptions = new();
+    private readonly string[] inputNames;
+    private readonly string[] outputNames;
+    private readonly Stack<RowRunner> idle = new();
+    private readonly List<RowRunner> all = [];
+    private bool disposed;
+
+    private OnnxModel(InferenceSession session, int inputSize, int outputSize, ModelMetadata metadata)
+    {
+        this.session = session;
+        inputNames = [session.InputMetadata.Keys.Single()];
+        outputNames = [session.OutputMetadata.Keys.Single()];
+        InputSize = inputSize;
+        OutputSize = outputSize;
+        Metadata = metadata;
+    }
+
+    /// <summary>Values per input row.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Values per output row.</summary>
+    public int OutputSize { get; }
+
+    /// <summary>The model's metadata.</summary>
+    public ModelMetadata Metadata { get; }
+
+    /// <summary>Validates <paramref name="bytes"/> as a model of <paramref name="role"/> and opens a session.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a usable model of that role.</exception>
+    public static OnnxModel Open(ReadOnlyMemory<byte> bytes, string role, string source)
+    {
+        ModelBytes.EnsureSize(bytes.Length, source);
+        if (ProtobufScanner.ReferencesExternalData(bytes.Span))
+            throw new InvalidDataException($"{source}: model references external data files, which are refused (only self-contained models load)");
+
+        InferenceSession session;
+        try
+        {
+            using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+            session = new InferenceSession(bytes.ToArray(), options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"{source}: not a valid ONNX model ({FirstLine(e.Message)})", e);
+        }
+
+        try
+        {
+            (int input, int output) = CheckSignature(session, source);
+            Dictionary<string, string> properties = new(session.ModelMetadata.CustomMetadataMap, StringComparer.Ordinal);
+            var metadata = new ModelMetadata(properties, session.ModelMetadata.ProducerName, session.ModelMetadata.Description);
+            if (metadata.Role != role)
+                throw new InvalidDataException(
+                    $"{source}: expected a model with role '{role}', found '{(metadata.Role.Length == 0 ? "none" : metadata.Role)}'");
+            return new OnnxModel(session, input, output, metadata);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs one row through a pooled runner; allocation-free.</summary>
+    public void RunRow(ReadOnlySpan<float> input, Span<float> output)
+    {
+        RowRunner runner = Rent();
+        try
+        {
+            input.CopyTo(runner.Input);
+            session.RunWithBinding(runOptions, runner.Binding);
+            runner.Output.CopyTo(output);
+        }
+        finally
+        {
+            Return(runner);
+        }
+    }
+
+    /// <summary>Runs <paramref name="rows"/> rows, reading and writing the caller's memory directly.</summary>
+    public unsafe void RunRows(ReadOnlySpan<float> input, Span<float> output, int rows)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        fixed (float* source = input)
+        fixed (float* destination = output)
+        {
+            using OrtValue inputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
+                TensorElementType.Float, [rows, InputSize], (IntPtr)source, (long)input.Length * sizeof(float));
+            using OrtValue outputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
+                TensorElementType.Float, [rows, OutputSize], (IntPtr)destination, (long)output.Length * sizeof(float));
+            session.Run(runOptions, inputNames, [inputValue], outputNames, [outputValue]);
+        }
+    }
+
+    private static (int Input, int Output) CheckSignature(InferenceSession session, string source)
+    {
+        if (session.InputMetadata.Count != 1 || session.OutputMetadata.Count != 1)
+            throw new InvalidDataException(
+                $"{source}: expected one input and one output, found {session.InputMetadata.Count} inputs and {session.OutputMetadata.Count} outputs");
+        return (Width(session.InputMetadata.Single(), "input", source), Width(session.OutputMetadata.Single(), "output", source));
+    }
+
+    private static int Width(KeyValuePair<string, NodeMetadata> value, string kind, string source)
+    {
+        NodeMetadata node = value.Value;
+        int[] dims = node.IsTensor ? node.Dimensions : [];
+        if (!node.IsTensor || node.ElementDataType != TensorElementType.Float || dims.Length != 2 || dims[0] > 0 || dims[1] <= 0)
+            throw new InvalidDataException(
+                $"{source}: expected {kind} '{value.Key}' to be float [batch, N], found " +
+                (node.IsTensor ? $"{node.ElementDataType} [{string.Join(", ", dims.Select(d => d > 0 ? d.ToString() : "?"))}]" : node.OnnxValueType.ToString()));
+        return dims[1];
+    }
+
+    private RowRunner Rent()
+    {
+        lock (idle)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (idle.TryPop(out RowRunner? runner)) return runner;
+            runner = new RowRunner(session, inputNames[0], outputNames[0], InputSize, OutputSize);
+            all.Add(runner);
+            return runner;
+        }
+    }
+
+    private void Return(RowRunner runner)
+    {
+        lock (idle) idle.Push(runner);
+    }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (idle)
+        {
+            if (disposed) return;
+            disposed = true;
+            foreach (RowRunner runner in all) runner.Dispose();
+        }
+        runOptions.Dispose();
+        session.Dispose();
+    }
+
+    /// <summary>Pre-allocated buffers for one row, bound to the session once.</summary>
+    private sealed class RowRunner : IDisposable
+    {
+        private readonly OrtValue inputValue;
+        private readonly OrtValue outputValue;
+
+        public RowRunner(InferenceSession session, string inputName, string outputName, int inputSize, int outputSize)
+        {
+            Input = new float[inputSize];
+            Output = new float[outputSize];
+            inputValue = OrtValue.CreateTensorValueFromMemory(Input, [1, inputSize]);
+            outputValue = OrtValue.CreateTensorValueFromMemory(Output, [1, outputSize]);
+            Binding = session.CreateIoBinding();
+            Binding.BindInput(inputName, inputValue);
+            Binding.BindOutput(outputName, outputValue);
+        }
+
+        public float[] Input { get; }
+        public float[] Output { get; }
+        public OrtIoBinding Binding { get; }
+
+        public void Dispose()
+        {
+            Binding.Dispose();
+            inputValue.Dispose();
+            outputValue.Dispose();
+        }
+    }
+}

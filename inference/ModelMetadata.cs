@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace AutoEncoder.Inference;
+
+/// <summary>
+/// What an AutoEncoder ONNX model says about itself: its role, sizes, how inputs are scaled, how it was
+/// trained, and how closely it matched the training framework at export.
+/// </summary>
+public sealed class ModelMetadata
+{
+    internal ModelMetadata(IReadOnlyDictionary<string, string> properties, string producer, string description)
+    {
+        Properties = properties;
+        Producer = producer;
+        Description = description;
+    }
+
+    /// <summary>The model's role: <c>encoder</c>, <c>decoder</c> or <c>autoencoder</c>.</summary>
+    public string Role => Properties.GetValueOrDefault("role", "");
+
+    /// <summary>Divisor that maps a stored pixel byte (0–255) to the model's input, as in training (255).</summary>
+    public float InputDivisor => Number("input_divisor") is { } divisor ? (float)divisor : 255f;
+
+    /// <summary>The training configuration as JSON (architecture, epochs, batch size, learning rate, seed).</summary>
+    public string TrainingConfiguration => Properties.GetValueOrDefault("training_config", "");
+
+    /// <summary>Mean per-pixel binary cross-entropy of the full model on the MNIST test set, if recorded.</summary>
+    public double? TestBce => Number("test_bce");
+
+    /// <summary>Max |ONNX Runtime − TorchSharp| over the test images, measured at export, if recorded.</summary>
+    public double? Parity => Number("parity_max_abs_diff");
+
+    /// <summary>Name and version of the program that wrote the model.</summary>
+    public string Producer { get; }
+
+    /// <summary>The model's documentation string.</summary>
+    public string Description { get; }
+
+    /// <summary>Every metadata property of the model, as stored.</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; }
+
+    private double? Number(string key) =>
+        Properties.TryGetValue(key, out string? text) &&
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            ? value
+            : null;
+}
