@@ -42,7 +42,16 @@ internal sealed class OnnxModel : IDisposable
     public static OnnxModel Open(ReadOnlyMemory<byte> bytes, string role, string source)
     {
         ModelBytes.EnsureSize(bytes.Length, source);
-        if (ProtobufScanner.ReferencesExternalData(bytes.Span))
+        bool external;
+        try
+        {
+            external = ProtobufScanner.ReferencesExternalData(bytes.Span);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{source}: not a valid ONNX model ({e.Message})", e);
+        }
+        if (external)
             throw new InvalidDataException($"{source}: model references external data files, which are refused (only self-contained models load)");
 
         InferenceSession session;

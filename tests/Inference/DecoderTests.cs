@@ -1,0 +1,72 @@
+using AutoEncoder.Inference;
+using AutoEncoder.Tests.Support;
+using AutoEncoder.Training.Onnx;
+using Xunit;
+
+namespace AutoEncoder.Tests.Inference;
+
+public sealed class DecoderTests
+{
+    [Fact]
+    public void Decoding_encoded_images_equals_the_full_autoencoder_model()
+    {
+        const int rows = 500;
+        float[] pixels = Mnist.TestPixels(rows);
+        using var encoder = Encoder.LoadDefault();
+        using var decoder = Decoder.LoadDefault();
+        byte[] full = File.ReadAllBytes(Path.Combine(Repository.ModelsFolder, "autoencoder.onnx"));
+
+        float[] reconstructions = decoder.DecodeBatch(encoder.EncodeBatch(pixels));
+
+        // The same Gemm/Sigmoid operators run in the same runtime: agreement to float32 rounding.
+        Close.Assert(OrtParity.Run(full, pixels, rows), reconstructions, 1e-6);
+    }
+
+    [Fact]
+    public void Reconstructions_are_probabilities_of_image_size()
+    {
+        using var decoder = Decoder.LoadDefault();
+
+        float[] image = decoder.Decode([0.5f, -1.5f]);
+
+        Assert.Equal((2, 784), (decoder.EmbeddingSize, decoder.OutputSize));
+        Assert.Equal(784, image.Length);
+        Assert.All(image, p => Assert.InRange(p, 0f, 1f));
+    }
+
+    [Fact]
+    public void Allocation_free_decode_matches_the_array_form()
+    {
+        using var decoder = Decoder.LoadDefault();
+        float[] code = [1.25f, 0.5f];
+        var image = new float[784];
+
+        decoder.Decode(code, image);
+
+        Assert.Equal(decoder.DecodeBatch(code), image, new ToleranceComparer(1e-6f));
+    }
+
+    [Fact]
+    public void An_encoder_loaded_as_a_decoder_is_refused()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Decoder.Load(Path.Combine(Repository.ModelsFolder, "encoder.onnx")));
+
+        Assert.EndsWith("expected a model with role 'decoder', found 'encoder'", error.Message);
+    }
+
+    [Fact]
+    public void A_nan_code_is_refused()
+    {
+        using var decoder = Decoder.LoadDefault();
+
+        var error = Assert.Throws<ArgumentException>(() => decoder.Decode([float.NaN, 0f]));
+
+        Assert.StartsWith("expected finite values, found NaN at index 0", error.Message);
+    }
+
+    private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+        public int GetHashCode(float obj) => 0;
+    }
+}

@@ -1,0 +1,77 @@
+using AutoEncoder.Inference;
+using Xunit;
+
+namespace AutoEncoder.Tests.Inference;
+
+public sealed class InputValidationTests : IDisposable
+{
+    private readonly Encoder encoder = Encoder.LoadDefault();
+
+    public void Dispose() => encoder.Dispose();
+
+    [Fact]
+    public void A_row_of_the_wrong_length_is_refused_naming_both_lengths()
+    {
+        var error = Assert.Throws<ArgumentException>(() => encoder.Encode(new float[783]));
+
+        Assert.Equal("pixels", error.ParamName);
+        Assert.StartsWith("expected an image of 784 values, found 783", error.Message);
+    }
+
+    [Fact]
+    public void A_destination_of_the_wrong_length_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => encoder.Encode(new float[784], new float[3]));
+
+        Assert.StartsWith("expected an embedding of 2 values, found 3", error.Message);
+    }
+
+    [Theory]
+    [InlineData(float.NaN, 17)]
+    [InlineData(float.PositiveInfinity, 783)]
+    [InlineData(float.NegativeInfinity, 0)]
+    public void A_non_finite_pixel_is_refused_naming_its_index(float value, int index)
+    {
+        var pixels = new float[784];
+        pixels[index] = value;
+
+        var error = Assert.Throws<ArgumentException>(() => encoder.Encode(pixels));
+
+        Assert.StartsWith($"expected finite values, found {value} at index {index}", error.Message);
+    }
+
+    [Fact]
+    public void A_non_finite_value_deep_in_a_batch_is_found()
+    {
+        var rows = new float[784 * 100];
+        rows[784 * 99 + 5] = float.NaN;
+
+        var error = Assert.Throws<ArgumentException>(() => encoder.EncodeBatch(rows));
+
+        Assert.StartsWith($"expected finite values, found NaN at index {784 * 99 + 5}", error.Message);
+    }
+
+    [Fact]
+    public void An_empty_batch_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => encoder.EncodeBatch(ReadOnlySpan<float>.Empty));
+
+        Assert.StartsWith("expected at least one row of 784 values, found none", error.Message);
+    }
+
+    [Fact]
+    public void A_batch_with_a_partial_row_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => encoder.EncodeBatch(new float[784 * 2 + 1]));
+
+        Assert.StartsWith("expected a multiple of 784 values (rows of 784), found 1569", error.Message);
+    }
+
+    [Fact]
+    public void A_batch_destination_of_the_wrong_length_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => encoder.EncodeBatch(new float[784 * 3], new float[5]));
+
+        Assert.StartsWith("expected embeddings for 3 images of 6 values, found 5", error.Message);
+    }
+}
