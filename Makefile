@@ -6,8 +6,10 @@ MODELS     ?= models
 APP        := training/bin/$(CONFIG)/net10.0/autoencoder.dll
 # Debian's ONNX checker (python3-onnx) lives with the system interpreter, not any other python3 on PATH.
 PYTHON     ?= /usr/bin/python3
+# Runtime the sample is published for (framework-dependent).
+RID        ?= linux-x64
 
-.PHONY: all data build models test check-models tools pack clean
+.PHONY: all data build models test check-models tools pack sample clean
 
 all: data build models
 
@@ -35,3 +37,17 @@ test: data build tools
 clean:
 	$(DOTNET) clean AutoEncoder.sln -c $(CONFIG) --nologo -v quiet
 	rm -rf artifacts plots
+
+# The NuGet package (+ symbols) of the inference library, into artifacts/.
+pack:
+	$(DOTNET) pack inference/AutoEncoder.Inference.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
+
+# The sample app, built against a freshly packed package. A unique pre-release version keeps NuGet's
+# global cache from serving an older build of the same version number.
+SAMPLE_VERSION := 0.1.0-local.$(shell date +%s)
+sample: data
+	$(DOTNET) pack inference/AutoEncoder.Inference.csproj -c $(CONFIG) -o artifacts --nologo -v quiet -p:Version=$(SAMPLE_VERSION)
+	rm -rf artifacts/sample
+	$(DOTNET) publish inference/samples/EncodeDigits -c $(CONFIG) -r $(RID) --self-contained false -o artifacts/sample --nologo -v quiet -p:AutoEncoderInferenceVersion=$(SAMPLE_VERSION)
+	$(DOTNET) artifacts/sample/EncodeDigits.dll $(DATA)/t10k-images-idx3-ubyte $(DATA)/t10k-labels-idx1-ubyte 10
+	@echo "published sample: $$(du -sh artifacts/sample | cut -f1) in artifacts/sample"
