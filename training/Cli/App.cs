@@ -12,6 +12,8 @@ internal static class App
         {
             TrainCommand.Create(),
             ExportCommand.Create(),
+            EvaluateCommand.Create(),
+            PlotCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -21,6 +21,7 @@ internal static class TrainCommand
     static readonly Option<int?> Latent = new Option<int?>("--latent") { Description = "Width of the code layer" }.AtLeast(1);
     static readonly Option<string?> Hidden = new("--hidden") { Description = "Encoder hidden widths, e.g. 512,256 (mirrored in the decoder); empty for none" };
     static readonly Option<Activation?> ActivationOption = new("--activation") { Description = "Between hidden layers: linear, relu, tanh or sigmoid" };
+    static readonly Option<LearningRateSchedule?> Schedule = new("--schedule") { Description = "Learning-rate schedule: constant, or cosine decay to zero over the run" };
     static readonly Option<long?> Seed = new("--seed") { Description = "Seeds initial weights and shuffling" };
     static readonly Option<int?> Threads = new Option<int?>("--threads") { Description = "Intra-op threads (results are reproducible for a fixed count)" }.AtLeast(1);
     static readonly Option<int?> Subset = new Option<int?>("--subset") { Description = "Train on the first N training images only (quick trials)" }.AtLeast(1);
@@ -34,7 +35,7 @@ internal static class TrainCommand
         Preset.AcceptOnlyFromAmong("seed", "deep");
         var command = new Command("train", "Train the autoencoder on MNIST and export it to ONNX")
         {
-            Preset, Epochs, BatchSize, LearningRate, Latent, Hidden, ActivationOption, Seed, Threads, Subset, Data, Out, Resume,
+            Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ActivationOption, Seed, Threads, Subset, Data, Out, Resume,
         };
         command.SetAction(result => CommandRunner.Run(() => Execute(result)));
         return command;
@@ -56,7 +57,8 @@ internal static class TrainCommand
             result.GetValue(BatchSize) ?? preset.BatchSize,
             result.GetValue(LearningRate) ?? preset.LearningRate,
             result.GetValue(Seed) ?? preset.Seed,
-            result.GetValue(Threads) ?? preset.Threads).Validate();
+            result.GetValue(Threads) ?? preset.Threads,
+            result.GetValue(Schedule) ?? preset.Schedule).Validate();
     }
 
     /// <summary>Parses "512,256" into widths; an empty string means no hidden layers.</summary>

@@ -17,7 +17,8 @@ internal sealed record Manifest(
     IReadOnlyList<EpochRecord> History,
     IReadOnlyDictionary<string, string> Data,
     IReadOnlyDictionary<string, string> Artifacts,
-    IReadOnlyDictionary<string, double>? Parity = null)
+    IReadOnlyDictionary<string, double>? Parity = null,
+    Evaluation.EvaluationReport? Evaluation = null)
 {
     /// <summary>The manifest's file name inside an output folder.</summary>
     public const string FileName = "manifest.json";

@@ -82,6 +82,8 @@ internal sealed class Trainer : IDisposable
             {
                 int start = b * batchSize;
                 int rows = Math.Min(batchSize, train.Count - start);
+                SetLearningRate(LearningRates.At(state.Config.Schedule, state.Config.LearningRate,
+                    (long)epoch * batches + b, (long)state.Config.Epochs * batches));
                 float loss = Step(shuffled, start, rows);
                 if (!float.IsFinite(loss)) throw new TrainingDivergedException(epoch + 1, b + 1, loss);
 
@@ -137,6 +139,11 @@ internal sealed class Trainer : IDisposable
             sum += loss.item<float>() * (double)chunk.shape[0];
         }
         return sum / rows;
+    }
+
+    private void SetLearningRate(double rate)
+    {
+        foreach (ParamGroup group in optimizer.ParamGroups) group.LearningRate = rate;
     }
 
     /// <summary>One Adam step on rows [start, start + rows); returns the batch's mean per-pixel loss.</summary>

@@ -10,8 +10,10 @@ namespace AutoEncoder.Training.Training;
 /// <param name="LearningRate">Adam's step size.</param>
 /// <param name="Seed">Seeds weight initialisation and the per-epoch shuffles.</param>
 /// <param name="Threads">Intra-op threads; results are bit-identical only for the same count.</param>
+/// <param name="Schedule">How the learning rate changes over the run.</param>
 internal sealed record TrainingConfig(
-    string Preset, ModelConfig Model, int Epochs, int BatchSize, double LearningRate, long Seed, int Threads)
+    string Preset, ModelConfig Model, int Epochs, int BatchSize, double LearningRate, long Seed, int Threads,
+    LearningRateSchedule Schedule = LearningRateSchedule.Constant)
 {
     /// <summary>The seed tutorial: 784 → 2 → 784, linear, Adam 1e-3, batch 32, 5 epochs.</summary>
     public static TrainingConfig SeedPreset { get; } =

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Text.Json;
+using AutoEncoder.Training.Data;
+using AutoEncoder.Training.Evaluation;
+using AutoEncoder.Training.IO;
+using AutoEncoder.Training.Training;
+using Spectre.Console;
+
+namespace AutoEncoder.Training.Cli;
+
+/// <summary><c>autoencoder evaluate</c>: reconstruction error and code quality of the exported models.</summary>
+internal static class EvaluateCommand
+{
+    static readonly Option<string> Models = new("--models") { Description = "Folder holding encoder.onnx and autoencoder.onnx", DefaultValueFactory = _ => "models" };
+    static readonly Option<string> Data = new("--data") { Description = "MNIST (folder or .npz)", DefaultValueFactory = _ => "data/mnist" };
+    static readonly Option<bool> AsJson = new("--json") { Description = "Print one JSON object instead of a table" };
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var command = new Command("evaluate", "Measure test BCE/MSE and 5-NN accuracy of the codes (with a PCA-2 baseline)")
+        {
+            Models, Data, AsJson,
+        };
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            string models = result.GetValue(Models)!;
+            EvaluationReport report = Evaluator.Evaluate(models, MnistLoader.Load(result.GetValue(Data)!));
+
+            string manifestPath = Path.Combine(models, Manifest.FileName);
+            if (File.Exists(manifestPath))
+                (Manifest.Load(manifestPath) with { Evaluation = report }).Save(manifestPath);
+
+            if (result.GetValue(AsJson))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(report, Json.Compact));
+                return CommandRunner.Success;
+            }
+            var table = new Table().AddColumns("metric", "value");
+            table.AddRow("test BCE (autoencoder.onnx)", $"{report.TestBce:F4}");
+            table.AddRow("test MSE (autoencoder.onnx)", $"{report.TestMse:F4}");
+            table.AddRow($"{Evaluator.K}-NN accuracy of {report.LatentSize}-D codes", $"{report.Knn5Accuracy:F4}");
+            table.AddRow($"{Evaluator.K}-NN accuracy of PCA-2 (baseline)", $"{report.Pca2Knn5Accuracy:F4}");
+            AnsiConsole.Write(table);
+            return CommandRunner.Success;
+        }));
+        return command;
+    }
+}

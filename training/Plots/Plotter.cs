@@ -1,0 +1,81 @@
+using AutoEncoder.Inference;
+using AutoEncoder.Training.Data;
+using AutoEncoder.Training.Evaluation;
+using AutoEncoder.Training.Onnx;
+using AutoEncoder.Training.Training;
+
+namespace AutoEncoder.Training.Plots;
+
+/// <summary>Writes the four figures for the exported models in a folder.</summary>
+internal static class Plotter
+{
+    /// <summary>Grid points per axis of manifold.png.</summary>
+    public const int ManifoldSteps = 15;
+
+    /// <summary>Writes latent.png, reconstructions.png, manifold.png and loss.png into <paramref name="outDir"/>; returns their paths.</summary>
+    public static IReadOnlyList<string> Write(string modelsDir, MnistSplit test, string outDir)
+    {
+        using Encoder encoder = Encoder.Load(Path.Combine(modelsDir, ModelRole.Encoder.FileName()));
+        using Decoder decoder = Decoder.Load(Path.Combine(modelsDir, ModelRole.Decoder.FileName()));
+        float[] pixels = test.ScaledPixels();
+        float[] codes = encoder.EncodeBatch(pixels);
+        int latent = encoder.EmbeddingSize;
+        var written = new List<string>();
+
+        void Save(ScottPlot.Plot plot, string name, int width, int height)
+        {
+            string path = Path.Combine(outDir, name);
+            Figure.Save(plot, path, width, height);
+            written.Add(path);
+        }
+
+        Save(LatentPlot.Create(codes, test.Labels, latent), "latent.png", 900, 800);
+        Save(Reconstructions(test, pixels, codes, decoder), "reconstructions.png", 1000, 260);
+        Save(Manifold(codes, test.Count, latent, decoder), "manifold.png", 800, 830);
+
+        string manifest = Path.Combine(modelsDir, Manifest.FileName);
+        if (File.Exists(manifest)) Save(LossPlot.Create(Manifest.Load(manifest).History), "loss.png", 800, 500);
+        return written;
+    }
+
+    /// <summary>The first test image of each digit over its reconstruction.</summary>
+    private static ScottPlot.Plot Reconstructions(MnistSplit test, float[] pixels, float[] codes, Decoder decoder)
+    {
+        int latent = decoder.EmbeddingSize;
+        int[] firstOfDigit = Enumerable.Range(0, 10).Select(d => Array.IndexOf(test.Labels, (byte)d)).Where(i => i >= 0).ToArray();
+        float[][] originals = firstOfDigit.Select(i => pixels[(i * 784)..((i + 1) * 784)]).ToArray();
+        float[][] rebuilt = firstOfDigit.Select(i => decoder.Decode(codes.AsSpan(i * latent, latent))).ToArray();
+        return Figure.Mosaic([originals, rebuilt], "Test images (top) and their reconstructions (bottom)");
+    }
+
+    /// <summary>Digits decoded from a regular grid over the 1st–99th percentile box of the codes.</summary>
+    private static ScottPlot.Plot Manifold(float[] codes, int rows, int latent, Decoder decoder)
+    {
+        // Codes of other widths are laid out in the plane of their first two principal components.
+        PrincipalComponents? pca = latent == 2 ? null : PrincipalComponents.Fit(codes, rows, latent, 2);
+        float[] plane = pca?.Project(codes, rows) ?? codes;
+        (double xLow, double xHigh) = Percentiles(plane, 0, rows);
+        (double yLow, double yHigh) = Percentiles(plane, 1, rows);
+
+        var tiles = new float[ManifoldSteps][][];
+        for (int r = 0; r < ManifoldSteps; r++)
+        {
+            tiles[r] = new float[ManifoldSteps][];
+            double y = yHigh - (yHigh - yLow) * r / (ManifoldSteps - 1); // top row = largest code 2
+            for (int c = 0; c < ManifoldSteps; c++)
+            {
+                double x = xLow + (xHigh - xLow) * c / (ManifoldSteps - 1);
+                float[] code = pca?.Inverse([(float)x, (float)y]) ?? [(float)x, (float)y];
+                tiles[r][c] = decoder.Decode(code);
+            }
+        }
+        string axes = latent == 2 ? "code 1 →, code 2 ↑" : "principal components 1 → and 2 ↑ of the codes";
+        return Figure.Mosaic(tiles, $"Decoded from a grid over the codes' 1st–99th percentiles ({axes})");
+    }
+
+    private static (double Low, double High) Percentiles(float[] plane, int axis, int rows)
+    {
+        double[] values = Enumerable.Range(0, rows).Select(i => (double)plane[2 * i + axis]).Order().ToArray();
+        return (values[(int)(0.01 * (rows - 1))], values[(int)(0.99 * (rows - 1))]);
+    }
+}
