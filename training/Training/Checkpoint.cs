@@ -2,13 +2,12 @@ using System.Text;
 using System.Text.Json;
 using AutoEncoder.Training.IO;
 using AutoEncoder.Training.Model;
-using TorchSharp.Modules;
 
 namespace AutoEncoder.Training.Training;
 
 /// <summary>
 /// One file holding a JSON <see cref="CheckpointState"/>, the module's weights (TorchSharp's format) and
-/// the optimiser's state (TorchSharp's format), each length-prefixed so that a reader can check it is whole.
+/// Adam's state (<see cref="FusedTrainingStep.SaveState"/>), each length-prefixed so that a reader can check it is whole.
 /// </summary>
 internal static class Checkpoint
 {
@@ -18,11 +17,11 @@ internal static class Checkpoint
     static readonly byte[] Magic = "AECKPT01"u8.ToArray();
 
     /// <summary>Writes the checkpoint atomically.</summary>
-    public static void Save(string path, CheckpointState state, AutoEncoderModel model, OptimizerHelper optimizer)
+    public static void Save(string path, CheckpointState state, AutoEncoderModel model, FusedTrainingStep optimizer)
     {
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(state, Json.Compact);
         byte[] weights = Capture(writer => model.save(writer));
-        byte[] moments = Capture(writer => optimizer.save_state_dict(writer));
+        byte[] moments = Capture(optimizer.SaveState);
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
@@ -66,13 +65,6 @@ internal static class Checkpoint
         {
             throw new InvalidDataException($"{name}: corrupt or truncated checkpoint ({e.Message})", e);
         }
-    }
-
-    /// <summary>Restores optimiser state captured by <see cref="Save"/>.</summary>
-    public static void Restore(OptimizerHelper optimizer, byte[] state)
-    {
-        using var reader = new BinaryReader(new MemoryStream(state));
-        optimizer.load_state_dict(reader);
     }
 
     static byte[] Capture(Action<BinaryWriter> write)

@@ -9,7 +9,7 @@ namespace AutoEncoder.Training.Training;
 
 /// <summary>
 /// Fits an <see cref="AutoEncoderModel"/> to reproduce its input (X = y = pixels / 255) with Adam and
-/// BCE-with-logits, evaluating on the test set after every epoch. Deterministic for a given seed and
+/// BCE-with-logits (<see cref="FusedTrainingStep"/>), evaluating on the test set after every epoch. Deterministic for a given seed and
 /// thread count: initial weights come from the seeded global generator and each epoch's shuffle from a
 /// generator seeded by (seed, epoch), so a resumed run replays the same batches.
 /// </summary>
@@ -17,7 +17,7 @@ internal sealed class Trainer : IDisposable
 {
     const int EvaluationChunk = 2000;
 
-    private readonly Adam optimizer;
+    private readonly FusedTrainingStep step;
     private CheckpointState state;
 
     /// <summary>Starts fresh from <paramref name="config"/>.</summary>
@@ -27,7 +27,7 @@ internal sealed class Trainer : IDisposable
         torch.set_num_threads(config.Threads);
         torch.manual_seed(config.Seed);
         Model = new AutoEncoderModel(config.Model);
-        optimizer = optim.Adam(Model.parameters(), config.LearningRate);
+        step = new FusedTrainingStep(Model, config.BatchSize);
         state = CheckpointState.Fresh(config, dataChecksums);
     }
 
@@ -42,8 +42,8 @@ internal sealed class Trainer : IDisposable
         };
         torch.set_num_threads(config.Validate().Threads);
         Model = model;
-        optimizer = optim.Adam(Model.parameters(), config.LearningRate);
-        Checkpoint.Restore(optimizer, moments);
+        step = new FusedTrainingStep(Model, config.BatchSize);
+        using (var reader = new BinaryReader(new MemoryStream(moments))) step.LoadState(reader);
         state = saved with { Config = config };
     }
 
@@ -82,9 +82,9 @@ internal sealed class Trainer : IDisposable
             {
                 int start = b * batchSize;
                 int rows = Math.Min(batchSize, train.Count - start);
-                SetLearningRate(LearningRates.At(state.Config.Schedule, state.Config.LearningRate,
-                    (long)epoch * batches + b, (long)state.Config.Epochs * batches));
-                float loss = Step(shuffled, start, rows);
+                double rate = LearningRates.At(state.Config.Schedule, state.Config.LearningRate,
+                    (long)epoch * batches + b, (long)state.Config.Epochs * batches);
+                float loss = Step(shuffled, start, rows, rate);
                 if (!float.IsFinite(loss)) throw new TrainingDivergedException(epoch + 1, b + 1, loss);
 
                 state = state with
@@ -97,15 +97,18 @@ internal sealed class Trainer : IDisposable
                 if (stop.IsCancellationRequested && b + 1 < batches)
                 {
                     state = state with { EpochSeconds = state.EpochSeconds + clock.Elapsed.TotalSeconds };
+                    step.CopyToModel();
                     return false;
                 }
             }
+            double seconds = clock.Elapsed.TotalSeconds;
+            step.CopyToModel();
 
             var record = new EpochRecord(
                 epoch + 1,
                 state.EpochLossSum / state.EpochRows,
                 MeanBce(Model, testPixels),
-                state.EpochSeconds + clock.Elapsed.TotalSeconds);
+                state.EpochSeconds + seconds);
             state = state with
             {
                 CompletedEpochs = epoch + 1,
@@ -122,7 +125,7 @@ internal sealed class Trainer : IDisposable
     }
 
     /// <summary>Writes the checkpoint (weights, Adam state, configuration, position) to <paramref name="path"/>.</summary>
-    public void SaveCheckpoint(string path) => Checkpoint.Save(path, state, Model, optimizer);
+    public void SaveCheckpoint(string path) => Checkpoint.Save(path, state, Model, step);
 
     /// <summary>Mean per-pixel binary cross-entropy of the model's reconstructions of <paramref name="pixels"/>.</summary>
     public static double MeanBce(AutoEncoderModel model, Tensor pixels)
@@ -141,21 +144,11 @@ internal sealed class Trainer : IDisposable
         return sum / rows;
     }
 
-    private void SetLearningRate(double rate)
-    {
-        foreach (ParamGroup group in optimizer.ParamGroups) group.LearningRate = rate;
-    }
-
     /// <summary>One Adam step on rows [start, start + rows); returns the batch's mean per-pixel loss.</summary>
-    private float Step(Tensor shuffled, int start, int rows)
+    private float Step(Tensor shuffled, int start, int rows, double rate)
     {
         using var scope = NewDisposeScope();
-        Tensor batch = shuffled.narrow(0, start, rows);
-        Tensor loss = nn.functional.binary_cross_entropy_with_logits(Model.forward(batch), batch);
-        optimizer.zero_grad();
-        loss.backward();
-        optimizer.step();
-        return loss.item<float>();
+        return step.Step(shuffled.narrow(0, start, rows), rate).item<float>();
     }
 
     /// <summary>The shuffle of epoch <paramref name="epoch"/>: a Fisher–Yates permutation seeded by (seed, epoch).</summary>
@@ -171,7 +164,7 @@ internal sealed class Trainer : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        optimizer.Dispose();
+        step.Dispose();
         Model.Dispose();
     }
 }
