@@ -40,7 +40,15 @@ public sealed class Decoder : IDisposable
     public static Decoder Load(ReadOnlyMemory<byte> model) => new(OnnxModel.Open(model, Role, "model bytes"));
 
     /// <summary>Loads the MNIST decoder embedded in this package (2 → 784, trained with the seed preset).</summary>
-    public static Decoder LoadDefault() => new(OnnxModel.Open(EmbeddedModels.Read(DefaultFile), Role, DefaultFile));
+    public static Decoder LoadDefault() => LoadDefault(allowManagedKernel: true);
+
+    /// <summary>As <see cref="LoadDefault()"/>; with <paramref name="allowManagedKernel"/> false every row runs in
+    /// ONNX Runtime (tests and benchmarks compare the two paths).</summary>
+    internal static Decoder LoadDefault(bool allowManagedKernel) =>
+        new(OnnxModel.Open(EmbeddedModels.Read(DefaultFile), Role, DefaultFile, allowManagedKernel));
+
+    /// <summary>Whether rows run in the managed kernel (small Gemm chains) rather than in ONNX Runtime.</summary>
+    internal bool UsesManagedKernel => model.UsesManagedKernel;
 
     /// <summary>Decodes one code of <see cref="EmbeddingSize"/> values into a new image array.</summary>
     /// <exception cref="ArgumentException">Wrong length, or a NaN or infinite value.</exception>

@@ -40,7 +40,15 @@ public sealed class Encoder : IDisposable
     public static Encoder Load(ReadOnlyMemory<byte> model) => new(OnnxModel.Open(model, Role, "model bytes"));
 
     /// <summary>Loads the MNIST encoder embedded in this package (784 → 2, trained with the seed preset).</summary>
-    public static Encoder LoadDefault() => new(OnnxModel.Open(EmbeddedModels.Read(DefaultFile), Role, DefaultFile));
+    public static Encoder LoadDefault() => LoadDefault(allowManagedKernel: true);
+
+    /// <summary>As <see cref="LoadDefault()"/>; with <paramref name="allowManagedKernel"/> false every row runs in
+    /// ONNX Runtime (tests and benchmarks compare the two paths).</summary>
+    internal static Encoder LoadDefault(bool allowManagedKernel) =>
+        new(OnnxModel.Open(EmbeddedModels.Read(DefaultFile), Role, DefaultFile, allowManagedKernel));
+
+    /// <summary>Whether rows run in the managed kernel (small Gemm chains) rather than in ONNX Runtime.</summary>
+    internal bool UsesManagedKernel => model.UsesManagedKernel;
 
     /// <summary>Encodes one image of <see cref="InputSize"/> values in [0, 1] into a new array.</summary>
     /// <exception cref="ArgumentException">Wrong length, or a NaN or infinite value.</exception>

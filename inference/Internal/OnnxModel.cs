@@ -4,9 +4,10 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace AutoEncoder.Inference.Internal;
 
 /// <summary>
-/// One validated ONNX Runtime session mapping float rows [batch, InputSize] to [batch, OutputSize].
-/// Safe for concurrent use: single rows go through a pool of pre-bound runners (no allocation per call),
-/// batches run over the caller's own memory (no copy).
+/// One validated ONNX model mapping float rows [batch, InputSize] to [batch, OutputSize]. ONNX Runtime
+/// loads and checks every model; small Gemm chains then run in <see cref="DenseStack"/>, anything else in
+/// ONNX Runtime. Safe for concurrent use: in ONNX Runtime, single rows go through a pool of pre-bound
+/// runners (no allocation per call) and batches run over the caller's own memory (no copy).
 /// </summary>
 internal sealed class OnnxModel : IDisposable
 {
@@ -16,11 +17,13 @@ internal sealed class OnnxModel : IDisposable
     private readonly string[] outputNames;
     private readonly Stack<RowRunner> idle = new();
     private readonly List<RowRunner> all = [];
+    private readonly DenseStack? kernel;
     private bool disposed;
 
-    private OnnxModel(InferenceSession session, int inputSize, int outputSize, ModelMetadata metadata)
+    private OnnxModel(InferenceSession session, int inputSize, int outputSize, ModelMetadata metadata, DenseStack? kernel)
     {
         this.session = session;
+        this.kernel = kernel;
         inputNames = [session.InputMetadata.Keys.Single()];
         outputNames = [session.OutputMetadata.Keys.Single()];
         InputSize = inputSize;
@@ -37,21 +40,24 @@ internal sealed class OnnxModel : IDisposable
     /// <summary>The model's metadata.</summary>
     public ModelMetadata Metadata { get; }
 
+    /// <summary>Whether rows run in the managed kernel rather than in ONNX Runtime.</summary>
+    public bool UsesManagedKernel => kernel is not null;
+
     /// <summary>Validates <paramref name="bytes"/> as a model of <paramref name="role"/> and opens a session.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a usable model of that role.</exception>
-    public static OnnxModel Open(ReadOnlyMemory<byte> bytes, string role, string source)
+    public static OnnxModel Open(ReadOnlyMemory<byte> bytes, string role, string source, bool allowManagedKernel = true)
     {
         ModelBytes.EnsureSize(bytes.Length, source);
-        bool external;
+        OnnxGraph graph;
         try
         {
-            external = ProtobufScanner.ReferencesExternalData(bytes.Span);
+            graph = OnnxGraph.Read(bytes.Span);
         }
         catch (InvalidDataException e)
         {
             throw new InvalidDataException($"{source}: not a valid ONNX model ({e.Message})", e);
         }
-        if (external)
+        if (graph.ReferencesExternalData)
             throw new InvalidDataException($"{source}: model references external data files, which are refused (only self-contained models load)");
 
         InferenceSession session;
@@ -73,7 +79,8 @@ internal sealed class OnnxModel : IDisposable
             if (metadata.Role != role)
                 throw new InvalidDataException(
                     $"{source}: expected a model with role '{role}', found '{(metadata.Role.Length == 0 ? "none" : metadata.Role)}'");
-            return new OnnxModel(session, input, output, metadata);
+            DenseStack? kernel = allowManagedKernel ? DenseStack.TryCompile(graph) : null;
+            return new OnnxModel(session, input, output, metadata, kernel);
         }
         catch
         {
@@ -85,6 +92,12 @@ internal sealed class OnnxModel : IDisposable
     /// <summary>Runs one row through a pooled runner; allocation-free.</summary>
     public void RunRow(ReadOnlySpan<float> input, Span<float> output)
     {
+        if (kernel is not null)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            kernel.Run(input, output, 1);
+            return;
+        }
         RowRunner runner = Rent();
         try
         {
@@ -102,6 +115,11 @@ internal sealed class OnnxModel : IDisposable
     public unsafe void RunRows(ReadOnlySpan<float> input, Span<float> output, int rows)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
+        if (kernel is not null)
+        {
+            kernel.Run(input, output, rows);
+            return;
+        }
         fixed (float* source = input)
         fixed (float* destination = output)
         {

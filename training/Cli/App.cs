@@ -14,6 +14,7 @@ internal static class App
             ExportCommand.Create(),
             EvaluateCommand.Create(),
             PlotCommand.Create(),
+            BenchCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -67,6 +67,9 @@ internal sealed class Trainer : IDisposable
 
         using Tensor trainPixels = tensor(train.ScaledPixels(), [train.Count, width]);
         using Tensor testPixels = tensor(test.ScaledPixels(), [test.Count, width]);
+        // One buffer refilled every epoch: a fresh 188 MB tensor per epoch costs more in page faults
+        // than the copy itself.
+        using Tensor shuffled = zeros_like(trainPixels);
         int batchSize = state.Config.BatchSize;
         int batches = (train.Count + batchSize - 1) / batchSize;
 
@@ -76,8 +79,8 @@ internal sealed class Trainer : IDisposable
             progress.EpochStarted(epoch + 1, state.Config.Epochs, batches, state.CompletedBatches);
             Model.train();
             var clock = Stopwatch.StartNew();
-            using Tensor order = Permutation(train.Count, state.Config.Seed, epoch);
-            using Tensor shuffled = trainPixels.index_select(0, order);
+            using (Tensor destinations = tensor(Destinations(ShuffleOrder(train.Count, state.Config.Seed, epoch))))
+                shuffled.index_copy_(0, destinations, trainPixels);
             for (int b = state.CompletedBatches; b < batches; b++)
             {
                 int start = b * batchSize;
@@ -151,14 +154,23 @@ internal sealed class Trainer : IDisposable
         return step.Step(shuffled.narrow(0, start, rows), rate).item<float>();
     }
 
-    /// <summary>The shuffle of epoch <paramref name="epoch"/>: a Fisher–Yates permutation seeded by (seed, epoch).</summary>
-    internal static Tensor Permutation(int count, long seed, int epoch)
+    /// <summary>The shuffle of epoch <paramref name="epoch"/>: row j of the epoch is row order[j] of the data,
+    /// a Fisher–Yates permutation seeded by (seed, epoch).</summary>
+    internal static long[] ShuffleOrder(int count, long seed, int epoch)
     {
         var random = new Random(unchecked((int)(seed * 1_000_003 + epoch)));
         long[] order = new long[count];
         for (int i = 0; i < count; i++) order[i] = i;
         random.Shuffle(order);
-        return tensor(order);
+        return order;
+    }
+
+    /// <summary>Where each data row goes (the inverse permutation), as index_copy_ wants it.</summary>
+    private static long[] Destinations(long[] order)
+    {
+        var destinations = new long[order.Length];
+        for (int j = 0; j < order.Length; j++) destinations[order[j]] = j;
+        return destinations;
     }
 
     /// <inheritdoc />

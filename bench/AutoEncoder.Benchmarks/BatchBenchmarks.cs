@@ -1,0 +1,47 @@
+using AutoEncoder.Inference;
+using BenchmarkDotNet.Attributes;
+using Microsoft.ML.OnnxRuntime;
+
+namespace AutoEncoder.Benchmarks;
+
+/// <summary>Throughput of encoding many images in one call.</summary>
+[MemoryDiagnoser]
+public class BatchBenchmarks
+{
+    private Encoder encoder = null!;
+    private InferenceSession session = null!;
+    private float[] rows = null!;
+    private float[] codes = null!;
+
+    [Params(1, 32, 1024, 10_000)]
+    public int Rows { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        encoder = Encoder.LoadDefault();
+        session = Fixture.Session();
+        rows = Fixture.TestPixels(Rows);
+        codes = new float[Rows * 2];
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        encoder.Dispose();
+        session.Dispose();
+    }
+
+    [Benchmark(Baseline = true, Description = "ONNX Runtime, straightforward")]
+    public float[] Straightforward() => Fixture.Naive(session, rows, Rows);
+
+    [Benchmark(Description = "Encoder.EncodeBatch(span, span)")]
+    public float EncodeBatch()
+    {
+        encoder.EncodeBatch(rows, codes);
+        return codes[0];
+    }
+
+    [Benchmark(Description = "read pass over the rows' floats")]
+    public float ReadPass() => Fixture.ReadPass(rows);
+}

@@ -1,0 +1,43 @@
+using AutoEncoder.Inference;
+using BenchmarkDotNet.Attributes;
+using Microsoft.ML.OnnxRuntime;
+
+namespace AutoEncoder.Benchmarks;
+
+/// <summary>Latency and allocations of encoding one image.</summary>
+[MemoryDiagnoser]
+public class SingleRowBenchmarks
+{
+    private Encoder encoder = null!;
+    private InferenceSession session = null!;
+    private float[] row = null!;
+    private readonly float[] code = new float[2];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        encoder = Encoder.LoadDefault();
+        session = Fixture.Session();
+        row = Fixture.TestPixels(1);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        encoder.Dispose();
+        session.Dispose();
+    }
+
+    [Benchmark(Baseline = true, Description = "ONNX Runtime, straightforward (NamedOnnxValue + Run + ToArray)")]
+    public float[] Straightforward() => Fixture.Naive(session, row, 1);
+
+    [Benchmark(Description = "Encoder.Encode(span, span)")]
+    public float EncodeSpan()
+    {
+        encoder.Encode(row, code);
+        return code[0];
+    }
+
+    [Benchmark(Description = "read pass over the 784 floats")]
+    public float ReadPass() => Fixture.ReadPass(row);
+}

@@ -1,0 +1,214 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace AutoEncoder.Inference.Internal;
+
+/// <summary>
+/// A managed, vectorised executor for small graphs that are a chain of <c>Gemm</c> layers and element-wise
+/// activations (what the AutoEncoder exporter writes). For such graphs the fixed cost of an ONNX Runtime
+/// call is many times the arithmetic (a 784→2 encoder is 1,568 multiply-adds), so they run here; any other
+/// graph, or a larger one, runs in ONNX Runtime. The same kernel serves one row or many, so a row's result
+/// does not depend on the batch it came in.
+/// </summary>
+internal sealed class DenseStack
+{
+    /// <summary>Largest total of multiply-adds per row run here; beyond it ONNX Runtime's blocked kernels win.</summary>
+    public const long MaxMultiplyAdds = 1 << 16;
+
+    // Rows per parallel chunk: enough work per task that scheduling costs little.
+    private const long MultiplyAddsPerChunk = 1 << 21;
+
+    private readonly Layer[] layers;
+    private readonly int widest;
+
+    private DenseStack(Layer[] layers)
+    {
+        this.layers = layers;
+        widest = layers.Max(l => l.Outputs);
+    }
+
+    private enum Function { None, Relu, LeakyRelu, Tanh, Sigmoid }
+
+    /// <summary>
+    /// A dense layer: y = x·Wᵀ + b, then activations. Weights are kept in the layout the loop reads:
+    /// rows of W for few outputs (one dot product each), columns of W for many (one axpy per input).
+    /// </summary>
+    private sealed record Layer(int Inputs, int Outputs, float[] Weights, bool ByOutput, float[] Bias, List<(Function Kind, float Alpha)> Activations);
+
+    /// <summary>Compiles <paramref name="graph"/>, or returns null when it is not a small chain of supported nodes.</summary>
+    public static DenseStack? TryCompile(OnnxGraph graph)
+    {
+        string[] inputs = graph.Inputs.Where(name => !graph.Initializers.ContainsKey(name)).ToArray();
+        if (inputs.Length != 1 || graph.Outputs.Count != 1) return null;
+
+        var layers = new List<Layer>();
+        string value = inputs[0];
+        foreach (OnnxGraph.Node node in graph.Nodes)
+        {
+            if (node.Domain is not ("" or "ai.onnx") || node.Inputs.Count == 0 || node.Inputs[0] != value || node.Outputs.Count != 1) return null;
+            if (node.OpType == "Gemm")
+            {
+                Layer? layer = Gemm(node, graph);
+                if (layer is null || (layers.Count > 0 && layers[^1].Outputs != layer.Inputs)) return null;
+                layers.Add(layer);
+            }
+            else if (layers.Count == 0 || !TryAddActivation(node, layers[^1].Activations))
+            {
+                return null;
+            }
+            value = node.Outputs[0];
+        }
+        if (layers.Count == 0 || value != graph.Outputs[0]) return null;
+        return layers.Sum(l => (long)l.Inputs * l.Outputs) <= MaxMultiplyAdds ? new DenseStack([.. layers]) : null;
+    }
+
+    /// <summary>Computes <paramref name="rows"/> rows; large batches are split across threads.</summary>
+    public void Run(ReadOnlySpan<float> input, Span<float> output, int rows)
+    {
+        int inWidth = layers[0].Inputs, outWidth = layers[^1].Outputs;
+        long work = (long)rows * layers.Sum(l => (long)l.Inputs * l.Outputs);
+        if (work < 2 * MultiplyAddsPerChunk || Environment.ProcessorCount == 1)
+        {
+            RunRows(input, output, rows);
+            return;
+        }
+
+        int chunk = (int)Math.Max(1, MultiplyAddsPerChunk * rows / work);
+        unsafe
+        {
+            fixed (float* source = input)
+            fixed (float* destination = output)
+            {
+                nint from = (nint)source, to = (nint)destination;
+                Parallel.For(0, (rows + chunk - 1) / chunk, c =>
+                {
+                    int first = c * chunk, count = Math.Min(chunk, rows - first);
+                    var rowsIn = new ReadOnlySpan<float>((float*)from + (long)first * inWidth, count * inWidth);
+                    var rowsOut = new Span<float>((float*)to + (long)first * outWidth, count * outWidth);
+                    RunRows(rowsIn, rowsOut, count);
+                });
+            }
+        }
+    }
+
+    private void RunRows(ReadOnlySpan<float> input, Span<float> output, int rows)
+    {
+        int inWidth = layers[0].Inputs, outWidth = layers[^1].Outputs;
+        Span<float> scratch = widest <= 2048 ? stackalloc float[2 * widest] : new float[2 * widest];
+        for (int r = 0; r < rows; r++)
+        {
+            scoped ReadOnlySpan<float> x = input.Slice(r * inWidth, inWidth);
+            for (int l = 0; l < layers.Length; l++)
+            {
+                Layer layer = layers[l];
+                Span<float> y = l == layers.Length - 1
+                    ? output.Slice(r * outWidth, outWidth)
+                    : scratch.Slice(l % 2 * widest, layer.Outputs);
+                Forward(layer, x, y);
+                x = y;
+            }
+        }
+    }
+
+    private static void Forward(Layer layer, ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (layer.ByOutput)
+        {
+            for (int o = 0; o < layer.Outputs; o++)
+                y[o] = layer.Bias[o] + Dot(x, layer.Weights.AsSpan(o * layer.Inputs, layer.Inputs));
+        }
+        else
+        {
+            layer.Bias.CopyTo(y);
+            for (int i = 0; i < layer.Inputs; i++)
+                if (x[i] != 0) Axpy(x[i], layer.Weights.AsSpan(i * layer.Outputs, layer.Outputs), y);
+        }
+        foreach ((Function kind, float alpha) in layer.Activations) Activate(kind, alpha, y);
+    }
+
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        ReadOnlySpan<Vector<float>> va = MemoryMarshal.Cast<float, Vector<float>>(a), vb = MemoryMarshal.Cast<float, Vector<float>>(b);
+        Vector<float> sum0 = Vector<float>.Zero, sum1 = Vector<float>.Zero;
+        int v = 0;
+        for (; v + 1 < va.Length; v += 2)
+        {
+            sum0 += va[v] * vb[v];
+            sum1 += va[v + 1] * vb[v + 1];
+        }
+        if (v < va.Length) sum0 += va[v] * vb[v];
+        float sum = Vector.Sum(sum0 + sum1);
+        for (int i = va.Length * Vector<float>.Count; i < a.Length; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    private static void Axpy(float a, ReadOnlySpan<float> x, Span<float> y)
+    {
+        Span<Vector<float>> vy = MemoryMarshal.Cast<float, Vector<float>>(y);
+        ReadOnlySpan<Vector<float>> vx = MemoryMarshal.Cast<float, Vector<float>>(x);
+        var va = new Vector<float>(a);
+        for (int v = 0; v < vy.Length; v++) vy[v] += va * vx[v];
+        for (int i = vy.Length * Vector<float>.Count; i < y.Length; i++) y[i] += a * x[i];
+    }
+
+    private static void Activate(Function kind, float alpha, Span<float> y)
+    {
+        for (int i = 0; i < y.Length; i++)
+        {
+            float v = y[i];
+            y[i] = kind switch
+            {
+                Function.Relu => MathF.Max(v, 0),
+                Function.LeakyRelu => v >= 0 ? v : alpha * v,
+                Function.Tanh => MathF.Tanh(v),
+                Function.Sigmoid => 1f / (1f + MathF.Exp(-v)),
+                _ => v,
+            };
+        }
+    }
+
+    private static Layer? Gemm(OnnxGraph.Node node, OnnxGraph graph)
+    {
+        double Attribute(string name, double otherwise) => node.Attributes.GetValueOrDefault(name, otherwise);
+        if (Attribute("transA", 0) != 0 || Attribute("alpha", 1) != 1 || Attribute("beta", 1) != 1) return null;
+        if (node.Inputs.Count is < 2 or > 3 || !graph.Initializers.TryGetValue(node.Inputs[1], out OnnxGraph.Tensor? weight) || weight.Dims.Length != 2)
+            return null;
+
+        bool transposed = Attribute("transB", 0) != 0; // W stored [out, in] when transB = 1, else [in, out]
+        int outputs = (int)(transposed ? weight.Dims[0] : weight.Dims[1]), inputs = (int)(transposed ? weight.Dims[1] : weight.Dims[0]);
+        float[] bias = new float[outputs];
+        if (node.Inputs.Count == 3 && node.Inputs[2].Length > 0)
+        {
+            if (!graph.Initializers.TryGetValue(node.Inputs[2], out OnnxGraph.Tensor? b) || b.Values.Length != outputs || b.Dims.Length != 1) return null;
+            bias = b.Values;
+        }
+
+        // Few outputs: one dot product per output over W's rows. Many: one axpy per input over W's columns.
+        bool byOutput = outputs < Vector<float>.Count * 2;
+        var weights = new float[inputs * outputs];
+        for (int o = 0; o < outputs; o++)
+            for (int i = 0; i < inputs; i++)
+            {
+                float w = transposed ? weight.Values[o * inputs + i] : weight.Values[i * outputs + o];
+                weights[byOutput ? o * inputs + i : i * outputs + o] = w;
+            }
+        return new Layer(inputs, outputs, weights, byOutput, bias, []);
+    }
+
+    private static bool TryAddActivation(OnnxGraph.Node node, List<(Function, float)> activations)
+    {
+        if (node.Inputs.Count != 1) return false;
+        (Function kind, float alpha)? activation = node.OpType switch
+        {
+            "Relu" => (Function.Relu, 0f),
+            "LeakyRelu" => (Function.LeakyRelu, (float)node.Attributes.GetValueOrDefault("alpha", 0.01)),
+            "Tanh" => (Function.Tanh, 0f),
+            "Sigmoid" => (Function.Sigmoid, 0f),
+            "Identity" => (Function.None, 0f),
+            _ => null,
+        };
+        if (activation is not { } a) return false;
+        activations.Add(a);
+        return true;
+    }
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using AutoEncoder.Training.Bench;
+using AutoEncoder.Training.Data;
+using AutoEncoder.Training.Training;
+using Spectre.Console;
+
+namespace AutoEncoder.Training.Cli;
+
+/// <summary><c>autoencoder bench</c>: training speed, side by side with PyTorch in the same run.</summary>
+internal static class BenchCommand
+{
+    static readonly Option<string> Data = new("--data") { Description = "MNIST folder of IDX files", DefaultValueFactory = _ => "data/mnist" };
+    static readonly Option<string> Reference = new("--reference")
+    {
+        Description = "The PyTorch reference script (skipped when PyTorch is not installed)",
+        DefaultValueFactory = _ => Path.Combine("bench", "pytorch_reference.py"),
+    };
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var command = new Command("bench", "Time the seed preset (5 epochs) and one deep-preset epoch against PyTorch") { Data, Reference };
+        command.SetAction(result => CommandRunner.Run(() => Execute(result.GetValue(Data)!, result.GetValue(Reference)!)));
+        return command;
+    }
+
+    static int Execute(string dataPath, string reference)
+    {
+        MnistDataSet data = MnistLoader.Load(dataPath);
+        var progress = new LogProgress(Console.Error);
+
+        Console.Error.WriteLine("measuring matmul peak (2048×2048 mm) ...");
+        double peak1 = MatmulPeak.Measure(1), peak2 = MatmulPeak.Measure(2);
+        Console.Error.WriteLine("seed preset, 5 epochs ...");
+        TrainingBenchmark.Run seed = TrainingBenchmark.Measure("seed", TrainingConfig.SeedPreset, data, progress);
+        Console.Error.WriteLine("deep preset, 1 epoch ...");
+        TrainingConfig deepConfig = TrainingConfig.DeepPreset with { Epochs = 1 };
+        TrainingBenchmark.Run deep = TrainingBenchmark.Measure("deep", deepConfig, data, progress);
+        double deepPeak = deepConfig.Threads == 1 ? peak1 : peak2;
+
+        Console.Error.WriteLine("PyTorch reference ...");
+        (PyTorchReference.Result? torch, string? missing) = PyTorchReference.Run(reference, dataPath);
+
+        var table = new Table().AddColumns("loop", "AutoEncoder", "PyTorch", "ours / PyTorch");
+        void Row(string name, double ours, double? theirs, string format) =>
+            table.AddRow(name, ours.ToString(format), theirs?.ToString(format) ?? "–", theirs is { } t ? $"{ours / t:F2}×" : "–");
+        Row("seed: 5 epochs, batch 32 (s)", seed.Seconds, torch?.Seed.Seconds, "F2");
+        Row("seed: final train loss", seed.FinalTrainLoss, torch?.Seed.FinalTrainLoss, "F4");
+        Row("deep: 1 epoch, batch 256 (s)", deep.Seconds, torch?.DeepEpoch.Seconds, "F2");
+        Row("deep: train loss after 1 epoch", deep.FinalTrainLoss, torch?.DeepEpoch.FinalTrainLoss, "F4");
+        AnsiConsole.Write(table);
+
+        Console.WriteLine($"seed: {seed.StepsPerSecond:N0} steps/s, {seed.SamplesPerSecond:N0} samples/s ({TrainingConfig.SeedPreset.Threads} thread)");
+        Console.WriteLine($"deep: {deep.StepsPerSecond:N1} steps/s, {deep.SamplesPerSecond:N0} samples/s, {deep.GflopsPerSecond:F1} GFLOP/s " +
+                          $"= {deep.GflopsPerSecond / deepPeak:P0} of the measured matmul peak ({deepPeak:F1} GFLOP/s on {deepConfig.Threads} threads; 1 thread {peak1:F1})");
+        Console.WriteLine(torch is null
+            ? $"PyTorch reference not run: {missing}"
+            : $"PyTorch {torch.Torch}: seed on {torch.Seed.Threads} thread(s), deep on {torch.DeepEpoch.Threads}");
+        return CommandRunner.Success;
+    }
+}
