@@ -21,6 +21,7 @@ build:
 
 models: data build
 	$(DOTNET) $(APP) train --preset seed --data $(DATA) --out $(MODELS)
+	$(DOTNET) $(APP) train --preset deep --data $(DATA) --out $(MODELS)/deep
 
 # The official ONNX checker, used by the tests; installed from Debian when missing.
 tools:

@@ -34,7 +34,11 @@ internal static class BenchCommand
         Console.Error.WriteLine("seed preset, 5 epochs ...");
         TrainingBenchmark.Run seed = TrainingBenchmark.Measure("seed", TrainingConfig.SeedPreset, data, progress);
         Console.Error.WriteLine("deep preset, 1 epoch ...");
-        TrainingConfig deepConfig = TrainingConfig.DeepPreset with { Epochs = 1 };
+        // The loop PyTorch's reference runs: the deep architecture at batch 256, Adam 1e-3, constant rate.
+        TrainingConfig deepConfig = TrainingConfig.DeepPreset with
+        {
+            Epochs = 1, BatchSize = 256, LearningRate = 1e-3, Schedule = LearningRateSchedule.Constant,
+        };
         TrainingBenchmark.Run deep = TrainingBenchmark.Measure("deep", deepConfig, data, progress);
         double deepPeak = deepConfig.Threads == 1 ? peak1 : peak2;
 

@@ -10,9 +10,14 @@ namespace AutoEncoder.Training.Training;
 /// in as few tensor operations as the maths allows, because for small models the cost of a step is
 /// the number of operations, not their arithmetic:
 /// <list type="bullet">
-/// <item>forward is one <c>addmm</c> per layer (plus its activation) into the layer's own buffers;</item>
-/// <item>the gradients of BCE-with-logits are written by hand straight into one flat gradient buffer
-/// (<c>addmm_</c>/<c>addmv_</c> with β = 0), with no autograd graph;</item>
+/// <item>batches are gathered into managed memory that a tensor shares (<c>frombuffer</c>), so no
+/// shuffled copy of the data set is made;</item>
+/// <item>forward is one <c>addmm</c> per layer (plus its activation); the logits land in shared
+/// memory, where <see cref="LogitLoss"/> computes loss and output error in one vectorised pass;</item>
+/// <item>the gradients are written by hand straight into one flat gradient buffer
+/// (<c>addmm_</c>/<c>addmv_</c> with β = 0), with no autograd graph; each weight is stored with its longer
+/// dimension contiguous, because libtorch's matrix products with a two-wide contiguous operand are
+/// several times slower than the same products on a transposed view;</item>
 /// <item>Adam runs once over one flat parameter buffer: seven operations whatever the layer count,
 /// with PyTorch's update rule (lerp of the first moment, bias-corrected denominator).</item>
 /// </list>
@@ -25,12 +30,21 @@ internal sealed class FusedTrainingStep : IDisposable
     private readonly Tensor parameters, gradients, firstMoment, secondMoment, lerpWeight, ones;
     private readonly Layer[] layers;
     private readonly Activation activation;
+    private readonly int width;
+    private readonly bool parallelLoss;
+    // Managed buffers shared with tensors: the batch, the logits, and d(loss)/d(logits).
+    private readonly SharedBuffer batch, logits, errors;
     private readonly Scalar beta2 = Beta2, oneMinusBeta2 = 1 - Beta2, epsilon = Epsilon;
 
     /// <summary>Takes the model's current weights as the starting point.</summary>
     public FusedTrainingStep(AutoEncoderModel model, int maxBatchSize)
     {
         activation = model.Config.Activation;
+        width = model.Config.InputSize;
+        parallelLoss = get_num_threads() > 1;
+        batch = new SharedBuffer(maxBatchSize, width);
+        logits = new SharedBuffer(maxBatchSize, width);
+        errors = new SharedBuffer(maxBatchSize, width);
         Linear[] linears = [.. model.Encoder.children().OfType<Linear>(), .. model.Decoder.children().OfType<Linear>()];
         int encoderLayers = model.Encoder.children().OfType<Linear>().Count();
         long size = linears.Sum(l => l.weight!.numel() + l.bias!.numel());
@@ -47,15 +61,18 @@ internal sealed class FusedTrainingStep : IDisposable
         for (int i = 0; i < linears.Length; i++)
         {
             long output = linears[i].out_features, input = linears[i].in_features;
-            Tensor weight = parameters.narrow(0, offset, output * input).view(output, input);
-            Tensor weightGradient = gradients.narrow(0, offset, output * input).view(output, input);
+            // Stored [out, in] when out ≤ in, else as its transpose [in, out]: the longer side contiguous.
+            bool transposed = output > input;
+            Tensor storage = parameters.narrow(0, offset, output * input).view(transposed ? [input, output] : [output, input]);
+            Tensor gradientStorage = gradients.narrow(0, offset, output * input).view(transposed ? [input, output] : [output, input]);
             offset += output * input;
             Tensor bias = parameters.narrow(0, offset, output);
             Tensor biasGradient = gradients.narrow(0, offset, output);
             offset += output;
             // No activation on the code layer nor on the logits.
             bool activated = activation != Activation.Linear && i != encoderLayers - 1 && i != linears.Length - 1;
-            layers[i] = new Layer(linears[i], weight, weight.t(), bias, weightGradient, biasGradient, activated);
+            Tensor weight = transposed ? storage.t() : storage;
+            layers[i] = new Layer(linears[i], weight, weight.t(), bias, gradientStorage, transposed, biasGradient, activated);
         }
         CopyFromModel();
     }
@@ -64,41 +81,55 @@ internal sealed class FusedTrainingStep : IDisposable
     public long Steps { get; private set; }
 
     /// <summary>
-    /// Computes the gradients of mean BCE-with-logits for reconstructing <paramref name="batch"/>, then one
-    /// Adam update with learning rate <paramref name="rate"/>. Returns the batch's loss as a 0-d tensor.
+    /// Trains on rows <paramref name="order"/>[start .. start + rows) of <paramref name="data"/> (row-major,
+    /// one row per image): gradients of mean BCE-with-logits, then one Adam update with learning rate
+    /// <paramref name="rate"/>. Returns the batch's mean loss. Call inside a dispose scope.
     /// </summary>
-    public Tensor Step(Tensor batch, double rate)
+    public double Step(float[] data, long[] order, int start, int rows, double rate)
     {
-        Tensor loss = ComputeGradients(batch);
+        for (int r = 0; r < rows; r++)
+            Array.Copy(data, order[start + r] * width, batch.Array, batch.Offset + (long)r * width, width);
+        double loss = ComputeGradients(rows);
         ApplyAdam(rate);
         return loss;
     }
 
-    /// <summary>Writes d(mean BCE)/d(parameters) into the flat gradient buffer; returns the loss.</summary>
-    internal Tensor ComputeGradients(Tensor batch)
+    /// <summary>As <see cref="ComputeGradients(int)"/> for a batch held elsewhere (copied into the shared buffer).</summary>
+    internal double ComputeGradients(Tensor rows)
     {
-        long rows = batch.shape[0];
+        batch.Tensor.narrow(0, 0, rows.shape[0]).copy_(rows);
+        return ComputeGradients((int)rows.shape[0]);
+    }
+
+    /// <summary>
+    /// Writes d(mean BCE)/d(parameters) for reconstructing the first <paramref name="rows"/> rows of the batch
+    /// buffer into the flat gradient buffer and returns the batch's mean loss. Call inside a dispose scope.
+    /// </summary>
+    private double ComputeGradients(int rows)
+    {
         var outputs = new Tensor[layers.Length + 1];
-        outputs[0] = batch;
-        for (int i = 0; i < layers.Length; i++)
+        outputs[0] = batch.Tensor.narrow(0, 0, rows);
+        for (int i = 0; i < layers.Length - 1; i++)
         {
             Tensor z = layers[i].Bias.addmm(outputs[i], layers[i].WeightT);
             outputs[i + 1] = layers[i].Activated ? Activate(z) : z;
         }
-        Tensor logits = outputs[^1];
-        Tensor loss = nn.functional.binary_cross_entropy_with_logits(logits, batch);
+        outputs[^1] = logits.Tensor.narrow(0, 0, rows).copy_(layers[^1].Bias).addmm_(outputs[^2], layers[^1].WeightT);
 
-        // d(mean BCE)/d(logits) = (sigmoid(logits) − target) / (rows·width); the scale is applied as the
-        // alpha of each gradient product, so the error tensors themselves stay unscaled.
-        float scale = 1f / (rows * logits.shape[1]);
-        Tensor error = logits.sigmoid().sub_(batch);
+        int count = rows * width;
+        double loss = LogitLoss.Compute(logits, batch, errors, count, parallelLoss) / count;
+
+        // d(mean BCE)/d(logits) = (σ(logits) − target) / (rows·width); the scale is applied as the alpha
+        // of each gradient product, so the error tensors themselves stay unscaled.
+        float scale = 1f / count;
+        Tensor error = errors.Tensor.narrow(0, 0, rows);
         Tensor batchOnes = ones.narrow(0, 0, rows);
         for (int i = layers.Length - 1; i >= 0; i--)
         {
             Layer layer = layers[i];
-            Tensor errorT = error.t();
-            layer.WeightGradient.addmm_(errorT, outputs[i], beta: 0, alpha: scale);
-            layer.BiasGradient.addmv_(errorT, batchOnes, beta: 0, alpha: scale);
+            if (layer.Transposed) layer.WeightGradient.addmm_(outputs[i].t(), error, beta: 0, alpha: scale);
+            else layer.WeightGradient.addmm_(error.t(), outputs[i], beta: 0, alpha: scale);
+            layer.BiasGradient.addmv_(error.t(), batchOnes, beta: 0, alpha: scale);
             if (i == 0) break;
             error = error.mm(layer.Weight);
             if (layers[i - 1].Activated) error = ActivationBackward(error, outputs[i]);
@@ -118,8 +149,10 @@ internal sealed class FusedTrainingStep : IDisposable
         parameters.addcdiv_(firstMoment, denominator, -rate / correction1);
     }
 
-    /// <summary>The flat gradient buffer as last computed (for tests).</summary>
-    internal Tensor Gradients => gradients;
+    /// <summary>The last gradients in the modules' order and layout (each weight [out, in], then its bias), for tests.</summary>
+    internal float[] GradientsInModuleOrder() =>
+        layers.SelectMany(layer => (layer.Transposed ? layer.WeightGradient.t() : layer.WeightGradient).contiguous().data<float>().ToArray()
+            .Concat(layer.BiasGradient.data<float>().ToArray())).ToArray();
 
     /// <summary>Copies the trained weights into the model's parameters.</summary>
     public void CopyToModel()
@@ -196,9 +229,14 @@ internal sealed class FusedTrainingStep : IDisposable
     public void Dispose()
     {
         foreach (Tensor t in new[] { parameters, gradients, firstMoment, secondMoment, lerpWeight, ones }) t.Dispose();
+        foreach (SharedBuffer buffer in new[] { batch, logits, errors }) buffer.Dispose();
         foreach (Scalar s in new[] { beta2, oneMinusBeta2, epsilon }) s.Dispose();
     }
 
-    /// <summary>A linear layer's views into the flat buffers.</summary>
-    private sealed record Layer(Linear Module, Tensor Weight, Tensor WeightT, Tensor Bias, Tensor WeightGradient, Tensor BiasGradient, bool Activated);
+    /// <summary>
+    /// A linear layer's views into the flat buffers. <see cref="Weight"/> is the logical [out, in] matrix;
+    /// <see cref="WeightGradient"/> is laid out as the storage ([in, out] when <see cref="Transposed"/>).
+    /// </summary>
+    private sealed record Layer(Linear Module, Tensor Weight, Tensor WeightT, Tensor Bias, Tensor WeightGradient, bool Transposed,
+        Tensor BiasGradient, bool Activated);
 }

@@ -65,11 +65,8 @@ internal sealed class Trainer : IDisposable
         if (MnistSplit.PixelCount != width)
             throw new ArgumentException($"model expects {width} inputs per row, data have {MnistSplit.PixelCount}");
 
-        using Tensor trainPixels = tensor(train.ScaledPixels(), [train.Count, width]);
+        float[] trainPixels = train.ScaledPixels();
         using Tensor testPixels = tensor(test.ScaledPixels(), [test.Count, width]);
-        // One buffer refilled every epoch: a fresh 188 MB tensor per epoch costs more in page faults
-        // than the copy itself.
-        using Tensor shuffled = zeros_like(trainPixels);
         int batchSize = state.Config.BatchSize;
         int batches = (train.Count + batchSize - 1) / batchSize;
 
@@ -79,21 +76,21 @@ internal sealed class Trainer : IDisposable
             progress.EpochStarted(epoch + 1, state.Config.Epochs, batches, state.CompletedBatches);
             Model.train();
             var clock = Stopwatch.StartNew();
-            using (Tensor destinations = tensor(Destinations(ShuffleOrder(train.Count, state.Config.Seed, epoch))))
-                shuffled.index_copy_(0, destinations, trainPixels);
+            long[] order = ShuffleOrder(train.Count, state.Config.Seed, epoch);
             for (int b = state.CompletedBatches; b < batches; b++)
             {
                 int start = b * batchSize;
                 int rows = Math.Min(batchSize, train.Count - start);
                 double rate = LearningRates.At(state.Config.Schedule, state.Config.LearningRate,
                     (long)epoch * batches + b, (long)state.Config.Epochs * batches);
-                float loss = Step(shuffled, start, rows, rate);
-                if (!float.IsFinite(loss)) throw new TrainingDivergedException(epoch + 1, b + 1, loss);
+                double loss;
+                using (NewDisposeScope()) loss = step.Step(trainPixels, order, start, rows, rate);
+                if (!double.IsFinite(loss)) throw new TrainingDivergedException(epoch + 1, b + 1, loss);
 
                 state = state with
                 {
                     CompletedBatches = b + 1,
-                    EpochLossSum = state.EpochLossSum + (double)loss * rows,
+                    EpochLossSum = state.EpochLossSum + loss * rows,
                     EpochRows = state.EpochRows + rows,
                 };
                 progress.BatchCompleted(b + 1, rows, state.EpochLossSum / state.EpochRows);
@@ -147,13 +144,6 @@ internal sealed class Trainer : IDisposable
         return sum / rows;
     }
 
-    /// <summary>One Adam step on rows [start, start + rows); returns the batch's mean per-pixel loss.</summary>
-    private float Step(Tensor shuffled, int start, int rows, double rate)
-    {
-        using var scope = NewDisposeScope();
-        return step.Step(shuffled.narrow(0, start, rows), rate).item<float>();
-    }
-
     /// <summary>The shuffle of epoch <paramref name="epoch"/>: row j of the epoch is row order[j] of the data,
     /// a Fisher–Yates permutation seeded by (seed, epoch).</summary>
     internal static long[] ShuffleOrder(int count, long seed, int epoch)
@@ -165,13 +155,6 @@ internal sealed class Trainer : IDisposable
         return order;
     }
 
-    /// <summary>Where each data row goes (the inverse permutation), as index_copy_ wants it.</summary>
-    private static long[] Destinations(long[] order)
-    {
-        var destinations = new long[order.Length];
-        for (int j = 0; j < order.Length; j++) destinations[order[j]] = j;
-        return destinations;
-    }
 
     /// <inheritdoc />
     public void Dispose()
