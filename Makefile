@@ -9,9 +9,9 @@ PYTHON     ?= /usr/bin/python3
 # Runtime the sample is published for (framework-dependent).
 RID        ?= linux-x64
 
-.PHONY: all data build models test check-models tools pack sample clean
+.PHONY: all data build models plots evaluate test check-models tools bench bench-tools pack sample clean
 
-all: data build models
+all: data build models plots
 
 data:
 	@bash scripts/fetch-mnist.sh $(DATA)
@@ -22,6 +22,25 @@ build:
 models: data build
 	$(DOTNET) $(APP) train --preset seed --data $(DATA) --out $(MODELS)
 	$(DOTNET) $(APP) train --preset deep --data $(DATA) --out $(MODELS)/deep
+
+# Figures and figures of merit for both presets (plots/ is committed: README shows it).
+plots: build data
+	$(DOTNET) $(APP) plot --models $(MODELS) --data $(DATA) --out plots/seed
+	$(DOTNET) $(APP) plot --models $(MODELS)/deep --data $(DATA) --out plots/deep
+
+evaluate: build data
+	$(DOTNET) $(APP) evaluate --models $(MODELS) --data $(DATA)
+	$(DOTNET) $(APP) evaluate --models $(MODELS)/deep --data $(DATA)
+
+# Training speed against PyTorch (Debian's python3-torch with OpenBLAS), then the inference suite.
+bench: build data bench-tools
+	$(DOTNET) $(APP) bench --data $(DATA)
+	cd bench/AutoEncoder.Benchmarks && $(DOTNET) run -c $(CONFIG) --no-build -- --filter '*'
+
+bench-tools:
+	@$(PYTHON) -c 'import torch' 2>/dev/null && [ -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ] || { \
+	  echo "installing python3-torch and OpenBLAS (the PyTorch reference) ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch libopenblas0-pthread >/dev/null; }
 
 # The official ONNX checker, used by the tests; installed from Debian when missing.
 tools:
@@ -37,7 +56,7 @@ test: data build tools
 
 clean:
 	$(DOTNET) clean AutoEncoder.sln -c $(CONFIG) --nologo -v quiet
-	rm -rf artifacts plots
+	rm -rf artifacts
 
 # The NuGet package (+ symbols) of the inference library, into artifacts/.
 pack:

@@ -91,6 +91,8 @@ internal sealed class DenseStack
         }
     }
 
+    // Hot loop: compile optimised from the first call rather than after tiering up.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void RunRows(ReadOnlySpan<float> input, Span<float> output, int rows)
     {
         int inWidth = layers[0].Inputs, outWidth = layers[^1].Outputs;
@@ -126,6 +128,8 @@ internal sealed class DenseStack
         foreach ((Function kind, float alpha) in layer.Activations) Activate(kind, alpha, y);
     }
 
+    // Hot loop: compile optimised from the first call rather than after tiering up.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         ReadOnlySpan<Vector<float>> va = MemoryMarshal.Cast<float, Vector<float>>(a), vb = MemoryMarshal.Cast<float, Vector<float>>(b);
@@ -142,6 +146,8 @@ internal sealed class DenseStack
         return sum;
     }
 
+    // Hot loop: compile optimised from the first call rather than after tiering up.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Axpy(float a, ReadOnlySpan<float> x, Span<float> y)
     {
         Span<Vector<float>> vy = MemoryMarshal.Cast<float, Vector<float>>(y);

@@ -43,7 +43,8 @@ public sealed class OfficialCheckerTests(TrainedModels models) : IClassFixture<T
     [Fact]
     public void Full_check_accepts_the_committed_models()
     {
-        string[] files = ModelRoles.All.Select(role => Path.Combine(Repository.ModelsFolder, role.FileName())).ToArray();
+        string[] files = new[] { Repository.ModelsFolder, Path.Combine(Repository.ModelsFolder, "deep") }
+            .SelectMany(folder => ModelRoles.All.Select(role => Path.Combine(folder, role.FileName()))).ToArray();
 
         (int code, string output) = Check(files);
 

@@ -18,30 +18,29 @@ namespace AutoEncoder.Training.Training;
 /// (<c>addmm_</c>/<c>addmv_</c> with β = 0), with no autograd graph; each weight is stored with its longer
 /// dimension contiguous, because libtorch's matrix products with a two-wide contiguous operand are
 /// several times slower than the same products on a transposed view;</item>
-/// <item>Adam runs once over one flat parameter buffer: seven operations whatever the layer count,
-/// with PyTorch's update rule (lerp of the first moment, bias-corrected denominator).</item>
+/// <item>Adam (<see cref="AdamUpdate"/>) runs as one vectorised pass over the flat parameter and
+/// gradient buffers, which tensors share with managed memory, whatever the layer count.</item>
 /// </list>
 /// The model's own parameters are copies, refreshed by <see cref="CopyToModel"/>.
 /// </summary>
 internal sealed class FusedTrainingStep : IDisposable
 {
-    private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
-
-    private readonly Tensor parameters, gradients, firstMoment, secondMoment, lerpWeight, ones;
+    private readonly SharedBuffer parameterBuffer, gradientBuffer;
+    private readonly Tensor parameters, gradients, ones;
+    private readonly float[] firstMoment, secondMoment;
     private readonly Layer[] layers;
     private readonly Activation activation;
     private readonly int width;
-    private readonly bool parallelLoss;
+    private readonly bool parallel;
     // Managed buffers shared with tensors: the batch, the logits, and d(loss)/d(logits).
     private readonly SharedBuffer batch, logits, errors;
-    private readonly Scalar beta2 = Beta2, oneMinusBeta2 = 1 - Beta2, epsilon = Epsilon;
 
     /// <summary>Takes the model's current weights as the starting point.</summary>
     public FusedTrainingStep(AutoEncoderModel model, int maxBatchSize)
     {
         activation = model.Config.Activation;
         width = model.Config.InputSize;
-        parallelLoss = get_num_threads() > 1;
+        parallel = get_num_threads() > 1;
         batch = new SharedBuffer(maxBatchSize, width);
         logits = new SharedBuffer(maxBatchSize, width);
         errors = new SharedBuffer(maxBatchSize, width);
@@ -49,11 +48,12 @@ internal sealed class FusedTrainingStep : IDisposable
         int encoderLayers = model.Encoder.children().OfType<Linear>().Count();
         long size = linears.Sum(l => l.weight!.numel() + l.bias!.numel());
 
-        parameters = zeros(size);
-        gradients = zeros(size);
-        firstMoment = zeros(size);
-        secondMoment = zeros(size);
-        lerpWeight = tensor(1 - Beta1);
+        parameterBuffer = new SharedBuffer(1, (int)size);
+        gradientBuffer = new SharedBuffer(1, (int)size);
+        parameters = parameterBuffer.Tensor.view(size);
+        gradients = gradientBuffer.Tensor.view(size);
+        firstMoment = new float[size];
+        secondMoment = new float[size];
         ones = torch.ones(maxBatchSize);
 
         layers = new Layer[linears.Length];
@@ -117,7 +117,7 @@ internal sealed class FusedTrainingStep : IDisposable
         outputs[^1] = logits.Tensor.narrow(0, 0, rows).copy_(layers[^1].Bias).addmm_(outputs[^2], layers[^1].WeightT);
 
         int count = rows * width;
-        double loss = LogitLoss.Compute(logits, batch, errors, count, parallelLoss) / count;
+        double loss = LogitLoss.Compute(logits, batch, errors, count, parallel) / count;
 
         // d(mean BCE)/d(logits) = (σ(logits) − target) / (rows·width); the scale is applied as the alpha
         // of each gradient product, so the error tensors themselves stay unscaled.
@@ -141,12 +141,9 @@ internal sealed class FusedTrainingStep : IDisposable
     internal void ApplyAdam(double rate)
     {
         Steps++;
-        double correction1 = 1 - Math.Pow(Beta1, Steps), correction2 = 1 - Math.Pow(Beta2, Steps);
-        firstMoment.lerp_(gradients, lerpWeight);
-        secondMoment.mul_(beta2).addcmul_(gradients, gradients, oneMinusBeta2);
-        using Tensor denominator = secondMoment.sqrt();
-        denominator.div_(Math.Sqrt(correction2)).add_(epsilon);
-        parameters.addcdiv_(firstMoment, denominator, -rate / correction1);
+        int size = firstMoment.Length;
+        AdamUpdate.Apply(parameterBuffer.Array.AsSpan(parameterBuffer.Offset, size), gradientBuffer.Array.AsSpan(gradientBuffer.Offset, size),
+            firstMoment, secondMoment, Steps, rate, parallel);
     }
 
     /// <summary>The last gradients in the modules' order and layout (each weight [out, in], then its bias), for tests.</summary>
@@ -169,10 +166,10 @@ internal sealed class FusedTrainingStep : IDisposable
     public void SaveState(BinaryWriter writer)
     {
         writer.Write(Steps);
-        foreach (Tensor moment in new[] { firstMoment, secondMoment })
+        foreach (float[] moment in new[] { firstMoment, secondMoment })
         {
-            writer.Write(moment.numel());
-            foreach (float value in moment.data<float>()) writer.Write(value);
+            writer.Write((long)moment.Length);
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(moment.AsSpan()));
         }
     }
 
@@ -181,15 +178,14 @@ internal sealed class FusedTrainingStep : IDisposable
     public void LoadState(BinaryReader reader)
     {
         Steps = reader.ReadInt64();
-        foreach (Tensor moment in new[] { firstMoment, secondMoment })
+        foreach (float[] moment in new[] { firstMoment, secondMoment })
         {
             long count = reader.ReadInt64();
-            if (count != moment.numel())
-                throw new InvalidDataException($"optimizer state holds {count} values, the model has {moment.numel()} parameters");
-            var values = new float[count];
-            for (long i = 0; i < count; i++) values[i] = reader.ReadSingle();
-            using Tensor loaded = tensor(values);
-            moment.copy_(loaded);
+            if (count != moment.Length)
+                throw new InvalidDataException($"optimizer state holds {count} values, the model has {moment.Length} parameters");
+            byte[] bytes = reader.ReadBytes(moment.Length * sizeof(float));
+            if (bytes.Length != moment.Length * sizeof(float)) throw new InvalidDataException("optimizer state is truncated");
+            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).CopyTo(moment);
         }
     }
 
@@ -228,9 +224,8 @@ internal sealed class FusedTrainingStep : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (Tensor t in new[] { parameters, gradients, firstMoment, secondMoment, lerpWeight, ones }) t.Dispose();
-        foreach (SharedBuffer buffer in new[] { batch, logits, errors }) buffer.Dispose();
-        foreach (Scalar s in new[] { beta2, oneMinusBeta2, epsilon }) s.Dispose();
+        foreach (Tensor t in new[] { parameters, gradients, ones }) t.Dispose();
+        foreach (SharedBuffer buffer in new[] { batch, logits, errors, parameterBuffer, gradientBuffer }) buffer.Dispose();
     }
 
     /// <summary>

@@ -27,6 +27,8 @@ internal static class LogitLoss
         return total;
     }
 
+    // Hot loop: compile optimised from the first call rather than after tiering up.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static double Range(SharedBuffer logitBuffer, SharedBuffer targetBuffer, SharedBuffer errorBuffer, int start, int end)
     {
         ReadOnlySpan<float> logits = logitBuffer.Array.AsSpan(logitBuffer.Offset + start, end - start);

@@ -20,6 +20,8 @@ internal sealed class Trainer : IDisposable
     private readonly FusedTrainingStep step;
     private CheckpointState state;
 
+    static Trainer() => NativeHeap.KeepLargeBlocks();
+
     /// <summary>Starts fresh from <paramref name="config"/>.</summary>
     public Trainer(TrainingConfig config, IReadOnlyDictionary<string, string> dataChecksums)
     {
