@@ -83,7 +83,7 @@ public sealed class Decoder : IDisposable
     public void DecodeBatch(ReadOnlySpan<float> embeddings, Span<float> images)
     {
         int count = InputGuard.RowCount(embeddings.Length, EmbeddingSize, nameof(embeddings));
-        InputGuard.Length(images.Length, count * OutputSize, $"images for {count} codes", nameof(images));
+        InputGuard.BatchLength(images.Length, count, OutputSize, "images", nameof(images));
         InputGuard.Finite(embeddings, nameof(embeddings));
         model.RunRows(embeddings, images, count);
     }

@@ -93,7 +93,7 @@ public sealed class Encoder : IDisposable
     public void EncodeBatch(ReadOnlySpan<float> rows, Span<float> embeddings)
     {
         int count = InputGuard.RowCount(rows.Length, InputSize, nameof(rows));
-        InputGuard.Length(embeddings.Length, count * EmbeddingSize, $"embeddings for {count} images", nameof(embeddings));
+        InputGuard.BatchLength(embeddings.Length, count, EmbeddingSize, "embeddings", nameof(embeddings));
         InputGuard.Finite(rows, nameof(rows));
         model.RunRows(rows, embeddings, count);
     }

@@ -23,6 +23,13 @@ internal static class InputGuard
             throw new ArgumentException($"expected {what} of {expected} values, found {found}", paramName);
     }
 
+    /// <summary>Throws unless a destination holds <paramref name="width"/> values for each of <paramref name="rows"/> rows.</summary>
+    public static void BatchLength(int found, int rows, int width, string what, string paramName)
+    {
+        if (found != rows * width)
+            throw new ArgumentException($"expected {what} for {rows} rows of {rows * width} values, found {found}", paramName);
+    }
+
     /// <summary>Throws naming the first NaN or infinite value, if any.</summary>
     public static void Finite(ReadOnlySpan<float> values, string paramName)
     {

@@ -72,6 +72,6 @@ public sealed class InputValidationTests : IDisposable
     {
         var error = Assert.Throws<ArgumentException>(() => encoder.EncodeBatch(new float[784 * 3], new float[5]));
 
-        Assert.StartsWith("expected embeddings for 3 images of 6 values, found 5", error.Message);
+        Assert.StartsWith("expected embeddings for 3 rows of 6 values, found 5", error.Message);
     }
 }
