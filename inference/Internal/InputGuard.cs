@@ -41,6 +41,7 @@ internal static class InputGuard
 
     // x − x is 0 for every finite x and NaN for NaN and ±∞, so one vector accumulator finds both in a
     // single pass at memory speed; the exact index is only looked for on failure.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool AllFinite(ReadOnlySpan<float> values)
     {
         var accumulator = Vector<float>.Zero;

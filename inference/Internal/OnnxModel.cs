@@ -95,7 +95,7 @@ internal sealed class OnnxModel : IDisposable
         if (kernel is not null)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            kernel.Run(input, output, 1);
+            kernel.RunRow(input, output);
             return;
         }
         RowRunner runner = Rent();
