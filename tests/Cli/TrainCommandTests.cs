@@ -80,7 +80,7 @@ public sealed class TrainCommandTests : IDisposable
             Assert.True(root.TryGetProperty(key, out _), $"manifest lacks '{key}'");
         Assert.Equal(64, root.GetProperty("batch_size").GetInt32());
         foreach (JsonProperty artifact in root.GetProperty("artifacts").EnumerateObject())
-            Assert.Equal(AutoEncoder.Training.Cli.TrainCommand.Sha256(output.File(artifact.Name)), artifact.Value.GetString());
+            Assert.Equal(AutoEncoder.Training.IO.FileHash.Sha256(output.File(artifact.Name)), artifact.Value.GetString());
         foreach (JsonProperty parity in root.GetProperty("parity").EnumerateObject())
             Assert.InRange(parity.Value.GetDouble(), 0, 1e-4);
     }

@@ -19,7 +19,7 @@ public sealed class DecoderTests
         float[] reconstructions = decoder.DecodeBatch(encoder.EncodeBatch(pixels));
 
         // The same Gemm/Sigmoid operators run in the same runtime: agreement to float32 rounding.
-        Close.Assert(OrtParity.Run(full, pixels, rows), reconstructions, 1e-6);
+        Close.Assert(OrtRunner.Run(full, pixels, rows), reconstructions, 1e-6);
     }
 
     [Fact]

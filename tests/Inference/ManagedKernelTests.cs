@@ -59,8 +59,8 @@ public sealed class ManagedKernelTests(TrainedModels models) : IClassFixture<Tra
 
         Assert.True(managed.UsesManagedKernel);
         Assert.True(decoder.UsesManagedKernel);
-        Close.Assert(OrtParity.Run(bytes, pixels, Rows), codes, 1e-5);
-        Close.Assert(OrtParity.Run(decoderBytes, codes, Rows), decoder.DecodeBatch(codes), 1e-5);
+        Close.Assert(OrtRunner.Run(bytes, pixels, Rows), codes, 1e-5);
+        Close.Assert(OrtRunner.Run(decoderBytes, codes, Rows), decoder.DecodeBatch(codes), 1e-5);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class ManagedKernelTests(TrainedModels models) : IClassFixture<Tra
         using var encoder = Encoder.Load(bytes.AsMemory());
 
         Assert.False(encoder.UsesManagedKernel);
-        Assert.Equal(OrtParity.Run(bytes, pixels, 100), encoder.EncodeBatch(pixels));
+        Assert.Equal(OrtRunner.Run(bytes, pixels, 100), encoder.EncodeBatch(pixels));
     }
 
     [Fact]

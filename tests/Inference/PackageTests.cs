@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using AutoEncoder.Inference;
@@ -16,13 +15,8 @@ public sealed class PackageTests : IDisposable
 
     private static string Run(string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in args) start.ArgumentList.Add(arg);
-        using Process process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', args)} exited {process.ExitCode}:\n{output}\n{error.Result}");
+        (int code, string output) = ExternalProcess.Run("dotnet", workingDirectory, args);
+        Assert.True(code == 0, $"dotnet {string.Join(' ', args)} exited {code}:\n{output}");
         return output;
     }
 

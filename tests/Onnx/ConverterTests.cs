@@ -26,7 +26,7 @@ public sealed class ConverterTests
         using var expected = net.forward(input);
 
         byte[] model = Export(net);
-        float[] actual = OrtParity.Run(model, input.data<float>().ToArray(), 5);
+        float[] actual = OrtRunner.Run(model, input.data<float>().ToArray(), 5);
 
         // Two 16/8-term dot products: float32 reordering error is far below 1e-6.
         Close.Assert(expected.data<float>().ToArray(), actual, 1e-6);
@@ -45,7 +45,7 @@ public sealed class ConverterTests
 
         byte[] model = Export(net);
 
-        Close.Assert(expected.data<float>().ToArray(), OrtParity.Run(model, input.data<float>().ToArray(), 4), 1e-6);
+        Close.Assert(expected.data<float>().ToArray(), OrtRunner.Run(model, input.data<float>().ToArray(), 4), 1e-6);
         Assert.Equal(2, AutoEncoder.Training.Onnx.Schema.ModelProto.Parser.ParseFrom(model).Graph.Node.Single().Input.Count);
     }
 
@@ -97,6 +97,6 @@ public sealed class ConverterTests
         using var net = nn.Sequential();
         float[] input = [1, 2, 3, 4];
 
-        Assert.Equal(input, OrtParity.Run(Export(net, width: 4), input, 1));
+        Assert.Equal(input, OrtRunner.Run(Export(net, width: 4), input, 1));
     }
 }

@@ -54,7 +54,7 @@ public sealed class ExportParityTests(TrainedModels models) : IClassFixture<Trai
         float[] pixels = Mnist.TestPixels(Rows);
 
         float[] expected = TorchSharpOutput(name, role, pixels, Rows);
-        float[] actual = OrtParity.Run(models.Onnx(name, role), OnnxInput(name, role, pixels, Rows), Rows);
+        float[] actual = OrtRunner.Run(models.Onnx(name, role), OnnxInput(name, role, pixels, Rows), Rows);
 
         Close.Assert(expected, actual, Tolerance);
     }
@@ -75,9 +75,9 @@ public sealed class ExportParityTests(TrainedModels models) : IClassFixture<Trai
     {
         float[] pixels = Mnist.TestPixels(Rows);
 
-        float[] codes = OrtParity.Run(models.Onnx(name, ModelRole.Encoder), pixels, Rows);
-        float[] composed = OrtParity.Run(models.Onnx(name, ModelRole.Decoder), codes, Rows);
-        float[] full = OrtParity.Run(models.Onnx(name, ModelRole.Autoencoder), pixels, Rows);
+        float[] codes = OrtRunner.Run(models.Onnx(name, ModelRole.Encoder), pixels, Rows);
+        float[] composed = OrtRunner.Run(models.Onnx(name, ModelRole.Decoder), codes, Rows);
+        float[] full = OrtRunner.Run(models.Onnx(name, ModelRole.Autoencoder), pixels, Rows);
 
         // The same operators on the same values in the same runtime: equal up to kernel choice.
         Close.Assert(full, composed, 1e-6);
@@ -92,11 +92,11 @@ public sealed class ExportParityTests(TrainedModels models) : IClassFixture<Trai
         float[] pixels = Mnist.TestPixels(rows);
         byte[] encoder = models.Onnx("relu", ModelRole.Encoder);
 
-        float[] batch = OrtParity.Run(encoder, pixels, rows);
+        float[] batch = OrtRunner.Run(encoder, pixels, rows);
 
         Assert.Equal(rows * 2, batch.Length);
         foreach (int row in new[] { 0, rows / 2, rows - 1 })
-            Close.Assert(OrtParity.Run(encoder, pixels[(row * 784)..((row + 1) * 784)], 1), batch[(row * 2)..((row + 1) * 2)], Tolerance);
+            Close.Assert(OrtRunner.Run(encoder, pixels[(row * 784)..((row + 1) * 784)], 1), batch[(row * 2)..((row + 1) * 2)], Tolerance);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AutoEncoder.Tests.Support;
 using AutoEncoder.Training.Onnx;
 using Xunit;
@@ -12,16 +11,8 @@ public sealed class OfficialCheckerTests(TrainedModels models) : IClassFixture<T
 
     public void Dispose() => folder.Dispose();
 
-    private static (int ExitCode, string Output) Check(IEnumerable<string> files)
-    {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(Repository.Root, "scripts", "check_onnx.py"));
-        foreach (string file in files) start.ArgumentList.Add(file);
-        using Process process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
-    }
+    private static (int ExitCode, string Output) Check(IEnumerable<string> files) =>
+        ExternalProcess.Run("/usr/bin/python3", null, [Path.Combine(Repository.Root, "scripts", "check_onnx.py"), .. files]);
 
     [Fact]
     public void Full_check_accepts_every_exported_graph()

@@ -1,4 +1,5 @@
 using AutoEncoder.Training.Data;
+using AutoEncoder.Training.IO;
 using AutoEncoder.Training.Model;
 using AutoEncoder.Training.Onnx;
 using AutoEncoder.Training.Training;
@@ -25,7 +26,7 @@ internal static class ArtifactWriter
 
         var artifacts = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            [Path.GetFileName(checkpointPath)] = TrainCommand.Sha256(checkpointPath),
+            [Path.GetFileName(checkpointPath)] = FileHash.Sha256(checkpointPath),
         };
         foreach ((string file, string hash) in ModelExport.Write(export, outDir)) artifacts[file] = hash;
         Manifest manifest = Manifest.From(state, artifacts) with

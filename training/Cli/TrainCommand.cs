@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.Model;
 using AutoEncoder.Training.Training;
@@ -120,11 +119,5 @@ internal static class TrainCommand
         Manifest manifest = ArtifactWriter.Write(trainer.Model, trainer.State, data.Test, outDir, checkpointPath);
         Console.WriteLine($"trained in {manifest.TrainSeconds:F1} s: train loss {manifest.FinalTrainLoss:F4}, test BCE {manifest.TestBce:F4}; wrote {outDir}/");
         return CommandRunner.Success;
-    }
-
-    internal static string Sha256(string path)
-    {
-        using FileStream stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using AutoEncoder.Training.IO;
 
 namespace AutoEncoder.Training.Data;
 
@@ -24,7 +24,7 @@ internal static class MnistLoader
         IdxArray Read(string stem, int dimensions)
         {
             string file = Locate(folder, stem);
-            checksums[Path.GetFileName(file)] = Sha256(file);
+            checksums[Path.GetFileName(file)] = FileHash.Sha256(file);
             return IdxReader.Read(file, dimensions);
         }
 
@@ -38,7 +38,7 @@ internal static class MnistLoader
         var arrays = NpzReader.Read(file, "x_train", "y_train", "x_test", "y_test");
         var checksums = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            [Path.GetFileName(file)] = Sha256(file),
+            [Path.GetFileName(file)] = FileHash.Sha256(file),
         };
         return new MnistDataSet(
             Split(arrays["x_train"], arrays["y_train"], "x_train/y_train"),
@@ -72,11 +72,5 @@ internal static class MnistLoader
             throw new InvalidDataException($"{name}: expected digit labels 0–9, found {labels.Data[bad]} at index {bad}");
 
         return new MnistSplit(images.Data, labels.Data);
-    }
-
-    static string Sha256(string file)
-    {
-        using FileStream stream = File.OpenRead(file);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

@@ -24,7 +24,7 @@ internal static class Evaluator
             .Accuracy(testCodes, data.Test.Labels, K);
 
         byte[] autoencoder = File.ReadAllBytes(Path.Combine(modelsDir, ModelRole.Autoencoder.FileName()));
-        float[] reconstructions = OrtParity.Run(autoencoder, testPixels, data.Test.Count);
+        float[] reconstructions = OrtRunner.Run(autoencoder, testPixels, data.Test.Count);
 
         var pca = PrincipalComponents.Fit(trainPixels, data.Train.Count, MnistSplit.PixelCount, 2);
         double pcaKnn = new NearestNeighbors(pca.Project(trainPixels, data.Train.Count), data.Train.Labels, 2)

@@ -50,7 +50,7 @@ internal static class ModelExport
         {
             ModelProto proto = OnnxExporter.Export(Spec(role, model, config, sigmoid), Metadata(role, config, dataChecksums, testBce));
             (float[] refInput, float[] refOutput) = references[role];
-            double difference = OrtParity.MaxAbsDifference(refOutput, OrtParity.Run(proto.ToByteArray(), refInput, rows));
+            double difference = OrtRunner.MaxAbsDifference(refOutput, OrtRunner.Run(proto.ToByteArray(), refInput, rows));
             if (!(difference <= ParityTolerance))
                 throw new InvalidDataException(
                     $"{role.FileName()}: expected ONNX Runtime to match TorchSharp within {ParityTolerance:G}, found max |difference| {difference:G}; no files written");
@@ -70,7 +70,7 @@ internal static class ModelExport
         foreach ((ModelRole role, byte[] bytes) in result.Files)
         {
             AtomicFile.WriteAllBytes(Path.Combine(outDir, role.FileName()), bytes);
-            hashes[role.FileName()] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+            hashes[role.FileName()] = FileHash.Sha256(bytes);
         }
         return hashes;
     }

@@ -31,10 +31,4 @@ internal static class ModelRoles
 
     /// <summary>The role's file name, e.g. <c>encoder.onnx</c>.</summary>
     public static string FileName(this ModelRole role) => $"{role.Name()}.onnx";
-
-    /// <summary>The role's input tensor name.</summary>
-    public static string InputName(this ModelRole role) => role == ModelRole.Decoder ? Embedding : Pixels;
-
-    /// <summary>The role's output tensor name.</summary>
-    public static string OutputName(this ModelRole role) => role == ModelRole.Encoder ? Embedding : Reconstruction;
 }

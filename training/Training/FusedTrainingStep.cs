@@ -77,8 +77,8 @@ internal sealed class FusedTrainingStep : IDisposable
         CopyFromModel();
     }
 
-    /// <summary>Adam steps taken so far (the bias-correction counter).</summary>
-    public long Steps { get; private set; }
+    // Adam steps taken so far (the bias-correction counter).
+    private long steps;
 
     /// <summary>
     /// Trains on rows <paramref name="order"/>[start .. start + rows) of <paramref name="data"/> (row-major,
@@ -140,10 +140,10 @@ internal sealed class FusedTrainingStep : IDisposable
     /// <summary>One Adam update of the flat parameters from the flat gradients (PyTorch's rule, no weight decay).</summary>
     internal void ApplyAdam(double rate)
     {
-        Steps++;
+        steps++;
         int size = firstMoment.Length;
         AdamUpdate.Apply(parameterBuffer.Array.AsSpan(parameterBuffer.Offset, size), gradientBuffer.Array.AsSpan(gradientBuffer.Offset, size),
-            firstMoment, secondMoment, Steps, rate, parallel);
+            firstMoment, secondMoment, steps, rate, parallel);
     }
 
     /// <summary>The last gradients in the modules' order and layout (each weight [out, in], then its bias), for tests.</summary>
@@ -165,7 +165,7 @@ internal sealed class FusedTrainingStep : IDisposable
     /// <summary>Writes Adam's state: step count and both moment vectors.</summary>
     public void SaveState(BinaryWriter writer)
     {
-        writer.Write(Steps);
+        writer.Write(steps);
         foreach (float[] moment in new[] { firstMoment, secondMoment })
         {
             writer.Write((long)moment.Length);
@@ -177,7 +177,7 @@ internal sealed class FusedTrainingStep : IDisposable
     /// <exception cref="InvalidDataException">The state is for a model of another size.</exception>
     public void LoadState(BinaryReader reader)
     {
-        Steps = reader.ReadInt64();
+        steps = reader.ReadInt64();
         foreach (float[] moment in new[] { firstMoment, secondMoment })
         {
             long count = reader.ReadInt64();

@@ -2,8 +2,8 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace AutoEncoder.Training.Onnx;
 
-/// <summary>Runs an ONNX model in ONNX Runtime and measures how far it is from reference outputs.</summary>
-internal static class OrtParity
+/// <summary>Runs an ONNX model in ONNX Runtime (for parity checks and evaluation), and measures distances between outputs.</summary>
+internal static class OrtRunner
 {
     /// <summary>Runs <paramref name="model"/> on <paramref name="rows"/> rows of <paramref name="input"/>.</summary>
     public static float[] Run(byte[] model, float[] input, int rows)
