@@ -60,13 +60,12 @@ public sealed class Decoder : IDisposable
     }
 
     /// <summary>Decodes one code into <paramref name="image"/> (<see cref="OutputSize"/> values) without allocating.</summary>
-    /// <exception cref="ArgumentException">Wrong lengths, or a NaN or infinite value.</exception>
+    /// <exception cref="ArgumentException">Wrong lengths, or a NaN or infinite value (the destination is then left unspecified).</exception>
     public void Decode(ReadOnlySpan<float> embedding, Span<float> image)
     {
         InputGuard.Length(embedding.Length, EmbeddingSize, "an embedding", nameof(embedding));
         InputGuard.Length(image.Length, OutputSize, "an image", nameof(image));
-        InputGuard.Finite(embedding, nameof(embedding));
-        model.RunRow(embedding, image);
+        model.RunRow(embedding, image, nameof(embedding));
     }
 
     /// <summary>Decodes many codes laid end to end into a new array, <see cref="OutputSize"/> values per image.</summary>
@@ -79,13 +78,12 @@ public sealed class Decoder : IDisposable
     }
 
     /// <summary>Decodes many codes into <paramref name="images"/>, <see cref="OutputSize"/> values per image.</summary>
-    /// <exception cref="ArgumentException">Empty input, a partial row, a wrong destination length, or a NaN or infinite value.</exception>
+    /// <exception cref="ArgumentException">Empty input, a partial row, a wrong destination length, or a NaN or infinite value (the destination is then left unspecified).</exception>
     public void DecodeBatch(ReadOnlySpan<float> embeddings, Span<float> images)
     {
         int count = InputGuard.RowCount(embeddings.Length, EmbeddingSize, nameof(embeddings));
         InputGuard.BatchLength(images.Length, count, OutputSize, "images", nameof(images));
-        InputGuard.Finite(embeddings, nameof(embeddings));
-        model.RunRows(embeddings, images, count);
+        model.RunRows(embeddings, images, count, nameof(embeddings));
     }
 
     /// <summary>Releases the ONNX Runtime session and its buffers.</summary>

@@ -60,13 +60,12 @@ public sealed class Encoder : IDisposable
     }
 
     /// <summary>Encodes one image into <paramref name="embedding"/> (<see cref="EmbeddingSize"/> values) without allocating.</summary>
-    /// <exception cref="ArgumentException">Wrong lengths, or a NaN or infinite value.</exception>
+    /// <exception cref="ArgumentException">Wrong lengths, or a NaN or infinite value (the destination is then left unspecified).</exception>
     public void Encode(ReadOnlySpan<float> pixels, Span<float> embedding)
     {
         InputGuard.Length(pixels.Length, InputSize, "an image", nameof(pixels));
         InputGuard.Length(embedding.Length, EmbeddingSize, "an embedding", nameof(embedding));
-        InputGuard.Finite(pixels, nameof(pixels));
-        model.RunRow(pixels, embedding);
+        model.RunRow(pixels, embedding, nameof(pixels));
     }
 
     /// <summary>Encodes one image of raw pixel bytes (0–255), scaled as the model's metadata declares.</summary>
@@ -89,13 +88,12 @@ public sealed class Encoder : IDisposable
     }
 
     /// <summary>Encodes many images into <paramref name="embeddings"/>, <see cref="EmbeddingSize"/> values per image.</summary>
-    /// <exception cref="ArgumentException">Empty input, a partial row, a wrong destination length, or a NaN or infinite value.</exception>
+    /// <exception cref="ArgumentException">Empty input, a partial row, a wrong destination length, or a NaN or infinite value (the destination is then left unspecified).</exception>
     public void EncodeBatch(ReadOnlySpan<float> rows, Span<float> embeddings)
     {
         int count = InputGuard.RowCount(rows.Length, InputSize, nameof(rows));
         InputGuard.BatchLength(embeddings.Length, count, EmbeddingSize, "embeddings", nameof(embeddings));
-        InputGuard.Finite(rows, nameof(rows));
-        model.RunRows(rows, embeddings, count);
+        model.RunRows(rows, embeddings, count, nameof(rows));
     }
 
     /// <summary>Encodes many images of raw pixel bytes (0–255), scaled as the model's metadata declares.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace AutoEncoder.Inference.Internal;
@@ -10,7 +11,9 @@ namespace AutoEncoder.Inference.Internal;
 /// graph, or a larger one, runs in ONNX Runtime. The same kernel serves one row or many, so a row's result
 /// does not depend on the batch it came in. Every method on the row path is compiled optimised from its
 /// first call (AggressiveOptimization): left to tiering, a loop-heavy method can run as unoptimised code
-/// for seconds, three times slower.
+/// for seconds, three times slower. The row loop is also never inlined, so that it always runs as this code
+/// whatever a caller's profile-guided tier-1 compilation does: inlined that way, the input scan once ran
+/// three times slower (see <see cref="InputGuard.AllFinite"/>).
 /// </summary>
 internal sealed class DenseStack
 {
@@ -66,46 +69,51 @@ internal sealed class DenseStack
         return layers.Sum(l => (long)l.Inputs * l.Outputs) <= MaxMultiplyAdds ? new DenseStack([.. layers]) : null;
     }
 
-    /// <summary>Computes one row. Allocation-free: the parallel path's closure lives in <see cref="Run"/> only.</summary>
-    public void RunRow(ReadOnlySpan<float> input, Span<float> output) => RunRows(input, output, 1);
+    /// <summary>
+    /// Computes one row without allocating; false when the row holds a NaN or infinite value (then
+    /// <paramref name="output"/> is unspecified).
+    /// </summary>
+    public bool TryRunRow(ReadOnlySpan<float> input, Span<float> output) => RunRows(input, output, 1);
 
-    /// <summary>Computes <paramref name="rows"/> rows; large batches are split across threads.</summary>
-    public void Run(ReadOnlySpan<float> input, Span<float> output, int rows)
+    /// <summary>
+    /// Computes <paramref name="rows"/> rows, splitting large batches across threads; false when a row holds
+    /// a NaN or infinite value (then <paramref name="output"/> is unspecified).
+    /// </summary>
+    public bool TryRun(ReadOnlySpan<float> input, Span<float> output, int rows) =>
+        rows * multiplyAddsPerRow < 2 * MultiplyAddsPerChunk || Environment.ProcessorCount == 1
+            ? RunRows(input, output, rows)
+            : RunParallel(input, output, rows);
+
+    // Apart from TryRun so that the closure is allocated only when the batch is split.
+    private unsafe bool RunParallel(ReadOnlySpan<float> input, Span<float> output, int rows)
     {
         int inWidth = layers[0].Inputs, outWidth = layers[^1].Outputs;
-        long work = rows * multiplyAddsPerRow;
-        if (work < 2 * MultiplyAddsPerChunk || Environment.ProcessorCount == 1)
+        int chunk = (int)Math.Max(1, MultiplyAddsPerChunk / multiplyAddsPerRow);
+        fixed (float* source = input)
+        fixed (float* destination = output)
         {
-            RunRows(input, output, rows);
-            return;
-        }
-
-        int chunk = (int)Math.Max(1, MultiplyAddsPerChunk * rows / work);
-        unsafe
-        {
-            fixed (float* source = input)
-            fixed (float* destination = output)
+            nint from = (nint)source, to = (nint)destination;
+            return Parallel.For(0, (rows + chunk - 1) / chunk, (c, loop) =>
             {
-                nint from = (nint)source, to = (nint)destination;
-                Parallel.For(0, (rows + chunk - 1) / chunk, c =>
-                {
-                    int first = c * chunk, count = Math.Min(chunk, rows - first);
-                    var rowsIn = new ReadOnlySpan<float>((float*)from + (long)first * inWidth, count * inWidth);
-                    var rowsOut = new Span<float>((float*)to + (long)first * outWidth, count * outWidth);
-                    RunRows(rowsIn, rowsOut, count);
-                });
-            }
+                int first = c * chunk, count = Math.Min(chunk, rows - first);
+                var rowsIn = new ReadOnlySpan<float>((float*)from + (long)first * inWidth, count * inWidth);
+                var rowsOut = new Span<float>((float*)to + (long)first * outWidth, count * outWidth);
+                if (!RunRows(rowsIn, rowsOut, count)) loop.Stop();
+            }).IsCompleted;
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void RunRows(ReadOnlySpan<float> input, Span<float> output, int rows)
+    // Each row is checked for NaN and infinity just before it is computed, while it is in cache, so
+    // validation costs no second pass over memory.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private bool RunRows(ReadOnlySpan<float> input, Span<float> output, int rows)
     {
         int inWidth = layers[0].Inputs, outWidth = layers[^1].Outputs;
         Span<float> scratch = widest <= 2048 ? stackalloc float[2 * widest] : new float[2 * widest];
         for (int r = 0; r < rows; r++)
         {
             scoped ReadOnlySpan<float> x = input.Slice(r * inWidth, inWidth);
+            if (!InputGuard.AllFinite(x)) return false;
             for (int l = 0; l < layers.Length; l++)
             {
                 Layer layer = layers[l];
@@ -116,9 +124,10 @@ internal sealed class DenseStack
                 x = y;
             }
         }
+        return true;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward(Layer layer, ReadOnlySpan<float> x, Span<float> y)
     {
         if (layer.ByOutput)
@@ -146,7 +155,7 @@ internal sealed class DenseStack
     /// independent accumulators keep the adds from waiting on each other (one chain per output would
     /// make the loop latency-bound, at half the speed).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (float First, float Second) Dot2(ReadOnlySpan<float> x, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1)
     {
         ReadOnlySpan<Vector<float>> vx = MemoryMarshal.Cast<float, Vector<float>>(x);
@@ -174,7 +183,7 @@ internal sealed class DenseStack
         return (first, second);
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Axpy(float a, ReadOnlySpan<float> x, Span<float> y)
     {
         Span<Vector<float>> vy = MemoryMarshal.Cast<float, Vector<float>>(y);
@@ -184,7 +193,7 @@ internal sealed class DenseStack
         for (int i = vy.Length * Vector<float>.Count; i < y.Length; i++) y[i] += a * x[i];
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Activate(Function kind, float alpha, Span<float> y)
     {
         for (int i = 0; i < y.Length; i++)

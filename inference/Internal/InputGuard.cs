@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace AutoEncoder.Inference.Internal;
@@ -33,22 +36,41 @@ internal static class InputGuard
     /// <summary>Throws naming the first NaN or infinite value, if any.</summary>
     public static void Finite(ReadOnlySpan<float> values, string paramName)
     {
-        if (AllFinite(values)) return;
+        if (!AllFinite(values)) ThrowNotFinite(values, paramName);
+    }
+
+    /// <summary>Throws naming the first NaN or infinite value in <paramref name="values"/>, which must hold one.</summary>
+    [DoesNotReturn]
+    public static void ThrowNotFinite(ReadOnlySpan<float> values, string paramName)
+    {
         for (int i = 0; i < values.Length; i++)
             if (!float.IsFinite(values[i]))
                 throw new ArgumentException($"expected finite values, found {values[i]} at index {i}", paramName);
+        throw new UnreachableException("a non-finite value was reported but none was found");
     }
 
-    // x − x is 0 for every finite x and NaN for NaN and ±∞, so one vector accumulator finds both in a
-    // single pass at memory speed; the exact index is only looked for on failure.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static bool AllFinite(ReadOnlySpan<float> values)
+    /// <summary>Whether every value is finite: one pass at memory speed.</summary>
+    /// <remarks>
+    /// x − x is 0 for every finite x and NaN for NaN and ±∞, so vector accumulators find both without
+    /// a branch; four of them keep the adds from waiting on each other. Never inlined: inlined into a
+    /// caller's tier-1 code, Dynamic PGO left the accumulator on the stack and the pass ran 3× slower.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static bool AllFinite(ReadOnlySpan<float> values)
     {
-        var accumulator = Vector<float>.Zero;
         ReadOnlySpan<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
-        foreach (Vector<float> v in vectors) accumulator += v - v;
+        Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        int v = 0;
+        for (; v + 3 < vectors.Length; v += 4)
+        {
+            a0 += vectors[v] - vectors[v];
+            a1 += vectors[v + 1] - vectors[v + 1];
+            a2 += vectors[v + 2] - vectors[v + 2];
+            a3 += vectors[v + 3] - vectors[v + 3];
+        }
+        for (; v < vectors.Length; v++) a0 += vectors[v] - vectors[v];
         float tail = 0;
         for (int i = vectors.Length * Vector<float>.Count; i < values.Length; i++) tail += values[i] - values[i];
-        return Vector.Dot(accumulator, Vector<float>.One) == 0 && tail == 0;
+        return Vector.Sum((a0 + a1) + (a2 + a3)) == 0 && tail == 0;
     }
 }

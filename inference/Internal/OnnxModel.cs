@@ -89,15 +89,17 @@ internal sealed class OnnxModel : IDisposable
         }
     }
 
-    /// <summary>Runs one row through a pooled runner; allocation-free.</summary>
-    public void RunRow(ReadOnlySpan<float> input, Span<float> output)
+    /// <summary>Runs one row without allocating (in ONNX Runtime, through a pooled runner).</summary>
+    /// <exception cref="ArgumentException">The row holds a NaN or infinite value; <paramref name="paramName"/> names it.</exception>
+    public void RunRow(ReadOnlySpan<float> input, Span<float> output, string paramName)
     {
         if (kernel is not null)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            kernel.RunRow(input, output);
+            if (!kernel.TryRunRow(input, output)) InputGuard.ThrowNotFinite(input, paramName);
             return;
         }
+        InputGuard.Finite(input, paramName);
         RowRunner runner = Rent();
         try
         {
@@ -112,14 +114,16 @@ internal sealed class OnnxModel : IDisposable
     }
 
     /// <summary>Runs <paramref name="rows"/> rows, reading and writing the caller's memory directly.</summary>
-    public unsafe void RunRows(ReadOnlySpan<float> input, Span<float> output, int rows)
+    /// <exception cref="ArgumentException">A row holds a NaN or infinite value; <paramref name="paramName"/> names it.</exception>
+    public unsafe void RunRows(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (kernel is not null)
         {
-            kernel.Run(input, output, rows);
+            if (!kernel.TryRun(input, output, rows)) InputGuard.ThrowNotFinite(input, paramName);
             return;
         }
+        InputGuard.Finite(input, paramName);
         fixed (float* source = input)
         fixed (float* destination = output)
         {

@@ -59,9 +59,28 @@ public sealed class DecoderTests
     {
         using var decoder = Decoder.LoadDefault();
 
-        var error = Assert.Throws<ArgumentException>(() => decoder.Decode([float.NaN, 0f]));
+        var error = Assert.Throws<ArgumentException>(() => decoder.Decode([0f, float.NaN]));
 
-        Assert.StartsWith("expected finite values, found NaN at index 0", error.Message);
+        Assert.Equal("embedding", error.ParamName);
+        Assert.StartsWith("expected finite values, found NaN at index 1", error.Message);
+    }
+
+    // One code, and 3,000 codes (which the managed kernel splits across threads), on both paths.
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(3_000, true)]
+    [InlineData(1, false)]
+    [InlineData(3_000, false)]
+    public void A_non_finite_code_is_refused_naming_its_index(int rows, bool managedKernel)
+    {
+        using var decoder = Decoder.LoadDefault(managedKernel);
+        float[] codes = new float[2 * rows];
+        codes[^1] = float.NegativeInfinity;
+
+        var error = Assert.Throws<ArgumentException>(() => decoder.DecodeBatch(codes));
+
+        Assert.Equal("embeddings", error.ParamName);
+        Assert.StartsWith($"expected finite values, found {float.NegativeInfinity} at index {2 * rows - 1}", error.Message);
     }
 
     private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>

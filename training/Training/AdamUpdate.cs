@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace AutoEncoder.Training.Training;
@@ -5,7 +6,8 @@ namespace AutoEncoder.Training.Training;
 /// <summary>
 /// Adam over flat float buffers in one vectorised pass, with PyTorch's update rule and operation order
 /// (m ← m + (1 − β₁)(g − m); v ← β₂v + (1 − β₂)g²; p ← p − (lr / c₁) · m / (√v / √c₂ + ε)). As seven
-/// libtorch operations it costs ~17 µs a step for the seed model; as one pass, a few.
+/// libtorch operations it costs ~17 µs a step for the seed model; as one pass, a few. The gradient g is
+/// the sum of the shards' gradient buffers, added in the same pass.
 /// </summary>
 internal static class AdamUpdate
 {
@@ -18,43 +20,19 @@ internal static class AdamUpdate
     /// <summary>Added to the denominator.</summary>
     public const float Epsilon = 1e-8f;
 
-    private const int ParallelChunk = 1 << 16;
-
-    /// <summary>Updates <paramref name="parameters"/> in place; <paramref name="step"/> counts from 1.</summary>
-    public static void Apply(Span<float> parameters, ReadOnlySpan<float> gradients, float[] firstMoment, float[] secondMoment,
-        long step, double rate, bool parallel)
+    /// <summary>
+    /// Updates <paramref name="parameters"/> (elements [<paramref name="start"/>, start + its length) of the
+    /// flat vectors) in place; <paramref name="step"/> counts from 1.
+    /// </summary>
+    // Hot loop: compile optimised from the first call rather than after tiering up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Apply(Span<float> parameters, ReadOnlyMemory<float>[] gradients, float[] firstMoment, float[] secondMoment,
+        int start, long step, double rate)
     {
         float stepSize = (float)(rate / (1 - Math.Pow(Beta1, step)));
         float correction2Sqrt = (float)Math.Sqrt(1 - Math.Pow(Beta2, step));
-        int count = parameters.Length;
-        if (!parallel || count < 2 * ParallelChunk)
-        {
-            Range(parameters, gradients, firstMoment, secondMoment, 0, stepSize, correction2Sqrt);
-            return;
-        }
-
-        unsafe
-        {
-            fixed (float* p = parameters)
-            fixed (float* g = gradients)
-            {
-                nint pAddress = (nint)p, gAddress = (nint)g;
-                Parallel.For(0, (count + ParallelChunk - 1) / ParallelChunk, c =>
-                {
-                    int start = c * ParallelChunk, length = Math.Min(ParallelChunk, count - start);
-                    Range(new Span<float>((float*)pAddress + start, length), new ReadOnlySpan<float>((float*)gAddress + start, length),
-                        firstMoment, secondMoment, start, stepSize, correction2Sqrt);
-                });
-            }
-        }
-    }
-
-    // Hot loop: compile optimised from the first call rather than after tiering up.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Range(Span<float> p, ReadOnlySpan<float> g, float[] mArray, float[] vArray, int offset,
-        float stepSize, float correction2Sqrt)
-    {
-        Span<float> m = mArray.AsSpan(offset, p.Length), v = vArray.AsSpan(offset, p.Length);
+        Span<float> p = parameters, m = firstMoment.AsSpan(start, p.Length), v = secondMoment.AsSpan(start, p.Length);
+        ReadOnlySpan<float> g0 = gradients[0].Span.Slice(start, p.Length);
         int width = Vector256<float>.Count, i = 0;
         var oneMinusBeta1 = Vector256.Create(1 - Beta1);
         var beta2 = Vector256.Create(Beta2);
@@ -64,7 +42,8 @@ internal static class AdamUpdate
         var size = Vector256.Create(stepSize);
         for (; i + width <= p.Length; i += width)
         {
-            var gi = Vector256.Create(g.Slice(i, width));
+            var gi = Vector256.Create(g0.Slice(i, width));
+            for (int k = 1; k < gradients.Length; k++) gi += Vector256.Create(gradients[k].Span.Slice(start + i, width));
             var mi = Vector256.Create(m.Slice(i, width));
             var vi = Vector256.Create(v.Slice(i, width));
             mi += oneMinusBeta1 * (gi - mi);
@@ -76,8 +55,10 @@ internal static class AdamUpdate
         }
         for (; i < p.Length; i++)
         {
-            m[i] += (1 - Beta1) * (g[i] - m[i]);
-            v[i] = v[i] * Beta2 + (1 - Beta2) * g[i] * g[i];
+            float gi = g0[i];
+            for (int k = 1; k < gradients.Length; k++) gi += gradients[k].Span[start + i];
+            m[i] += (1 - Beta1) * (gi - m[i]);
+            v[i] = v[i] * Beta2 + (1 - Beta2) * gi * gi;
             p[i] -= stepSize * (m[i] / (MathF.Sqrt(v[i]) / correction2Sqrt + Epsilon));
         }
     }

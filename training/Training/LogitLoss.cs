@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace AutoEncoder.Training.Training;
@@ -10,47 +11,45 @@ namespace AutoEncoder.Training.Training;
 /// </summary>
 internal static class LogitLoss
 {
-    /// <summary>
-    /// Writes σ(z) − x into <paramref name="error"/> and returns Σ loss over all elements (in float64,
-    /// summed per fixed chunk then in chunk order, so the result does not depend on thread timing).
-    /// </summary>
-    public static double Compute(SharedBuffer logits, SharedBuffer targets, SharedBuffer error, int count, bool parallel)
-    {
-        const int chunk = 1 << 14;
-        int chunks = (count + chunk - 1) / chunk;
-        if (!parallel || chunks == 1) return Range(logits, targets, error, 0, count);
-
-        var sums = new double[chunks];
-        Parallel.For(0, chunks, c => sums[c] = Range(logits, targets, error, c * chunk, Math.Min(count, (c + 1) * chunk)));
-        double total = 0;
-        foreach (double sum in sums) total += sum;
-        return total;
-    }
-
+    /// <summary>Writes σ(z) − x into <paramref name="error"/> and returns Σ loss over all elements.</summary>
     // Hot loop: compile optimised from the first call rather than after tiering up.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static double Range(SharedBuffer logitBuffer, SharedBuffer targetBuffer, SharedBuffer errorBuffer, int start, int end)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double Range(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> error)
     {
-        ReadOnlySpan<float> logits = logitBuffer.Array.AsSpan(logitBuffer.Offset + start, end - start);
-        ReadOnlySpan<float> targets = targetBuffer.Array.AsSpan(targetBuffer.Offset + start, end - start);
-        Span<float> error = errorBuffer.Array.AsSpan(errorBuffer.Offset + start, end - start);
-        end -= start;
-        start = 0;
-        var loss = Vector256<float>.Zero;
-        int i = start;
-        for (; i + Vector256<float>.Count <= end; i += Vector256<float>.Count)
+        int i = 0;
+        double total = 0;
+        if (Vector512.IsHardwareAccelerated)
         {
-            var z = Vector256.Create(logits.Slice(i, Vector256<float>.Count));
-            var x = Vector256.Create(targets.Slice(i, Vector256<float>.Count));
-            var e = Vector256.Exp(-Vector256.Abs(z));
-            var onePlusE = Vector256<float>.One + e;
-            var sigmoid = Vector256.ConditionalSelect(
-                Vector256.GreaterThanOrEqual(z, Vector256<float>.Zero), Vector256<float>.One / onePlusE, e / onePlusE);
-            (sigmoid - x).CopyTo(error.Slice(i, Vector256<float>.Count));
-            loss += Vector256.Log(onePlusE) + Vector256.Max(z, Vector256<float>.Zero) - x * z;
+            // With AVX-512, 16 lanes and polynomial exp/log1p (a third the cost of the general functions).
+            var loss = Vector512<float>.Zero;
+            for (; i + Vector512<float>.Count <= logits.Length; i += Vector512<float>.Count)
+            {
+                var z = Vector512.Create(logits.Slice(i, Vector512<float>.Count));
+                var x = Vector512.Create(targets.Slice(i, Vector512<float>.Count));
+                var e = FastMath.ExpOfNonPositive(-Vector512.Abs(z));
+                var inverse = Vector512<float>.One / (Vector512<float>.One + e);
+                var sigmoid = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(z, Vector512<float>.Zero), inverse, e * inverse);
+                (sigmoid - x).CopyTo(error.Slice(i, Vector512<float>.Count));
+                loss += FastMath.Log1pOfUnit(e) + Vector512.Max(z, Vector512<float>.Zero) - x * z;
+            }
+            total = Vector512.Sum(Vector512.WidenLower(loss) + Vector512.WidenUpper(loss));
         }
-        double total = Vector256.Sum(Vector256.WidenLower(loss) + Vector256.WidenUpper(loss));
-        for (; i < end; i++)
+        else
+        {
+            var loss = Vector256<float>.Zero;
+            for (; i + Vector256<float>.Count <= logits.Length; i += Vector256<float>.Count)
+            {
+                var z = Vector256.Create(logits.Slice(i, Vector256<float>.Count));
+                var x = Vector256.Create(targets.Slice(i, Vector256<float>.Count));
+                var e = Vector256.Exp(-Vector256.Abs(z));
+                var inverse = Vector256<float>.One / (Vector256<float>.One + e);
+                var sigmoid = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(z, Vector256<float>.Zero), inverse, e * inverse);
+                (sigmoid - x).CopyTo(error.Slice(i, Vector256<float>.Count));
+                loss += Vector256.Log(Vector256<float>.One + e) + Vector256.Max(z, Vector256<float>.Zero) - x * z;
+            }
+            total = Vector256.Sum(Vector256.WidenLower(loss) + Vector256.WidenUpper(loss));
+        }
+        for (; i < logits.Length; i++)
         {
             float z = logits[i], x = targets[i], e = MathF.Exp(-MathF.Abs(z));
             error[i] = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - x;

@@ -29,7 +29,7 @@ internal sealed class Trainer : IDisposable
         torch.set_num_threads(config.Threads);
         torch.manual_seed(config.Seed);
         Model = new AutoEncoderModel(config.Model);
-        step = new FusedTrainingStep(Model, config.BatchSize);
+        step = new FusedTrainingStep(Model, config.BatchSize, config.Threads);
         state = CheckpointState.Fresh(config, dataChecksums);
     }
 
@@ -44,7 +44,7 @@ internal sealed class Trainer : IDisposable
         };
         torch.set_num_threads(config.Validate().Threads);
         Model = model;
-        step = new FusedTrainingStep(Model, config.BatchSize);
+        step = new FusedTrainingStep(Model, config.BatchSize, config.Threads);
         using (var reader = new BinaryReader(new MemoryStream(moments))) step.LoadState(reader);
         state = saved with { Config = config };
     }
@@ -77,6 +77,9 @@ internal sealed class Trainer : IDisposable
             int epoch = state.CompletedEpochs;
             progress.EpochStarted(epoch + 1, state.Config.Epochs, batches, state.CompletedBatches);
             Model.train();
+            // Each shard of a step runs on its own core with one libtorch thread (FusedTrainingStep);
+            // evaluation below splits its products over all threads.
+            torch.set_num_threads(1);
             var clock = Stopwatch.StartNew();
             long[] order = ShuffleOrder(train.Count, state.Config.Seed, epoch);
             for (int b = state.CompletedBatches; b < batches; b++)
@@ -98,12 +101,14 @@ internal sealed class Trainer : IDisposable
                 progress.BatchCompleted(b + 1, rows, state.EpochLossSum / state.EpochRows);
                 if (stop.IsCancellationRequested && b + 1 < batches)
                 {
+                    torch.set_num_threads(state.Config.Threads);
                     state = state with { EpochSeconds = state.EpochSeconds + clock.Elapsed.TotalSeconds };
                     step.CopyToModel();
                     return false;
                 }
             }
             double seconds = clock.Elapsed.TotalSeconds;
+            torch.set_num_threads(state.Config.Threads);
             step.CopyToModel();
 
             var record = new EpochRecord(
