@@ -5,8 +5,9 @@ namespace AutoEncoder.Training.Training;
 
 /// <summary>
 /// exp and log1p on the two ranges the logit loss needs, as short polynomials. The general
-/// <c>Vector512.Exp</c>/<c>Log</c> handle every input (and work in double precision inside); these
-/// reach float precision (relative error ≤ 2e-7, tested) on their range at a third of the cost.
+/// <c>Vector512.Exp</c>/<c>Log</c> handle every input; these reach float precision (relative error
+/// ≤ 3e-7, tested) on their range only, and with them the loss pass over 32×784 values took 19.5 µs
+/// instead of 27.5 µs here.
 /// Coefficients are Chebyshev fits of the functions on those ranges, rounded to float.
 /// </summary>
 internal static class FastMath

@@ -88,8 +88,8 @@ internal sealed class Trainer : IDisposable
                 int rows = Math.Min(batchSize, train.Count - start);
                 double rate = LearningRates.At(state.Config.Schedule, state.Config.LearningRate,
                     (long)epoch * batches + b, (long)state.Config.Epochs * batches);
-                double loss;
-                using (NewDisposeScope()) loss = step.Step(trainPixels, order, start, rows, rate);
+                // The step disposes its own temporaries: each shard opens a scope on its thread.
+                double loss = step.Step(trainPixels, order, start, rows, rate);
                 if (!double.IsFinite(loss)) throw new TrainingDivergedException(epoch + 1, b + 1, loss);
 
                 state = state with
