@@ -26,32 +26,66 @@ public sealed class Decoder : IDisposable
     /// <summary>What the model says about itself: role, training configuration, parity.</summary>
     public ModelMetadata Metadata => model.Metadata;
 
+    /// <summary>Which backend computes this model's rows: <see cref="InferenceBackend.Managed"/> or <see cref="InferenceBackend.OnnxRuntime"/>.</summary>
+    public InferenceBackend Backend => model.Backend;
+
     /// <summary>Loads the decoder stored at <paramref name="path"/>.</summary>
+    /// <param name="path">An ONNX file written by the AutoEncoder exporter (or any model of the same contract).</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
-    /// <exception cref="InvalidDataException">The file is not a self-contained decoder model of a sane size.</exception>
-    public static Decoder Load(string path) => new(OnnxModel.Open(ModelBytes.FromFile(path), Role, path));
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Decoder Load(string path) => Load(path, null);
+
+    /// <summary>Loads the decoder stored at <paramref name="path"/>.</summary>
+    /// <param name="path">An ONNX file written by the AutoEncoder exporter (or any model of the same contract).</param>
+    /// <param name="options">How the model runs; null for the defaults.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Decoder Load(string path, InferenceOptions? options) => new(OnnxModel.Open(ModelBytes.FromFile(path), Role, path, options));
 
     /// <summary>Loads a decoder from <paramref name="stream"/>, read to its end; the caller keeps ownership of the stream.</summary>
-    /// <exception cref="InvalidDataException">The bytes are not a self-contained decoder model of a sane size.</exception>
-    public static Decoder Load(Stream stream) => new(OnnxModel.Open(ModelBytes.FromStream(stream), Role, "stream"));
+    /// <param name="stream">The model's bytes.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="IOException">Reading the stream failed.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Decoder Load(Stream stream) => Load(stream, null);
 
-    /// <summary>Loads a decoder from model bytes in memory.</summary>
-    /// <exception cref="InvalidDataException">The bytes are not a self-contained decoder model of a sane size.</exception>
-    public static Decoder Load(ReadOnlyMemory<byte> model) => new(OnnxModel.Open(model, Role, "model bytes"));
+    /// <summary>Loads a decoder from <paramref name="stream"/>, read to its end; the caller keeps ownership of the stream.</summary>
+    /// <param name="stream">The model's bytes.</param>
+    /// <param name="options">How the model runs; null for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="IOException">Reading the stream failed.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Decoder Load(Stream stream, InferenceOptions? options) => new(OnnxModel.Open(ModelBytes.FromStream(stream), Role, "stream", options));
+
+    /// <summary>Loads a decoder from model bytes in memory (a <c>byte[]</c> converts implicitly).</summary>
+    /// <param name="model">The model's bytes; they are copied, so the caller may reuse the memory.</param>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Decoder Load(ReadOnlyMemory<byte> model) => Load(model, null);
+
+    /// <summary>Loads a decoder from model bytes in memory (a <c>byte[]</c> converts implicitly).</summary>
+    /// <param name="model">The model's bytes; they are copied, so the caller may reuse the memory.</param>
+    /// <param name="options">How the model runs; null for the defaults.</param>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Decoder Load(ReadOnlyMemory<byte> model, InferenceOptions? options) => new(OnnxModel.Open(model, Role, "model bytes", options));
 
     /// <summary>Loads the MNIST decoder embedded in this package (2 → 784, trained with the seed preset).</summary>
-    public static Decoder LoadDefault() => LoadDefault(allowManagedKernel: true);
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Decoder LoadDefault() => LoadDefault(null);
 
-    /// <summary>As <see cref="LoadDefault()"/>; with <paramref name="allowManagedKernel"/> false every row runs in
-    /// ONNX Runtime (tests and benchmarks compare the two paths).</summary>
-    internal static Decoder LoadDefault(bool allowManagedKernel) =>
-        new(OnnxModel.Open(EmbeddedModels.Read(DefaultFile), Role, DefaultFile, allowManagedKernel));
-
-    /// <summary>Whether rows run in the managed kernel (small Gemm chains) rather than in ONNX Runtime.</summary>
-    internal bool UsesManagedKernel => model.UsesManagedKernel;
+    /// <summary>Loads the MNIST decoder embedded in this package (2 → 784, trained with the seed preset).</summary>
+    /// <param name="options">How the model runs; null for the defaults.</param>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Decoder LoadDefault(InferenceOptions? options) =>
+        new(OnnxModel.Open(EmbeddedModels.Read(DefaultFile), Role, DefaultFile, options));
 
     /// <summary>Decodes one code of <see cref="EmbeddingSize"/> values into a new image array.</summary>
     /// <exception cref="ArgumentException">Wrong length, or a NaN or infinite value.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
     public float[] Decode(ReadOnlySpan<float> embedding)
     {
         var image = new float[OutputSize];
@@ -61,6 +95,8 @@ public sealed class Decoder : IDisposable
 
     /// <summary>Decodes one code into <paramref name="image"/> (<see cref="OutputSize"/> values) without allocating.</summary>
     /// <exception cref="ArgumentException">Wrong lengths, or a NaN or infinite value (the destination is then left unspecified).</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
     public void Decode(ReadOnlySpan<float> embedding, Span<float> image)
     {
         InputGuard.Length(embedding.Length, EmbeddingSize, "an embedding", nameof(embedding));
@@ -70,6 +106,8 @@ public sealed class Decoder : IDisposable
 
     /// <summary>Decodes many codes laid end to end into a new array, <see cref="OutputSize"/> values per image.</summary>
     /// <exception cref="ArgumentException">Empty input, a partial row, or a NaN or infinite value.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
     public float[] DecodeBatch(ReadOnlySpan<float> embeddings)
     {
         var images = new float[InputGuard.RowCount(embeddings.Length, EmbeddingSize, nameof(embeddings)) * OutputSize];
@@ -79,6 +117,8 @@ public sealed class Decoder : IDisposable
 
     /// <summary>Decodes many codes into <paramref name="images"/>, <see cref="OutputSize"/> values per image.</summary>
     /// <exception cref="ArgumentException">Empty input, a partial row, a wrong destination length, or a NaN or infinite value (the destination is then left unspecified).</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
     public void DecodeBatch(ReadOnlySpan<float> embeddings, Span<float> images)
     {
         int count = InputGuard.RowCount(embeddings.Length, EmbeddingSize, nameof(embeddings));

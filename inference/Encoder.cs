@@ -26,32 +26,66 @@ public sealed class Encoder : IDisposable
     /// <summary>What the model says about itself: role, scaling, training configuration, parity.</summary>
     public ModelMetadata Metadata => model.Metadata;
 
+    /// <summary>Which backend computes this model's rows: <see cref="InferenceBackend.Managed"/> or <see cref="InferenceBackend.OnnxRuntime"/>.</summary>
+    public InferenceBackend Backend => model.Backend;
+
     /// <summary>Loads the encoder stored at <paramref name="path"/>.</summary>
+    /// <param name="path">An ONNX file written by the AutoEncoder exporter (or any model of the same contract).</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
-    /// <exception cref="InvalidDataException">The file is not a self-contained encoder model of a sane size.</exception>
-    public static Encoder Load(string path) => new(OnnxModel.Open(ModelBytes.FromFile(path), Role, path));
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Encoder Load(string path) => Load(path, null);
+
+    /// <summary>Loads the encoder stored at <paramref name="path"/>.</summary>
+    /// <param name="path">An ONNX file written by the AutoEncoder exporter (or any model of the same contract).</param>
+    /// <param name="options">How the model runs; null for the defaults.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Encoder Load(string path, InferenceOptions? options) => new(OnnxModel.Open(ModelBytes.FromFile(path), Role, path, options));
 
     /// <summary>Loads an encoder from <paramref name="stream"/>, read to its end; the caller keeps ownership of the stream.</summary>
-    /// <exception cref="InvalidDataException">The bytes are not a self-contained encoder model of a sane size.</exception>
-    public static Encoder Load(Stream stream) => new(OnnxModel.Open(ModelBytes.FromStream(stream), Role, "stream"));
+    /// <param name="stream">The model's bytes.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="IOException">Reading the stream failed.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Encoder Load(Stream stream) => Load(stream, null);
 
-    /// <summary>Loads an encoder from model bytes in memory.</summary>
-    /// <exception cref="InvalidDataException">The bytes are not a self-contained encoder model of a sane size.</exception>
-    public static Encoder Load(ReadOnlyMemory<byte> model) => new(OnnxModel.Open(model, Role, "model bytes"));
+    /// <summary>Loads an encoder from <paramref name="stream"/>, read to its end; the caller keeps ownership of the stream.</summary>
+    /// <param name="stream">The model's bytes.</param>
+    /// <param name="options">How the model runs; null for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="IOException">Reading the stream failed.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Encoder Load(Stream stream, InferenceOptions? options) => new(OnnxModel.Open(ModelBytes.FromStream(stream), Role, "stream", options));
+
+    /// <summary>Loads an encoder from model bytes in memory (a <c>byte[]</c> converts implicitly).</summary>
+    /// <param name="model">The model's bytes; they are copied, so the caller may reuse the memory.</param>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Encoder Load(ReadOnlyMemory<byte> model) => Load(model, null);
+
+    /// <summary>Loads an encoder from model bytes in memory (a <c>byte[]</c> converts implicitly).</summary>
+    /// <param name="model">The model's bytes; they are copied, so the caller may reuse the memory.</param>
+    /// <param name="options">How the model runs; null for the defaults.</param>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Encoder Load(ReadOnlyMemory<byte> model, InferenceOptions? options) => new(OnnxModel.Open(model, Role, "model bytes", options));
 
     /// <summary>Loads the MNIST encoder embedded in this package (784 → 2, trained with the seed preset).</summary>
-    public static Encoder LoadDefault() => LoadDefault(allowManagedKernel: true);
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Encoder LoadDefault() => LoadDefault(null);
 
-    /// <summary>As <see cref="LoadDefault()"/>; with <paramref name="allowManagedKernel"/> false every row runs in
-    /// ONNX Runtime (tests and benchmarks compare the two paths).</summary>
-    internal static Encoder LoadDefault(bool allowManagedKernel) =>
-        new(OnnxModel.Open(EmbeddedModels.Read(DefaultFile), Role, DefaultFile, allowManagedKernel));
-
-    /// <summary>Whether rows run in the managed kernel (small Gemm chains) rather than in ONNX Runtime.</summary>
-    internal bool UsesManagedKernel => model.UsesManagedKernel;
+    /// <summary>Loads the MNIST encoder embedded in this package (784 → 2, trained with the seed preset).</summary>
+    /// <param name="options">How the model runs; null for the defaults.</param>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Encoder LoadDefault(InferenceOptions? options) =>
+        new(OnnxModel.Open(EmbeddedModels.Read(DefaultFile), Role, DefaultFile, options));
 
     /// <summary>Encodes one image of <see cref="InputSize"/> values in [0, 1] into a new array.</summary>
     /// <exception cref="ArgumentException">Wrong length, or a NaN or infinite value.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
     public float[] Encode(ReadOnlySpan<float> pixels)
     {
         var embedding = new float[EmbeddingSize];
@@ -61,6 +95,8 @@ public sealed class Encoder : IDisposable
 
     /// <summary>Encodes one image into <paramref name="embedding"/> (<see cref="EmbeddingSize"/> values) without allocating.</summary>
     /// <exception cref="ArgumentException">Wrong lengths, or a NaN or infinite value (the destination is then left unspecified).</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
     public void Encode(ReadOnlySpan<float> pixels, Span<float> embedding)
     {
         InputGuard.Length(pixels.Length, InputSize, "an image", nameof(pixels));
@@ -70,6 +106,8 @@ public sealed class Encoder : IDisposable
 
     /// <summary>Encodes one image of raw pixel bytes (0–255), scaled as the model's metadata declares.</summary>
     /// <exception cref="ArgumentException">Wrong length.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
     public float[] Encode(ReadOnlySpan<byte> pixels)
     {
         InputGuard.Length(pixels.Length, InputSize, "an image", nameof(pixels));
@@ -80,6 +118,8 @@ public sealed class Encoder : IDisposable
 
     /// <summary>Encodes many images laid end to end (a multiple of <see cref="InputSize"/> values) into a new array.</summary>
     /// <exception cref="ArgumentException">Empty input, a partial row, or a NaN or infinite value.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
     public float[] EncodeBatch(ReadOnlySpan<float> rows)
     {
         var embeddings = new float[InputGuard.RowCount(rows.Length, InputSize, nameof(rows)) * EmbeddingSize];
@@ -89,6 +129,8 @@ public sealed class Encoder : IDisposable
 
     /// <summary>Encodes many images into <paramref name="embeddings"/>, <see cref="EmbeddingSize"/> values per image.</summary>
     /// <exception cref="ArgumentException">Empty input, a partial row, a wrong destination length, or a NaN or infinite value (the destination is then left unspecified).</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
     public void EncodeBatch(ReadOnlySpan<float> rows, Span<float> embeddings)
     {
         int count = InputGuard.RowCount(rows.Length, InputSize, nameof(rows));
@@ -98,6 +140,8 @@ public sealed class Encoder : IDisposable
 
     /// <summary>Encodes many images of raw pixel bytes (0–255), scaled as the model's metadata declares.</summary>
     /// <exception cref="ArgumentException">Empty input or a partial row.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
     public float[] EncodeBatch(ReadOnlySpan<byte> rows)
     {
         InputGuard.RowCount(rows.Length, InputSize, nameof(rows));

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using AutoEncoder.Onnx.Schema;
 
 namespace AutoEncoder.Inference.Internal;
 
@@ -26,10 +27,12 @@ internal sealed class DenseStack
     private readonly Layer[] layers;
     private readonly int widest;
     private readonly long multiplyAddsPerRow;
+    private readonly ParallelOptions parallel;
 
-    private DenseStack(Layer[] layers)
+    private DenseStack(Layer[] layers, int? threads)
     {
         this.layers = layers;
+        parallel = new ParallelOptions { MaxDegreeOfParallelism = threads ?? -1 };
         widest = layers.Max(l => l.Outputs);
         multiplyAddsPerRow = layers.Sum(l => (long)l.Inputs * l.Outputs);
     }
@@ -42,31 +45,69 @@ internal sealed class DenseStack
     /// </summary>
     private sealed record Layer(int Inputs, int Outputs, float[] Weights, bool ByOutput, float[] Bias, List<(Function Kind, float Alpha)> Activations);
 
-    /// <summary>Compiles <paramref name="graph"/>, or returns null when it is not a small chain of supported nodes.</summary>
-    public static DenseStack? TryCompile(OnnxGraph graph)
+    /// <summary>The operators the kernel runs, for messages.</summary>
+    public const string SupportedOperators = "Gemm (transA = 0, alpha = beta = 1, constant weights), Relu, LeakyRelu, Tanh, Sigmoid and Identity";
+
+    /// <summary>
+    /// Compiles <paramref name="graph"/> when it is a chain of supported nodes; otherwise returns null and
+    /// says why in <paramref name="reason"/>. The size limit (<see cref="MaxMultiplyAdds"/>) applies only
+    /// when <paramref name="limitSize"/> is set: it is where ONNX Runtime starts to win, not what the kernel can run.
+    /// </summary>
+    /// <param name="graph">The model's main graph.</param>
+    /// <param name="limitSize">Whether to refuse graphs too large to beat ONNX Runtime.</param>
+    /// <param name="threads">Most threads one batch is split over; null for all cores.</param>
+    /// <param name="reason">Why the graph was refused; empty when it was compiled.</param>
+    public static DenseStack? TryCompile(GraphProto graph, bool limitSize, int? threads, out string reason)
     {
-        string[] inputs = graph.Inputs.Where(name => !graph.Initializers.ContainsKey(name)).ToArray();
-        if (inputs.Length != 1 || graph.Outputs.Count != 1) return null;
+        var initializers = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
+        foreach (TensorProto tensor in graph.Initializer) initializers[tensor.Name] = tensor;
+        string[] inputs = [.. graph.Input.Select(i => i.Name).Where(name => !initializers.ContainsKey(name))];
+        if (inputs.Length != 1 || graph.Output.Count != 1)
+        {
+            reason = $"expected one input and one output, found {inputs.Length} and {graph.Output.Count}";
+            return null;
+        }
 
         var layers = new List<Layer>();
         string value = inputs[0];
-        foreach (OnnxGraph.Node node in graph.Nodes)
+        foreach (NodeProto node in graph.Node)
         {
-            if (node.Domain is not ("" or "ai.onnx") || node.Inputs.Count == 0 || node.Inputs[0] != value || node.Outputs.Count != 1) return null;
+            string name = $"node '{node.Name}' ({node.OpType})";
+            if (node.Domain is not ("" or "ai.onnx") || node.Input.Count == 0 || node.Input[0] != value || node.Output.Count != 1)
+            {
+                reason = $"{name} does not continue a single chain of standard operators";
+                return null;
+            }
             if (node.OpType == "Gemm")
             {
-                Layer? layer = Gemm(node, graph);
-                if (layer is null || (layers.Count > 0 && layers[^1].Outputs != layer.Inputs)) return null;
+                Layer? layer = Gemm(node, initializers);
+                if (layer is null || (layers.Count > 0 && layers[^1].Outputs != layer.Inputs))
+                {
+                    reason = $"{name} is not a Gemm with transA = 0, alpha = beta = 1 and constant weights of matching width";
+                    return null;
+                }
                 layers.Add(layer);
             }
             else if (layers.Count == 0 || !TryAddActivation(node, layers[^1].Activations))
             {
+                reason = $"{name} is not supported here; the kernel runs {SupportedOperators}, starting with a Gemm";
                 return null;
             }
-            value = node.Outputs[0];
+            value = node.Output[0];
         }
-        if (layers.Count == 0 || value != graph.Outputs[0]) return null;
-        return layers.Sum(l => (long)l.Inputs * l.Outputs) <= MaxMultiplyAdds ? new DenseStack([.. layers]) : null;
+        if (layers.Count == 0 || value != graph.Output[0].Name)
+        {
+            reason = "the graph's output is not the end of a chain that starts with a Gemm";
+            return null;
+        }
+        long multiplyAdds = layers.Sum(l => (long)l.Inputs * l.Outputs);
+        if (limitSize && multiplyAdds > MaxMultiplyAdds)
+        {
+            reason = $"{multiplyAdds:N0} multiply-adds per row exceed the {MaxMultiplyAdds:N0} up to which the kernel beats ONNX Runtime";
+            return null;
+        }
+        reason = "";
+        return new DenseStack([.. layers], threads);
     }
 
     /// <summary>
@@ -80,7 +121,7 @@ internal sealed class DenseStack
     /// a NaN or infinite value (then <paramref name="output"/> is unspecified).
     /// </summary>
     public bool TryRun(ReadOnlySpan<float> input, Span<float> output, int rows) =>
-        rows * multiplyAddsPerRow < 2 * MultiplyAddsPerChunk || Environment.ProcessorCount == 1
+        rows * multiplyAddsPerRow < 2 * MultiplyAddsPerChunk || parallel.MaxDegreeOfParallelism == 1 || Environment.ProcessorCount == 1
             ? RunRows(input, output, rows)
             : RunParallel(input, output, rows);
 
@@ -93,7 +134,7 @@ internal sealed class DenseStack
         fixed (float* destination = output)
         {
             nint from = (nint)source, to = (nint)destination;
-            return Parallel.For(0, (rows + chunk - 1) / chunk, (c, loop) =>
+            return Parallel.For(0, (rows + chunk - 1) / chunk, parallel, (c, loop) =>
             {
                 int first = c * chunk, count = Math.Min(chunk, rows - first);
                 var rowsIn = new ReadOnlySpan<float>((float*)from + (long)first * inWidth, count * inWidth);
@@ -210,20 +251,22 @@ internal sealed class DenseStack
         }
     }
 
-    private static Layer? Gemm(OnnxGraph.Node node, OnnxGraph graph)
+    private static Layer? Gemm(NodeProto node, Dictionary<string, TensorProto> initializers)
     {
-        double Attribute(string name, double otherwise) => node.Attributes.GetValueOrDefault(name, otherwise);
-        if (Attribute("transA", 0) != 0 || Attribute("alpha", 1) != 1 || Attribute("beta", 1) != 1) return null;
-        if (node.Inputs.Count is < 2 or > 3 || !graph.Initializers.TryGetValue(node.Inputs[1], out OnnxGraph.Tensor? weight) || weight.Dims.Length != 2)
+        if (Attribute(node, "transA", 0) != 0 || Attribute(node, "alpha", 1) != 1 || Attribute(node, "beta", 1) != 1) return null;
+        if (node.Input.Count is < 2 or > 3 || !initializers.TryGetValue(node.Input[1], out TensorProto? weight) || weight.Dims.Count != 2)
             return null;
 
-        bool transposed = Attribute("transB", 0) != 0; // W stored [out, in] when transB = 1, else [in, out]
+        bool transposed = Attribute(node, "transB", 0) != 0; // W stored [out, in] when transB = 1, else [in, out]
         int outputs = (int)(transposed ? weight.Dims[0] : weight.Dims[1]), inputs = (int)(transposed ? weight.Dims[1] : weight.Dims[0]);
+        float[] values = ModelProtoReader.FloatValues(weight);
+        if (weight.DataType != (int)TensorProto.Types.DataType.Float || values.Length != (long)inputs * outputs) return null;
         float[] bias = new float[outputs];
-        if (node.Inputs.Count == 3 && node.Inputs[2].Length > 0)
+        if (node.Input.Count == 3 && node.Input[2].Length > 0)
         {
-            if (!graph.Initializers.TryGetValue(node.Inputs[2], out OnnxGraph.Tensor? b) || b.Values.Length != outputs || b.Dims.Length != 1) return null;
-            bias = b.Values;
+            if (!initializers.TryGetValue(node.Input[2], out TensorProto? b) || b.Dims.Count != 1 ||
+                b.DataType != (int)TensorProto.Types.DataType.Float || (bias = ModelProtoReader.FloatValues(b)).Length != outputs)
+                return null;
         }
 
         // Few outputs: one dot product per output over W's rows. Many: one axpy per input over W's columns.
@@ -232,19 +275,19 @@ internal sealed class DenseStack
         for (int o = 0; o < outputs; o++)
             for (int i = 0; i < inputs; i++)
             {
-                float w = transposed ? weight.Values[o * inputs + i] : weight.Values[i * outputs + o];
+                float w = transposed ? values[o * inputs + i] : values[i * outputs + o];
                 weights[byOutput ? o * inputs + i : i * outputs + o] = w;
             }
         return new Layer(inputs, outputs, weights, byOutput, bias, []);
     }
 
-    private static bool TryAddActivation(OnnxGraph.Node node, List<(Function, float)> activations)
+    private static bool TryAddActivation(NodeProto node, List<(Function, float)> activations)
     {
-        if (node.Inputs.Count != 1) return false;
+        if (node.Input.Count != 1) return false;
         (Function kind, float alpha)? activation = node.OpType switch
         {
             "Relu" => (Function.Relu, 0f),
-            "LeakyRelu" => (Function.LeakyRelu, (float)node.Attributes.GetValueOrDefault("alpha", 0.01)),
+            "LeakyRelu" => (Function.LeakyRelu, (float)Attribute(node, "alpha", 0.01)),
             "Tanh" => (Function.Tanh, 0f),
             "Sigmoid" => (Function.Sigmoid, 0f),
             "Identity" => (Function.None, 0f),
@@ -253,5 +296,18 @@ internal sealed class DenseStack
         if (activation is not { } a) return false;
         activations.Add(a);
         return true;
+    }
+
+    /// <summary>A numeric attribute of <paramref name="node"/> (int or float), or <paramref name="otherwise"/> when absent.</summary>
+    private static double Attribute(NodeProto node, string name, double otherwise)
+    {
+        AttributeProto? attribute = node.Attribute.FirstOrDefault(a => a.Name == name);
+        return attribute switch
+        {
+            null => otherwise,
+            { HasI: true } => attribute.I,
+            { HasF: true } => attribute.F,
+            _ => double.NaN, // present but neither int nor float: matches no supported value
+        };
     }
 }

@@ -1,3 +1,4 @@
+using AutoEncoder.Onnx.Schema;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -5,8 +6,8 @@ namespace AutoEncoder.Inference.Internal;
 
 /// <summary>
 /// One validated ONNX model mapping float rows [batch, InputSize] to [batch, OutputSize]. ONNX Runtime
-/// loads and checks every model; small Gemm chains then run in <see cref="DenseStack"/>, anything else in
-/// ONNX Runtime. Safe for concurrent use: in ONNX Runtime, single rows go through a pool of pre-bound
+/// loads and checks every model; the rows then run where <see cref="InferenceOptions"/> say: in
+/// <see cref="DenseStack"/> or in ONNX Runtime. Safe for concurrent use: in ONNX Runtime, single rows go through a pool of pre-bound
 /// runners (no allocation per call) and batches run over the caller's own memory (no copy).
 /// </summary>
 internal sealed class OnnxModel : IDisposable
@@ -40,37 +41,25 @@ internal sealed class OnnxModel : IDisposable
     /// <summary>The model's metadata.</summary>
     public ModelMetadata Metadata { get; }
 
-    /// <summary>Whether rows run in the managed kernel rather than in ONNX Runtime.</summary>
-    public bool UsesManagedKernel => kernel is not null;
+    /// <summary>Which backend computes rows (never <see cref="InferenceBackend.Auto"/>).</summary>
+    public InferenceBackend Backend => kernel is null ? InferenceBackend.OnnxRuntime : InferenceBackend.Managed;
 
-    /// <summary>Validates <paramref name="bytes"/> as a model of <paramref name="role"/> and opens a session.</summary>
+    /// <summary>Validates <paramref name="bytes"/> as a model of <paramref name="role"/> and opens it as <paramref name="options"/> say.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="InvalidDataException">The bytes are not a usable model of that role.</exception>
-    public static OnnxModel Open(ReadOnlyMemory<byte> bytes, string role, string source, bool allowManagedKernel = true)
+    /// <exception cref="NotSupportedException">The managed backend was requested for a model it cannot run.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime refused the session options the caller configured.</exception>
+    public static OnnxModel Open(ReadOnlyMemory<byte> bytes, string role, string source, InferenceOptions? options)
     {
+        options ??= new InferenceOptions();
+        if (!Enum.IsDefined(options.Backend))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Backend, "expected Backend Auto, OnnxRuntime or Managed");
+        if (options.IntraOpThreads is < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.IntraOpThreads, "expected IntraOpThreads null or at least 1");
+
         ModelBytes.EnsureSize(bytes.Length, source);
-        OnnxGraph graph;
-        try
-        {
-            graph = OnnxGraph.Read(bytes.Span);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"{source}: not a valid ONNX model ({e.Message})", e);
-        }
-        if (graph.ReferencesExternalData)
-            throw new InvalidDataException($"{source}: model references external data files, which are refused (only self-contained models load)");
-
-        InferenceSession session;
-        try
-        {
-            using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
-            session = new InferenceSession(bytes.ToArray(), options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new InvalidDataException($"{source}: not a valid ONNX model ({FirstLine(e.Message)})", e);
-        }
-
+        ModelProto proto = ModelProtoReader.Read(bytes, source);
+        InferenceSession session = CreateSession(bytes, options, source);
         try
         {
             (int input, int output) = CheckSignature(session, source);
@@ -79,13 +68,55 @@ internal sealed class OnnxModel : IDisposable
             if (metadata.Role != role)
                 throw new InvalidDataException(
                     $"{source}: expected a model with role '{role}', found '{(metadata.Role.Length == 0 ? "none" : metadata.Role)}'");
-            DenseStack? kernel = allowManagedKernel ? DenseStack.TryCompile(graph) : null;
-            return new OnnxModel(session, input, output, metadata, kernel);
+            return new OnnxModel(session, input, output, metadata, ChooseKernel(proto.Graph, options, source));
         }
         catch
         {
             session.Dispose();
             throw;
+        }
+    }
+
+    private static DenseStack? ChooseKernel(GraphProto graph, InferenceOptions options, string source)
+    {
+        switch (options.Backend)
+        {
+            case InferenceBackend.OnnxRuntime:
+                return null;
+            case InferenceBackend.Managed:
+                return DenseStack.TryCompile(graph, limitSize: false, options.IntraOpThreads, out string reason)
+                    ?? throw new NotSupportedException($"{source}: the managed backend cannot run this model: {reason}");
+            default:
+                // A caller who configured ONNX Runtime's session wants it to run the model.
+                return options.ConfigureSession is null ? DenseStack.TryCompile(graph, limitSize: true, options.IntraOpThreads, out _) : null;
+        }
+    }
+
+    private static InferenceSession CreateSession(ReadOnlyMemory<byte> bytes, InferenceOptions options, string source)
+    {
+        using var sessionOptions = new SessionOptions
+        {
+            IntraOpNumThreads = options.IntraOpThreads ?? 1,
+            InterOpNumThreads = 1,
+            // ONNX Runtime writes warnings and errors to stderr; the failures that matter reach the caller
+            // as exceptions, so its own log stays off the host's console unless the caller lowers this.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
+        };
+        try
+        {
+            options.ConfigureSession?.Invoke(sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidOperationException($"{source}: ONNX Runtime refused the configured session options ({FirstLine(e.Message)})", e);
+        }
+        try
+        {
+            return new InferenceSession(bytes.ToArray(), sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"{source}: not a valid ONNX model ({FirstLine(e.Message)})", e);
         }
     }
 
@@ -106,6 +137,10 @@ internal sealed class OnnxModel : IDisposable
             input.CopyTo(runner.Input);
             session.RunWithBinding(runOptions, runner.Binding);
             runner.Output.CopyTo(output);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw RunFailed(e);
         }
         finally
         {
@@ -131,9 +166,19 @@ internal sealed class OnnxModel : IDisposable
                 TensorElementType.Float, [rows, InputSize], (IntPtr)source, (long)input.Length * sizeof(float));
             using OrtValue outputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
                 TensorElementType.Float, [rows, OutputSize], (IntPtr)destination, (long)output.Length * sizeof(float));
-            session.Run(runOptions, inputNames, [inputValue], outputNames, [outputValue]);
+            try
+            {
+                session.Run(runOptions, inputNames, [inputValue], outputNames, [outputValue]);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw RunFailed(e);
+            }
         }
     }
+
+    private static InvalidOperationException RunFailed(OnnxRuntimeException e) =>
+        new($"ONNX Runtime failed to run the model ({FirstLine(e.Message)})", e);
 
     private static (int Input, int Output) CheckSignature(InferenceSession session, string source)
     {

@@ -1,5 +1,6 @@
 using AutoEncoder.Training.Data;
-using AutoEncoder.Training.Training;
+using AutoEncoder.Training.Fitting;
+using AutoEncoder.Training.Model;
 
 namespace AutoEncoder.Training.Bench;
 
@@ -26,8 +27,8 @@ internal static class TrainingBenchmark
         trainer.Run(data.Train, data.Test, progress, CancellationToken.None);
         long stepsPerEpoch = (data.Train.Count + config.BatchSize - 1) / config.BatchSize;
         long fullBatches = data.Train.Count / config.BatchSize, lastRows = data.Train.Count % config.BatchSize;
-        double flopsPerEpoch = fullBatches * TrainingFlops.PerStep(config.Model, config.BatchSize)
-                               + (lastRows > 0 ? TrainingFlops.PerStep(config.Model, (int)lastRows) : 0);
+        LayerPlan plan = trainer.Model.Plan;
+        double flopsPerEpoch = fullBatches * plan.TrainingFlops(config.BatchSize) + (lastRows > 0 ? plan.TrainingFlops((int)lastRows) : 0);
         return new Run(name, trainer.State.TrainSeconds, stepsPerEpoch * config.Epochs, (long)data.Train.Count * config.Epochs,
             trainer.State.History[^1].TrainLoss, flopsPerEpoch * config.Epochs / 1e9);
     }

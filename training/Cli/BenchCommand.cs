@@ -1,7 +1,7 @@
 using System.CommandLine;
 using AutoEncoder.Training.Bench;
 using AutoEncoder.Training.Data;
-using AutoEncoder.Training.Training;
+using AutoEncoder.Training.Model;
 using Spectre.Console;
 
 namespace AutoEncoder.Training.Cli;

@@ -1,4 +1,5 @@
-using AutoEncoder.Training.Training;
+using AutoEncoder.Training.Fitting;
+
 
 namespace AutoEncoder.Training.Cli;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
+using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.Evaluation;
 using AutoEncoder.Training.IO;
-using AutoEncoder.Training.Training;
 using Spectre.Console;
 
 namespace AutoEncoder.Training.Cli;

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Data;
-using AutoEncoder.Training.Training;
 
 namespace AutoEncoder.Training.Cli;
 

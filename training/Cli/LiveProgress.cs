@@ -1,4 +1,5 @@
-using AutoEncoder.Training.Training;
+using AutoEncoder.Training.Artifacts;
+using AutoEncoder.Training.Fitting;
 using Spectre.Console;
 
 namespace AutoEncoder.Training.Cli;

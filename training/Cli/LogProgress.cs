@@ -1,4 +1,6 @@
-using AutoEncoder.Training.Training;
+using AutoEncoder.Training.Artifacts;
+using AutoEncoder.Training.Fitting;
+
 
 namespace AutoEncoder.Training.Cli;
 

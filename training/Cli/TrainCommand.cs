@@ -1,7 +1,8 @@
 using System.CommandLine;
+using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Data;
+using AutoEncoder.Training.Fitting;
 using AutoEncoder.Training.Model;
-using AutoEncoder.Training.Training;
 using Spectre.Console;
 
 namespace AutoEncoder.Training.Cli;
@@ -19,11 +20,12 @@ internal static class TrainCommand
     static readonly Option<double?> LearningRate = new Option<double?>("--learning-rate") { Description = "Adam step size" }.Positive();
     static readonly Option<int?> Latent = new Option<int?>("--latent") { Description = "Width of the code layer" }.AtLeast(1);
     static readonly Option<string?> Hidden = new("--hidden") { Description = "Encoder hidden widths, e.g. 512,256 (mirrored in the decoder); empty for none" };
-    static readonly Option<Activation?> ActivationOption = new("--activation") { Description = "Between hidden layers: linear, relu, tanh or sigmoid" };
+    static readonly Option<Activation?> ActivationOption = new("--activation") { Description = "Between hidden layers: linear, relu, leakyrelu, tanh or sigmoid" };
+    static readonly Option<TrainingPath?> PathOption = new("--training-path") { Description = "auto (fused where the network allows), fused, or autograd" };
     static readonly Option<LearningRateSchedule?> Schedule = new("--schedule") { Description = "Learning-rate schedule: constant, or cosine decay to zero over the run" };
     static readonly Option<long?> Seed = new("--seed") { Description = "Seeds initial weights and shuffling" };
     static readonly Option<int?> Threads = new Option<int?>("--threads") { Description = "Intra-op threads (results are reproducible for a fixed count)" }.AtLeast(1);
-    static readonly Option<int?> Subset = new Option<int?>("--subset") { Description = "Train on the first N training images only (quick trials)" }.AtLeast(1);
+    static readonly Option<int?> Subset = new Option<int?>("--subset") { Description = "Train on the first N training images only (quick trials; recorded, and kept on --resume)" }.AtLeast(1);
     static readonly Option<string> Data = new("--data") { Description = "Folder of MNIST IDX files (raw or .gz) or a Keras mnist.npz", DefaultValueFactory = _ => "data/mnist" };
     static readonly Option<string> Out = new("--out") { Description = "Output folder", DefaultValueFactory = _ => "models" };
     static readonly Option<bool> Resume = new("--resume") { Description = "Continue from <out>/checkpoint.bin (--epochs may extend the run)" };
@@ -34,7 +36,7 @@ internal static class TrainCommand
         Preset.AcceptOnlyFromAmong("seed", "deep");
         var command = new Command("train", "Train the autoencoder on MNIST and export it to ONNX")
         {
-            Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ActivationOption, Seed, Threads, Subset, Data, Out, Resume,
+            Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ActivationOption, Seed, Threads, Subset, PathOption, Data, Out, Resume,
         };
         command.SetAction(result => CommandRunner.Run(() => Execute(result)));
         return command;
@@ -57,7 +59,9 @@ internal static class TrainCommand
             result.GetValue(LearningRate) ?? preset.LearningRate,
             result.GetValue(Seed) ?? preset.Seed,
             result.GetValue(Threads) ?? preset.Threads,
-            result.GetValue(Schedule) ?? preset.Schedule).Validate();
+            result.GetValue(Schedule) ?? preset.Schedule,
+            result.GetValue(Subset),
+            result.GetValue(PathOption) ?? preset.Path).Validate();
     }
 
     /// <summary>Parses "512,256" into widths; an empty string means no hidden layers.</summary>
@@ -81,9 +85,12 @@ internal static class TrainCommand
         if (!trainer.State.DataChecksums.Values.Order().SequenceEqual(data.Checksums.Values.Order()))
             throw new InvalidDataException(
                 $"{result.GetValue(Data)}: expected the data the checkpoint was trained on, found files with other SHA-256 sums");
-        MnistSplit train = result.GetValue(Subset) is { } subset ? data.Train.Take(subset) : data.Train;
-
         TrainingConfig config = trainer.State.Config;
+        if (resume && result.GetValue(Subset) is { } asked && asked != config.Subset)
+            throw new ArgumentException(
+                $"--subset: expected {(config.Subset is { } n ? n.ToString() : "none")} as in {checkpointPath} (a resumed run trains on the same rows), found {asked}");
+        MnistSplit train = config.Subset is { } subset ? data.Train.Take(subset) : data.Train;
+
         Console.Error.WriteLine($"{(resume ? "resuming" : "training")} {config.Model} on {train.Count:N0} images: " +
                                 $"{config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, seed {config.Seed}, {config.Threads} thread(s)");
 

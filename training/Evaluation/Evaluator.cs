@@ -1,4 +1,5 @@
 using AutoEncoder.Inference;
+using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.Onnx;
 

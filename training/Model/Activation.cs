@@ -11,4 +11,6 @@ internal enum Activation
     Tanh,
     /// <summary>Logistic sigmoid.</summary>
     Sigmoid,
+    /// <summary>Leaky rectified linear unit, slope 0.01 below zero (trained through autograd).</summary>
+    LeakyRelu,
 }

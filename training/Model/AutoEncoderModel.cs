@@ -23,7 +23,19 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
         encoder = Stack(widths, config.Activation);
         decoder = Stack(widths.Reverse().ToArray(), config.Activation);
         RegisterComponents();
+        EncoderPlan = LayerPlan.Of([("encoder", encoder)], config.InputSize);
+        DecoderPlan = LayerPlan.Of([("decoder", decoder)], config.Latent);
+        Plan = LayerPlan.Of([("encoder", encoder), ("decoder", decoder)], config.InputSize);
     }
+
+    /// <summary>The layers of encoder then decoder, in the order they run (what training computes).</summary>
+    public LayerPlan Plan { get; }
+
+    /// <summary>The encoder's layers (what encoder.onnx computes).</summary>
+    public LayerPlan EncoderPlan { get; }
+
+    /// <summary>The decoder's layers, before the output sigmoid (what decoder.onnx computes).</summary>
+    public LayerPlan DecoderPlan { get; }
 
     /// <summary>The architecture this model was built from.</summary>
     public ModelConfig Config { get; }
@@ -58,6 +70,7 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
         Activation.Relu => nn.ReLU(),
         Activation.Tanh => nn.Tanh(),
         Activation.Sigmoid => nn.Sigmoid(),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "expected relu, tanh or sigmoid"),
+        Activation.LeakyRelu => nn.LeakyReLU(),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "expected relu, leaky_relu, tanh or sigmoid"),
     };
 }

@@ -1,4 +1,4 @@
-using AutoEncoder.Training.Onnx.Schema;
+using AutoEncoder.Onnx.Schema;
 using Google.Protobuf;
 
 namespace AutoEncoder.Training.Onnx;

@@ -2,8 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using AutoEncoder.Training.IO;
 using AutoEncoder.Training.Model;
-using AutoEncoder.Training.Onnx.Schema;
-using AutoEncoder.Training.Training;
+using AutoEncoder.Onnx.Schema;
 using Google.Protobuf;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,8 +10,9 @@ using static TorchSharp.torch;
 namespace AutoEncoder.Training.Onnx;
 
 /// <summary>
-/// Exports a trained autoencoder as three ONNX files (encoder, decoder, full model), each checked against
-/// TorchSharp on the given images before anything is written: all three are written, or none.
+/// Builds a trained autoencoder's three ONNX models (encoder, decoder, full model) from its layer plans,
+/// each checked against TorchSharp on the given images before it is returned: all three pass, or none is
+/// returned, and the artifact writer then writes all three.
 /// </summary>
 internal static class ModelExport
 {
@@ -63,34 +63,23 @@ internal static class ModelExport
         return new Result(files, parity);
     }
 
-    /// <summary>Writes each file atomically into <paramref name="outDir"/>; returns file name → SHA-256.</summary>
-    public static IReadOnlyDictionary<string, string> Write(Result result, string outDir)
-    {
-        var hashes = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach ((ModelRole role, byte[] bytes) in result.Files)
-        {
-            AtomicFile.WriteAllBytes(Path.Combine(outDir, role.FileName()), bytes);
-            hashes[role.FileName()] = FileHash.Sha256(bytes);
-        }
-        return hashes;
-    }
-
     private static OnnxExporter.GraphSpec Spec(ModelRole role, AutoEncoderModel model, TrainingConfig config, nn.Module sigmoid)
     {
         int input = config.Model.InputSize, latent = config.Model.Latent;
+        (string, nn.Module)[] encoder = Stages(model.EncoderPlan), decoder = [.. Stages(model.DecoderPlan), ("output", sigmoid)];
         return role switch
         {
-            ModelRole.Encoder => new("encoder", ModelRoles.Pixels, input, ModelRoles.Embedding,
-                [("encoder", model.Encoder)],
+            ModelRole.Encoder => new("encoder", ModelRoles.Pixels, input, ModelRoles.Embedding, encoder,
                 $"MNIST autoencoder encoder ({config.Model}): pixels / {InputDivisor} → {latent}-D code."),
-            ModelRole.Decoder => new("decoder", ModelRoles.Embedding, latent, ModelRoles.Reconstruction,
-                [("decoder", model.Decoder), ("output", sigmoid)],
+            ModelRole.Decoder => new("decoder", ModelRoles.Embedding, latent, ModelRoles.Reconstruction, decoder,
                 $"MNIST autoencoder decoder ({config.Model}): {latent}-D code → pixel probabilities in [0, 1]."),
-            _ => new("autoencoder", ModelRoles.Pixels, input, ModelRoles.Reconstruction,
-                [("encoder", model.Encoder), ("decoder", model.Decoder), ("output", sigmoid)],
+            _ => new("autoencoder", ModelRoles.Pixels, input, ModelRoles.Reconstruction, [.. encoder, .. decoder],
                 $"MNIST autoencoder ({config.Model}): pixels / {InputDivisor} → reconstructed pixel probabilities."),
         };
     }
+
+    /// <summary>The plan's layers as exporter stages, each named by its place in the module tree.</summary>
+    private static (string, nn.Module)[] Stages(LayerPlan plan) => [.. plan.Layers.Select(layer => (layer.Scope, layer.Module))];
 
     private static IEnumerable<KeyValuePair<string, string>> Metadata(ModelRole role, TrainingConfig config,
         IReadOnlyDictionary<string, string> dataChecksums, double testBce) =>

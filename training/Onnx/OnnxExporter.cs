@@ -1,4 +1,4 @@
-using AutoEncoder.Training.Onnx.Schema;
+using AutoEncoder.Onnx.Schema;
 using TorchSharp;
 
 namespace AutoEncoder.Training.Onnx;

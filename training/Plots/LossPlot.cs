@@ -1,4 +1,4 @@
-using AutoEncoder.Training.Training;
+using AutoEncoder.Training.Artifacts;
 using ScottPlot;
 
 namespace AutoEncoder.Training.Plots;

@@ -1,8 +1,8 @@
 using AutoEncoder.Inference;
+using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.Evaluation;
 using AutoEncoder.Training.Onnx;
-using AutoEncoder.Training.Training;
 
 namespace AutoEncoder.Training.Plots;
 

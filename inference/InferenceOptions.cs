@@ -1,0 +1,30 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace AutoEncoder.Inference;
+
+/// <summary>
+/// How a loaded model runs: which backend computes it, on how many threads, and how ONNX Runtime's
+/// session is configured (execution providers, optimisation level, logging). Read once, at load.
+/// </summary>
+public sealed class InferenceOptions
+{
+    /// <summary>What computes the rows; <see cref="InferenceBackend.Auto"/> by default.</summary>
+    public InferenceBackend Backend { get; set; } = InferenceBackend.Auto;
+
+    /// <summary>
+    /// Most threads one call may use. Null (the default): ONNX Runtime runs each call on one thread, the
+    /// best choice when many threads call at once, and the managed kernel splits large batches over all
+    /// cores. A number N ≥ 1: at most N threads per call on either backend (ONNX Runtime's intra-op threads).
+    /// </summary>
+    public int? IntraOpThreads { get; set; }
+
+    /// <summary>
+    /// Called with the ONNX Runtime session options after this library has set its own (threads, and a
+    /// log level that keeps ONNX Runtime's messages off the host's stderr), before the session is created:
+    /// append execution providers, change the graph optimisation level, or lower
+    /// <see cref="SessionOptions.LogSeverityLevel"/> to see ONNX Runtime's log. Do not keep the options:
+    /// they are disposed after the session is created. With <see cref="InferenceBackend.Auto"/>, setting
+    /// this makes every call run in ONNX Runtime, so that what it configures takes effect.
+    /// </summary>
+    public Action<SessionOptions>? ConfigureSession { get; set; }
+}

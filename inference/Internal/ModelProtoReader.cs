@@ -1,0 +1,105 @@
+using System.Buffers.Binary;
+using AutoEncoder.Onnx.Schema;
+using Google.Protobuf;
+
+namespace AutoEncoder.Inference.Internal;
+
+/// <summary>
+/// Reads model bytes through the generated ONNX schema classes and refuses what this library never runs:
+/// tensors whose data live outside the model bytes, and weights that hold NaN or infinity.
+/// </summary>
+internal static class ModelProtoReader
+{
+    /// <summary>Parses <paramref name="bytes"/> and checks every tensor in the model.</summary>
+    /// <exception cref="InvalidDataException">Not a protobuf ModelProto, external data, or a non-finite weight; the message starts with <paramref name="source"/>.</exception>
+    public static ModelProto Read(ReadOnlyMemory<byte> bytes, string source)
+    {
+        ModelProto model;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(bytes.Span);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"{source}: not a valid ONNX model ({e.Message})", e);
+        }
+        if (model.Graph is null)
+            throw new InvalidDataException($"{source}: not a valid ONNX model (expected a graph, found none)");
+
+        foreach ((string where, TensorProto tensor) in AllTensors(model))
+        {
+            if (tensor.DataLocation == TensorProto.Types.DataLocation.External || tensor.ExternalData.Count > 0)
+                throw new InvalidDataException(
+                    $"{source}: {where} references an external data file, which is refused (only self-contained models load)");
+            if (FirstNonFinite(tensor) is { } bad)
+                throw new InvalidDataException($"{source}: expected finite weights, found {bad.Value} at index {bad.Index} of {where}");
+        }
+        return model;
+    }
+
+    /// <summary>The values of a float32 tensor, from <c>raw_data</c> (little-endian) or <c>float_data</c>.</summary>
+    /// <exception cref="InvalidDataException">The raw data are not a whole number of floats.</exception>
+    public static float[] FloatValues(TensorProto tensor)
+    {
+        if (tensor.RawData.IsEmpty) return [.. tensor.FloatData];
+        ReadOnlySpan<byte> raw = tensor.RawData.Span;
+        if (raw.Length % sizeof(float) != 0)
+            throw new InvalidDataException($"initializer '{tensor.Name}': {raw.Length} bytes of raw data are not a whole number of floats");
+        var values = new float[raw.Length / sizeof(float)];
+        for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(i * sizeof(float))..]);
+        return values;
+    }
+
+    /// <summary>Every tensor of the model, with where it sits: initializers, node attributes, subgraphs, functions.</summary>
+    private static IEnumerable<(string Where, TensorProto Tensor)> AllTensors(ModelProto model) =>
+        GraphTensors(model.Graph, "graph")
+            .Concat(model.Functions.SelectMany(function => NodeTensors(function.Node, $"function '{function.Name}'")));
+
+    private static IEnumerable<(string, TensorProto)> GraphTensors(GraphProto graph, string scope)
+    {
+        foreach (TensorProto tensor in graph.Initializer)
+            yield return ($"initializer '{tensor.Name}' of {scope}", tensor);
+        foreach (SparseTensorProto sparse in graph.SparseInitializer)
+            foreach (TensorProto? part in new[] { sparse.Values, sparse.Indices })
+                if (part is not null) yield return ($"sparse initializer '{sparse.Values?.Name}' of {scope}", part);
+        foreach ((string, TensorProto) found in NodeTensors(graph.Node, scope))
+            yield return found;
+    }
+
+    private static IEnumerable<(string, TensorProto)> NodeTensors(IEnumerable<NodeProto> nodes, string scope)
+    {
+        foreach (NodeProto node in nodes)
+            foreach (AttributeProto attribute in node.Attribute)
+            {
+                string where = $"attribute '{attribute.Name}' of node '{node.Name}' in {scope}";
+                IEnumerable<TensorProto> tensors = attribute.Tensors
+                    .Concat(attribute.SparseTensors.Append(attribute.SparseTensor).SelectMany(s => new[] { s?.Values, s?.Indices }))
+                    .Append(attribute.T)
+                    .OfType<TensorProto>();
+                foreach (TensorProto tensor in tensors) yield return (where, tensor);
+                foreach (GraphProto subgraph in attribute.Graphs.Append(attribute.G).OfType<GraphProto>())
+                    foreach ((string, TensorProto) found in GraphTensors(subgraph, $"subgraph '{subgraph.Name}' of {where}"))
+                        yield return found;
+            }
+    }
+
+    private static (double Value, int Index)? FirstNonFinite(TensorProto tensor)
+    {
+        switch ((TensorProto.Types.DataType)tensor.DataType)
+        {
+            case TensorProto.Types.DataType.Float:
+                float[] floats = FloatValues(tensor);
+                int f = Array.FindIndex(floats, v => !float.IsFinite(v));
+                return f < 0 ? null : (floats[f], f);
+            case TensorProto.Types.DataType.Double:
+                double[] doubles = tensor.RawData.IsEmpty
+                    ? [.. tensor.DoubleData]
+                    : [.. Enumerable.Range(0, tensor.RawData.Length / sizeof(double))
+                        .Select(i => BinaryPrimitives.ReadDoubleLittleEndian(tensor.RawData.Span[(i * sizeof(double))..]))];
+                int d = Array.FindIndex(doubles, v => !double.IsFinite(v));
+                return d < 0 ? null : (doubles[d], d);
+            default:
+                return null;
+        }
+    }
+}

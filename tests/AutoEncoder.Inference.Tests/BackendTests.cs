@@ -1,0 +1,183 @@
+using AutoEncoder.Inference.Tests.Support;
+using AutoEncoder.Onnx.Schema;
+using AutoEncoder.Tests.Support;
+using Google.Protobuf;
+using Xunit;
+
+namespace AutoEncoder.Inference.Tests;
+
+/// <summary>
+/// Every backend computes what ONNX Runtime computes on the same model. Tolerance 1e-5 absolute unless
+/// stated: both add up to 784 float32 products per output, in different orders, for outputs of magnitude
+/// ≤ ~10 (the same bound and reasoning as the export parity tests).
+/// </summary>
+public sealed class BackendTests
+{
+    private const int Rows = 2000;
+
+    private static InferenceOptions On(InferenceBackend backend) => new() { Backend = backend };
+
+    [Fact]
+    public void Auto_runs_the_default_models_in_the_managed_kernel()
+    {
+        using var encoder = Encoder.LoadDefault();
+        using var decoder = Decoder.LoadDefault();
+
+        Assert.Equal(InferenceBackend.Managed, encoder.Backend);
+        Assert.Equal(InferenceBackend.Managed, decoder.Backend);
+    }
+
+    // The deep encoder adds three layers of up to 784-term float32 sums and its codes reach ~75: its
+    // tolerance is the export gate, 1e-4 (its export parity against TorchSharp measured 3.3e-5).
+    [Theory]
+    [InlineData("encoder.onnx", InferenceBackend.Auto, 1e-5)]
+    [InlineData("encoder.onnx", InferenceBackend.OnnxRuntime, 1e-5)]
+    [InlineData("encoder.onnx", InferenceBackend.Managed, 1e-5)]
+    [InlineData("deep/encoder.onnx", InferenceBackend.Auto, 1e-4)]
+    [InlineData("deep/encoder.onnx", InferenceBackend.OnnxRuntime, 1e-4)]
+    [InlineData("deep/encoder.onnx", InferenceBackend.Managed, 1e-4)]
+    public void Every_backend_encodes_the_committed_models_as_onnx_runtime_does(string file, InferenceBackend backend, double tolerance)
+    {
+        float[] pixels = TestImages.Pixels(Rows);
+        byte[] bytes = TestModels.Committed(file);
+        using var encoder = Encoder.Load(Path.Combine(Repository.ModelsFolder, file), On(backend));
+
+        Close.Assert(OrtReference.Run(bytes, pixels, Rows), encoder.EncodeBatch(pixels), atol: tolerance);
+    }
+
+    [Theory]
+    [InlineData("decoder.onnx", InferenceBackend.OnnxRuntime)]
+    [InlineData("decoder.onnx", InferenceBackend.Managed)]
+    [InlineData("deep/decoder.onnx", InferenceBackend.OnnxRuntime)]
+    [InlineData("deep/decoder.onnx", InferenceBackend.Managed)]
+    public void Every_backend_decodes_the_committed_models_as_onnx_runtime_does(string file, InferenceBackend backend)
+    {
+        using var encoder = Encoder.LoadDefault();
+        float[] codes = encoder.EncodeBatch(TestImages.Pixels(Rows));
+        using var decoder = Decoder.Load(TestModels.Committed(file), On(backend));
+
+        Close.Assert(OrtReference.Run(TestModels.Committed(file), codes, Rows), decoder.DecodeBatch(codes), atol: 1e-5);
+    }
+
+    [Fact]
+    public void Auto_leaves_a_model_beyond_the_kernels_size_limit_to_onnx_runtime()
+    {
+        // 784·512 + 512·256 + 256·2 multiply-adds per row: beyond the 65,536 up to which the kernel wins.
+        using var encoder = Encoder.Load(Path.Combine(Repository.ModelsFolder, "deep", "encoder.onnx"));
+
+        Assert.Equal(InferenceBackend.OnnxRuntime, encoder.Backend);
+    }
+
+    // Each element-wise operator the kernel implements, between two Gemm layers, on both backends.
+    [Theory]
+    [InlineData("Relu")]
+    [InlineData("LeakyRelu")]
+    [InlineData("Tanh")]
+    [InlineData("Sigmoid")]
+    [InlineData("Identity")]
+    public void Each_activation_runs_in_both_backends_as_onnx_runtime_computes_it(string activation)
+    {
+        byte[] model = TestModels.Encoder([784, 48, 16, 3], activation).ToByteArray();
+        float[] pixels = TestImages.Pixels(500);
+        float[] expected = OrtReference.Run(model, pixels, 500);
+        using var managed = Encoder.Load(model, On(InferenceBackend.Managed));
+        using var runtime = Encoder.Load(model, On(InferenceBackend.OnnxRuntime));
+
+        Assert.Equal(InferenceBackend.Managed, managed.Backend);
+        Assert.Equal(InferenceBackend.OnnxRuntime, runtime.Backend);
+        Close.Assert(expected, managed.EncodeBatch(pixels), atol: 1e-5);
+        Close.Assert(expected, runtime.EncodeBatch(pixels), atol: 1e-5);
+        // Single rows take the other entry point of each backend.
+        Close.Assert(expected.AsSpan(0, 3), managed.Encode(pixels.AsSpan(0, 784)), atol: 1e-5);
+        Close.Assert(expected.AsSpan(0, 3), runtime.Encode(pixels.AsSpan(0, 784)), atol: 1e-5);
+    }
+
+    [Fact]
+    public void Managed_refuses_a_model_it_cannot_run_and_says_why()
+    {
+        ModelProto model = TestModels.Encoder([784, 8, 2], "Relu");
+        model.Graph.Node[1].OpType = "Softplus";
+
+        var error = Assert.Throws<NotSupportedException>(() => Encoder.Load(model.ToByteArray(), On(InferenceBackend.Managed)));
+
+        Assert.StartsWith("model bytes: the managed backend cannot run this model: node 'act0' (Softplus) is not supported here", error.Message);
+        using var auto = Encoder.Load(model.ToByteArray());
+        Assert.Equal(InferenceBackend.OnnxRuntime, auto.Backend);
+    }
+
+    [Fact]
+    public void A_session_callback_is_applied_to_the_onnx_runtime_session()
+    {
+        using var folder = new TempFolder();
+        var options = new InferenceOptions
+        {
+            ConfigureSession = session =>
+            {
+                session.AppendExecutionProvider_CPU(useArena: 0);
+                session.ProfileOutputPathPrefix = folder.File("profile"); // read when profiling is turned on
+                session.EnableProfiling = true;
+            },
+        };
+
+        using (var encoder = Encoder.LoadDefault(options))
+        {
+            // A caller who configured the session gets it: Auto does not divert to the managed kernel.
+            Assert.Equal(InferenceBackend.OnnxRuntime, encoder.Backend);
+            encoder.Encode(TestImages.Pixels(1));
+        }
+
+        // The profile exists only because the callback turned profiling on; it names the provider that ran the nodes.
+        string profile = File.ReadAllText(Assert.Single(Directory.GetFiles(folder.Path, "profile*.json")));
+        Assert.Contains("CPUExecutionProvider", profile);
+    }
+
+    [Fact]
+    public void An_execution_provider_this_runtime_lacks_is_refused_naming_the_failure()
+    {
+        var options = new InferenceOptions { ConfigureSession = session => session.AppendExecutionProvider("NoSuchExecutionProvider") };
+
+        var error = Assert.Throws<InvalidOperationException>(() => Encoder.LoadDefault(options));
+
+        Assert.StartsWith("encoder.onnx: ONNX Runtime refused the configured session options (", error.Message);
+        Assert.Contains("NoSuchExecutionProvider", error.Message);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_thread_limit_gives_the_same_codes_on_both_backends(int threads)
+    {
+        float[] pixels = TestImages.Pixels(10_000);
+        using var reference = Encoder.LoadDefault(On(InferenceBackend.OnnxRuntime));
+        using var managed = Encoder.LoadDefault(new InferenceOptions { Backend = InferenceBackend.Managed, IntraOpThreads = threads });
+        using var runtime = Encoder.LoadDefault(new InferenceOptions { Backend = InferenceBackend.OnnxRuntime, IntraOpThreads = threads });
+
+        float[] expected = reference.EncodeBatch(pixels);
+        Close.Assert(expected, managed.EncodeBatch(pixels), atol: 1e-5);
+        Close.Assert(expected, runtime.EncodeBatch(pixels), atol: 1e-5);
+    }
+
+    [Fact]
+    public void Options_out_of_range_are_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Encoder.LoadDefault(new InferenceOptions { IntraOpThreads = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Encoder.LoadDefault(new InferenceOptions { Backend = (InferenceBackend)7 }));
+    }
+
+    [Fact]
+    public void Batches_large_enough_to_split_across_threads_equal_row_by_row_results()
+    {
+        // 10,000 rows × 1,568 multiply-adds is several parallel chunks.
+        float[] pixels = TestImages.Pixels(10_000);
+        using var encoder = Encoder.LoadDefault();
+        float[] batch = encoder.EncodeBatch(pixels);
+        var row = new float[2];
+
+        for (int r = 0; r < 10_000; r += 97)
+        {
+            encoder.Encode(pixels.AsSpan(r * 784, 784), row);
+            // One kernel for every batch size: bit-identical, not merely close.
+            Assert.Equal(batch.AsSpan(r * 2, 2).ToArray(), row);
+        }
+    }
+}

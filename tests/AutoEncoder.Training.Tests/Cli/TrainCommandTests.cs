@@ -1,0 +1,88 @@
+using System.Text.Json;
+using AutoEncoder.Tests.Support;
+using AutoEncoder.Training.Tests.Support;
+using Xunit;
+
+namespace AutoEncoder.Training.Tests.Cli;
+
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly TempFolder data = new();
+    private readonly TempFolder output = new();
+
+    public void Dispose()
+    {
+        data.Dispose();
+        output.Dispose();
+    }
+
+    private static string LastLine(string text) => text.TrimEnd().Split('\n')[^1];
+
+    [Fact]
+    public void A_truncated_data_file_fails_with_one_line_and_writes_nothing()
+    {
+        DataFiles.WriteMnistFolder(data.Path);
+        byte[] images = File.ReadAllBytes(data.File("train-images-idx3-ubyte"));
+        File.WriteAllBytes(data.File("train-images-idx3-ubyte"), images[..^10]);
+
+        (int code, _, string error) = ConsoleCapture.Run("train", "--data", data.Path, "--out", output.Path);
+
+        Assert.Equal(1, code);
+        Assert.Equal("error: train-images-idx3-ubyte: header declares 20x28x28 = 15680 bytes of data, found 15670", error.Trim());
+        Assert.Empty(output.Files());
+    }
+
+    [Fact]
+    public void A_missing_data_folder_names_the_path_and_the_fix()
+    {
+        (int code, _, string error) = ConsoleCapture.Run("train", "--data", data.File("nowhere"), "--out", output.Path);
+
+        Assert.Equal(1, code);
+        Assert.Matches("^error: MNIST not found at '.*nowhere': expected a folder of IDX files or an .npz file \\(run 'make data'\\)$", error.Trim());
+    }
+
+    [Theory]
+    [InlineData("--epochs", "0", "--epochs must be at least 1, found 0")]
+    [InlineData("--learning-rate", "-1", "--learning-rate must be a finite number > 0, found -1")]
+    [InlineData("--preset", "huge", "huge")]
+    [InlineData("--hidden", "512,x", "--hidden expects positive integers separated by commas, found 'x'")]
+    public void A_bad_flag_fails_before_any_work_naming_the_problem(string flag, string value, string message)
+    {
+        (int code, _, string error) = ConsoleCapture.Run("train", flag, value, "--data", Repository.MnistFolder, "--out", output.Path);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains(message, error);
+        Assert.Empty(output.Files());
+    }
+
+    [Fact]
+    public void Resume_without_a_checkpoint_says_so()
+    {
+        (int code, _, string error) = ConsoleCapture.Run("train", "--resume", "--data", Repository.MnistFolder, "--out", output.Path);
+
+        Assert.Equal(1, code);
+        Assert.Contains("no checkpoint at", LastLine(error));
+    }
+
+    [Fact]
+    public void A_short_real_run_writes_checkpoint_models_and_a_manifest_with_their_hashes()
+    {
+        (int code, string stdout, string error) = ConsoleCapture.Run(
+            "train", "--epochs", "1", "--subset", "3000", "--batch-size", "64", "--data", Repository.MnistFolder, "--out", output.Path);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("epoch 1/1  train loss", error);
+        Assert.StartsWith("trained in", stdout);
+        Assert.Equal(["autoencoder.onnx", "checkpoint.bin", "decoder.onnx", "encoder.onnx", "manifest.json"], output.Files());
+
+        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(output.File("manifest.json")));
+        JsonElement root = manifest.RootElement;
+        foreach (string key in new[] { "config", "epochs", "batch_size", "train_seconds", "final_train_loss", "test_bce", "history", "data", "artifacts", "parity" })
+            Assert.True(root.TryGetProperty(key, out _), $"manifest lacks '{key}'");
+        Assert.Equal(64, root.GetProperty("batch_size").GetInt32());
+        foreach (JsonProperty artifact in root.GetProperty("artifacts").EnumerateObject())
+            Assert.Equal(AutoEncoder.Training.IO.FileHash.Sha256(output.File(artifact.Name)), artifact.Value.GetString());
+        foreach (JsonProperty parity in root.GetProperty("parity").EnumerateObject())
+            Assert.InRange(parity.Value.GetDouble(), 0, 1e-4);
+    }
+}

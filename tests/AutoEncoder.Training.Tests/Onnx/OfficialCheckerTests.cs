@@ -1,0 +1,55 @@
+using AutoEncoder.Tests.Support;
+using AutoEncoder.Training.Tests.Support;
+using AutoEncoder.Training.Onnx;
+using Xunit;
+
+namespace AutoEncoder.Training.Tests.Onnx;
+
+/// <summary>The official ONNX checker (Debian's python3-onnx, installed by `make tools`) accepts our files.</summary>
+public sealed class OfficialCheckerTests(TrainedModels models) : IClassFixture<TrainedModels>, IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    private static (int ExitCode, string Output) Check(IEnumerable<string> files) =>
+        ExternalProcess.Run("/usr/bin/python3", null, [Path.Combine(Repository.Root, "scripts", "check_onnx.py"), .. files]);
+
+    [Fact]
+    public void Full_check_accepts_every_exported_graph()
+    {
+        var files = new List<string>();
+        foreach ((string name, _) in TrainedModels.Architectures)
+            foreach (ModelRole role in ModelRoles.All)
+            {
+                files.Add(folder.File($"{name}-{role.FileName()}"));
+                File.WriteAllBytes(files[^1], models.Onnx(name, role));
+            }
+
+        (int code, string output) = Check(files);
+
+        Assert.True(code == 0, output);
+        Assert.Equal(files.Count, output.Split('\n').Count(line => line.Contains(": ok (onnx")));
+    }
+
+    [Fact]
+    public void Full_check_accepts_the_committed_models()
+    {
+        string[] files = new[] { Repository.ModelsFolder, Path.Combine(Repository.ModelsFolder, "deep") }
+            .SelectMany(folder => ModelRoles.All.Select(role => Path.Combine(folder, role.FileName()))).ToArray();
+
+        (int code, string output) = Check(files);
+
+        Assert.True(code == 0, output);
+    }
+
+    [Fact]
+    public void The_checker_rejects_a_broken_model()
+    {
+        File.WriteAllBytes(folder.File("broken.onnx"), models.Onnx("seed", ModelRole.Encoder)[..^40]);
+
+        (int code, _) = Check([folder.File("broken.onnx")]);
+
+        Assert.NotEqual(0, code);
+    }
+}

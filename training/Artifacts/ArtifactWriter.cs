@@ -1,0 +1,45 @@
+using AutoEncoder.Training.Data;
+using AutoEncoder.Training.IO;
+using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Onnx;
+
+
+namespace AutoEncoder.Training.Artifacts;
+
+/// <summary>Writes a completed run's ONNX models and manifest.json, after they pass the parity check.</summary>
+internal static class ArtifactWriter
+{
+    /// <summary>
+    /// Exports <paramref name="model"/> (parity-checked on the test images) into <paramref name="outDir"/>
+    /// and writes the manifest, which records <paramref name="checkpointPath"/>'s hash. Nothing is written if
+    /// the export fails.
+    /// </summary>
+    public static Manifest Write(AutoEncoderModel model, CheckpointState state, MnistSplit test, string outDir, string checkpointPath)
+    {
+        if (!state.IsComplete)
+            throw new InvalidDataException(
+                $"{checkpointPath}: expected a finished run, found {state.CompletedEpochs} of {state.Config.Epochs} epochs done (continue with train --resume)");
+
+        Console.Error.WriteLine($"exporting ONNX models and checking them against TorchSharp on {test.Count:N0} test images ...");
+        ModelExport.Result export = ModelExport.Build(model, state.Config, state.DataChecksums,
+            state.History[^1].TestLoss, test.ScaledPixels(), test.Count);
+
+        var artifacts = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            [Path.GetFileName(checkpointPath)] = FileHash.Sha256(checkpointPath),
+        };
+        foreach ((ModelRole role, byte[] bytes) in export.Files)
+        {
+            AtomicFile.WriteAllBytes(Path.Combine(outDir, role.FileName()), bytes);
+            artifacts[role.FileName()] = FileHash.Sha256(bytes);
+        }
+        Manifest manifest = Manifest.From(state, artifacts) with
+        {
+            Parity = export.Parity.ToDictionary(pair => pair.Key.Name(), pair => pair.Value),
+        };
+        manifest.Save(Path.Combine(outDir, Manifest.FileName));
+        Console.Error.WriteLine($"parity (max |ONNX Runtime − TorchSharp|): " +
+                                string.Join(", ", export.Parity.Select(pair => $"{pair.Key.Name()} {pair.Value:G3}")));
+        return manifest;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using AutoEncoder.Training.IO;
+using AutoEncoder.Training.Model;
+
+namespace AutoEncoder.Training.Artifacts;
+
+/// <summary>
+/// <c>manifest.json</c>: what was trained, how, how well, and the SHA-256 of every artifact, so that a
+/// consumer can check what it loads.
+/// </summary>
+internal sealed record Manifest(
+    TrainingConfig Config,
+    int Epochs,
+    int BatchSize,
+    double TrainSeconds,
+    double FinalTrainLoss,
+    double TestBce,
+    IReadOnlyList<EpochRecord> History,
+    IReadOnlyDictionary<string, string> Data,
+    IReadOnlyDictionary<string, string> Artifacts,
+    IReadOnlyDictionary<string, double>? Parity = null,
+    EvaluationReport? Evaluation = null)
+{
+    /// <summary>The manifest's file name inside an output folder.</summary>
+    public const string FileName = "manifest.json";
+
+    /// <summary>Summarises a completed training run.</summary>
+    public static Manifest From(CheckpointState state, IReadOnlyDictionary<string, string> artifacts) => new(
+        state.Config,
+        state.Config.Epochs,
+        state.Config.BatchSize,
+        Math.Round(state.TrainSeconds, 3),
+        state.History[^1].TrainLoss,
+        state.History[^1].TestLoss,
+        state.History,
+        state.DataChecksums,
+        artifacts);
+
+    /// <summary>Writes the manifest atomically.</summary>
+    public void Save(string path) => AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this, Json.Options));
+
+    /// <summary>Reads a manifest.</summary>
+    /// <exception cref="InvalidDataException">The file is not a manifest.</exception>
+    public static Manifest Load(string path)
+    {
+        try
+        {
+            using FileStream stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize<Manifest>(stream, Json.Options)
+                ?? throw new InvalidDataException($"{path}: empty manifest");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a valid manifest ({e.Message})", e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using AutoEncoder.Training.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AutoEncoder.Training.Fitting;
+
+/// <summary>
+/// The general training step: the model's own forward, libtorch's autograd and TorchSharp's Adam. It
+/// trains any network the layer plan holds; <see cref="FusedTrainingStep"/> is the faster path for the
+/// chains of Linear layers it supports, and tests pin the two to each other.
+/// </summary>
+internal sealed class AutogradTrainingStep : ITrainingStep
+{
+    private readonly AutoEncoderModel model;
+    private readonly Adam adam;
+    private readonly SharedBuffer batch;
+    private readonly int width;
+
+    /// <summary>Trains <paramref name="model"/>'s parameters in place, on batches of up to <paramref name="maxBatchSize"/> rows.</summary>
+    public AutogradTrainingStep(AutoEncoderModel model, int maxBatchSize)
+    {
+        this.model = model;
+        width = (int)model.Plan.InputWidth;
+        adam = optim.Adam(model.parameters());
+        batch = new SharedBuffer(maxBatchSize, width);
+    }
+
+    /// <inheritdoc />
+    public double Step(float[] data, long[] order, int start, int rows, double rate)
+    {
+        using var scope = NewDisposeScope();
+        for (int r = 0; r < rows; r++)
+            Array.Copy(data, order[start + r] * width, batch.Array, batch.Offset + (long)r * width, width);
+        Tensor input = batch.Tensor.narrow(0, 0, rows);
+
+        model.train();
+        adam.zero_grad();
+        Tensor loss = nn.functional.binary_cross_entropy_with_logits(model.forward(input), input);
+        loss.backward();
+        foreach (optim.ILearningRateController group in adam.ParamGroups) group.LearningRate = rate;
+        adam.step();
+        return loss.item<float>();
+    }
+
+    /// <inheritdoc />
+    public void CopyToModel()
+    {
+        // The model's parameters are the ones trained.
+    }
+
+    /// <inheritdoc />
+    public void SaveState(BinaryWriter writer) => adam.save_state_dict(writer);
+
+    /// <inheritdoc />
+    public void LoadState(BinaryReader reader)
+    {
+        try
+        {
+            adam.load_state_dict(reader);
+        }
+        catch (Exception e) when (e is ArgumentException or EndOfStreamException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"optimizer state does not fit this model ({e.Message})", e);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        adam.Dispose();
+        batch.Dispose();
+    }
+}

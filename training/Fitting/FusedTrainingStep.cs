@@ -1,0 +1,358 @@
+using System.Diagnostics;
+using AutoEncoder.Training.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AutoEncoder.Training.Fitting;
+
+/// <summary>
+/// One training step of an <see cref="AutoEncoderModel"/> (linear layers with activations between)
+/// in as few tensor operations as the maths allows, because for small models the cost of a step is
+/// the number of operations, not their arithmetic:
+/// <list type="bullet">
+/// <item>batches are gathered into managed memory that a tensor shares (<c>frombuffer</c>), so no
+/// shuffled copy of the data set is made;</item>
+/// <item>forward is one <c>addmm</c> per layer (plus its activation); the logits land in shared
+/// memory, where <see cref="LogitLoss"/> computes loss and output error in one vectorised pass;</item>
+/// <item>the gradients are written by hand straight into a flat gradient buffer (<c>addmm_</c>/<c>addmv_</c>
+/// with β = 0), with no autograd graph; each weight is stored with its longer dimension contiguous,
+/// because libtorch's matrix products with a two-wide contiguous operand are several times slower than
+/// the same products on a transposed view;</item>
+/// <item>with several threads, the batch is split into one shard per thread, each computed by one
+/// single-threaded libtorch on its own core (<see cref="ShardWorkers"/>): matrix products of this size
+/// run nearer the core's peak on one thread than split across two, and the small ones of the seed
+/// model do not split at all;</item>
+/// <item>Adam (<see cref="AdamUpdate"/>) runs as one vectorised pass over the flat parameters and the
+/// shards' gradient buffers, which tensors share with managed memory, whatever the layer count.</item>
+/// </list>
+/// The split is fixed by the thread count, so results are reproducible for a given count. The model's
+/// own parameters are copies, refreshed by <see cref="CopyToModel"/>.
+/// </summary>
+internal sealed class FusedTrainingStep : ITrainingStep
+{
+    private readonly SharedBuffer parameterBuffer;
+    private readonly Tensor parameters;
+    private readonly float[] firstMoment, secondMoment;
+    private readonly Layer[] layers;
+    private readonly Shard[] shards;
+    private readonly ShardWorkers? workers;
+    private readonly ReadOnlyMemory<float>[] gradients;
+    private readonly double[] shardResults;
+    private readonly int width;
+
+    /// <summary>
+    /// Whether <paramref name="plan"/> is a chain this step computes: Linear layers with biases, each followed
+    /// by at most one ReLU, tanh or sigmoid, ending in a Linear layer (the logits); otherwise says why.
+    /// </summary>
+    public static bool Supports(LayerPlan plan, out string reason)
+    {
+        IReadOnlyList<PlannedLayer> layers = plan.Layers;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            PlannedLayer layer = layers[i];
+            bool fits = layer.Kind switch
+            {
+                LayerKind.Linear => ((Linear)layer.Module).bias is not null,
+                LayerKind.Relu or LayerKind.Tanh or LayerKind.Sigmoid => i > 0 && layers[i - 1].Kind == LayerKind.Linear,
+                _ => false,
+            };
+            if (!fits)
+            {
+                reason = $"{layer.Scope} ({layer.Kind}) is not part of a chain of Linear layers with biases, each followed by at most one ReLU, tanh or sigmoid";
+                return false;
+            }
+        }
+        if (layers.Count == 0 || layers[^1].Kind != LayerKind.Linear)
+        {
+            reason = "the network does not end in a Linear layer";
+            return false;
+        }
+        reason = "";
+        return true;
+    }
+
+    /// <summary>Takes the model's current weights as the starting point; <paramref name="threads"/> shards per batch.</summary>
+    /// <exception cref="NotSupportedException">The model's layer plan is not a chain this step computes (see <see cref="Supports"/>).</exception>
+    public FusedTrainingStep(AutoEncoderModel model, int maxBatchSize, int threads = 1)
+    {
+        LayerPlan plan = model.Plan;
+        if (!Supports(plan, out string reason)) throw new NotSupportedException($"the fused training step cannot train this model: {reason}");
+        width = (int)plan.InputWidth;
+        (Linear Module, LayerKind? Activation)[] linears = [.. plan.Layers
+            .Select((layer, i) => (layer, next: i + 1 < plan.Layers.Count ? plan.Layers[i + 1] : null))
+            .Where(pair => pair.layer.Kind == LayerKind.Linear)
+            .Select(pair => ((Linear)pair.layer.Module, pair.next is { Kind: not LayerKind.Linear } next ? next.Kind : (LayerKind?)null))];
+        long size = linears.Sum(l => l.Module.weight!.numel() + l.Module.bias!.numel());
+
+        parameterBuffer = new SharedBuffer(1, (int)size);
+        parameters = parameterBuffer.Tensor.view(size);
+        firstMoment = new float[size];
+        secondMoment = new float[size];
+
+        layers = new Layer[linears.Length];
+        long offset = 0;
+        for (int i = 0; i < linears.Length; i++)
+        {
+            long output = linears[i].Module.out_features, input = linears[i].Module.in_features;
+            // Stored [out, in] when out ≤ in, else as its transpose [in, out]: the longer side contiguous.
+            bool transposed = output > input;
+            Tensor storage = parameters.narrow(0, offset, output * input).view(transposed ? [input, output] : [output, input]);
+            Tensor bias = parameters.narrow(0, offset + output * input, output);
+            Tensor weight = transposed ? storage.t() : storage;
+            layers[i] = new Layer(linears[i].Module, weight, weight.t(), bias, transposed, offset, linears[i].Activation);
+            offset += output * input + output;
+        }
+
+        int rowsPerShard = (maxBatchSize + threads - 1) / threads;
+        shards = [.. Enumerable.Range(0, threads).Select(_ => new Shard(rowsPerShard, width, (int)size, layers))];
+        gradients = [.. shards.Select(s => (ReadOnlyMemory<float>)s.Gradients.Array.AsMemory(s.Gradients.Offset, (int)size))];
+        shardResults = new double[threads];
+        if (threads > 1) workers = new ShardWorkers(threads, () => torch.set_num_threads(1));
+        CopyFromModel();
+    }
+
+    // Adam steps taken so far (the bias-correction counter).
+    private long steps;
+
+    /// <summary>
+    /// Trains on rows <paramref name="order"/>[start .. start + rows) of <paramref name="data"/> (row-major,
+    /// one row per image): gradients of mean BCE-with-logits, then one Adam update with learning rate
+    /// <paramref name="rate"/>. Returns the batch's mean loss.
+    /// </summary>
+    public double Step(float[] data, long[] order, int start, int rows, double rate)
+    {
+        double loss = ComputeGradients(rows, (shard, first, count) =>
+        {
+            for (int r = 0; r < count; r++)
+                Array.Copy(data, order[start + first + r] * width, shard.Batch.Array, shard.Batch.Offset + (long)r * width, width);
+        });
+        ApplyAdam(rate);
+        return loss;
+    }
+
+    /// <summary>As <see cref="Step"/> without the update, for a batch held in a tensor: writes the gradients, returns the mean loss.</summary>
+    internal double ComputeGradients(Tensor rows) =>
+        ComputeGradients((int)rows.shape[0], (shard, first, count) => shard.Batch.Tensor.narrow(0, 0, count).copy_(rows.narrow(0, first, count)));
+
+    /// <summary>One Adam update of the flat parameters from the flat gradients (PyTorch's rule, no weight decay).</summary>
+    internal void ApplyAdam(double rate)
+    {
+        steps++;
+        int size = firstMoment.Length;
+        if (workers is null)
+        {
+            AdamUpdate.Apply(parameterBuffer.Array.AsSpan(parameterBuffer.Offset, size), gradients, firstMoment, secondMoment, 0, steps, rate);
+            return;
+        }
+        // Each shard's thread updates one slice (a multiple of 16 floats, so vector loads stay aligned).
+        int slice = (size / workers.Count + 15) & ~15;
+        workers.Run(k =>
+        {
+            int start = Math.Min(size, k * slice), length = Math.Min(slice, size - start);
+            AdamUpdate.Apply(parameterBuffer.Array.AsSpan(parameterBuffer.Offset + start, length), gradients, firstMoment, secondMoment,
+                start, steps, rate);
+            return 0;
+        }, shardResults);
+    }
+
+    /// <summary>The last gradients (summed over shards) in the modules' order and layout (each weight [out, in], then its bias), for tests.</summary>
+    internal float[] GradientsInModuleOrder()
+    {
+        using var scope = NewDisposeScope();
+        Tensor total = shards.Select(s => s.Gradients.Tensor).Aggregate((a, b) => a + b).view(-1);
+        return layers.SelectMany(layer =>
+        {
+            long weights = layer.Weight.numel();
+            Tensor weight = total.narrow(0, layer.Offset, weights).view(layer.Transposed ? [layer.Weight.shape[1], layer.Weight.shape[0]] : layer.Weight.shape);
+            return (layer.Transposed ? weight.t() : weight).contiguous().data<float>().ToArray()
+                .Concat(total.narrow(0, layer.Offset + weights, layer.Bias.numel()).data<float>().ToArray());
+        }).ToArray();
+    }
+
+    /// <summary>Copies the trained weights into the model's parameters.</summary>
+    public void CopyToModel()
+    {
+        using var noGrad = no_grad();
+        foreach (Layer layer in layers)
+        {
+            layer.Module.weight!.copy_(layer.Weight);
+            layer.Module.bias!.copy_(layer.Bias);
+        }
+    }
+
+    /// <summary>Writes Adam's state: step count and both moment vectors.</summary>
+    public void SaveState(BinaryWriter writer)
+    {
+        writer.Write(steps);
+        foreach (float[] moment in new[] { firstMoment, secondMoment })
+        {
+            writer.Write((long)moment.Length);
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(moment.AsSpan()));
+        }
+    }
+
+    /// <summary>Restores Adam's state written by <see cref="SaveState"/>.</summary>
+    /// <exception cref="InvalidDataException">The state is for a model of another size.</exception>
+    public void LoadState(BinaryReader reader)
+    {
+        steps = reader.ReadInt64();
+        foreach (float[] moment in new[] { firstMoment, secondMoment })
+        {
+            long count = reader.ReadInt64();
+            if (count != moment.Length)
+                throw new InvalidDataException($"optimizer state holds {count} values, the model has {moment.Length} parameters");
+            byte[] bytes = reader.ReadBytes(moment.Length * sizeof(float));
+            if (bytes.Length != moment.Length * sizeof(float)) throw new InvalidDataException("optimizer state is truncated");
+            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).CopyTo(moment);
+        }
+    }
+
+    /// <summary>
+    /// Fills each shard's batch with its share of <paramref name="rows"/> rows (<paramref name="fill"/>(shard,
+    /// first row, row count)), computes every shard's gradients at once and returns the batch's mean loss.
+    /// </summary>
+    private double ComputeGradients(int rows, Action<Shard, int, int> fill)
+    {
+        int perShard = (rows + shards.Length - 1) / shards.Length;
+        // Each shard's share of d(mean loss): the mean is over the whole batch.
+        float scale = 1f / ((float)rows * width);
+        double RunShard(int k)
+        {
+            int first = k * perShard, count = Math.Clamp(rows - first, 0, perShard);
+            using var scope = NewDisposeScope();
+            fill(shards[k], first, count);
+            return shards[k].ComputeGradients(count, scale, this);
+        }
+
+        if (workers is null) shardResults[0] = RunShard(0);
+        else workers.Run(RunShard, shardResults);
+        return shardResults.Sum() / ((double)rows * width);
+    }
+
+    private void CopyFromModel()
+    {
+        using var noGrad = no_grad();
+        foreach (Layer layer in layers)
+        {
+            layer.Weight.copy_(layer.Module.weight!);
+            layer.Bias.copy_(layer.Module.bias!);
+        }
+    }
+
+    // Supports admits exactly these three activations, so no other kind reaches the switches below.
+    private static Tensor Activate(LayerKind kind, Tensor z) => kind switch
+    {
+        LayerKind.Relu => z.relu_(),
+        LayerKind.Tanh => z.tanh_(),
+        LayerKind.Sigmoid => z.sigmoid_(),
+        _ => throw new UnreachableException($"activation {kind} passed Supports"),
+    };
+
+    /// <summary>error ⊙ f′, with f′ written in terms of the activation's output y.</summary>
+    private static Tensor ActivationBackward(LayerKind kind, Tensor error, Tensor y)
+    {
+        switch (kind)
+        {
+            case LayerKind.Relu: // f′ = [y > 0]
+                return error.masked_fill_(y.le(0), 0);
+            case LayerKind.Tanh: // f′ = 1 − y²: error − (error·y)·y
+                return error.addcmul_(error * y, y, -1);
+            case LayerKind.Sigmoid: // f′ = y(1 − y): (error·y) − (error·y)·y
+                Tensor scaled = error * y;
+                return scaled.addcmul_(scaled, y, -1);
+            default:
+                throw new UnreachableException($"activation {kind} passed Supports");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        workers?.Dispose();
+        foreach (Shard shard in shards) shard.Dispose();
+        parameters.Dispose();
+        parameterBuffer.Dispose();
+    }
+
+    /// <summary>
+    /// A linear layer's views into the flat parameters, which start at <see cref="Offset"/>: the weight (as
+    /// stored: [in, out] when <see cref="Transposed"/>), then the bias. <see cref="Weight"/> is the logical [out, in] matrix.
+    /// </summary>
+    private sealed record Layer(Linear Module, Tensor Weight, Tensor WeightT, Tensor Bias, bool Transposed, long Offset, LayerKind? Activation);
+
+    /// <summary>One shard's memory: its rows of the batch, their logits and output errors, and its own gradients.</summary>
+    private sealed class Shard : IDisposable
+    {
+        private readonly Tensor ones;
+        private readonly int width;
+        private readonly Tensor[] weightGradients, biasGradients;
+
+        public Shard(int rows, int width, int parameters, Layer[] layers)
+        {
+            Batch = new SharedBuffer(rows, width);
+            Logits = new SharedBuffer(rows, width);
+            Errors = new SharedBuffer(rows, width);
+            Gradients = new SharedBuffer(1, parameters);
+            this.width = width;
+            ones = torch.ones(rows);
+            Tensor flat = Gradients.Tensor.view(parameters);
+            weightGradients = [.. layers.Select(l => flat.narrow(0, l.Offset, l.Weight.numel())
+                .view(l.Transposed ? [l.Weight.shape[1], l.Weight.shape[0]] : l.Weight.shape))];
+            biasGradients = [.. layers.Select(l => flat.narrow(0, l.Offset + l.Weight.numel(), l.Bias.numel()))];
+        }
+
+        public SharedBuffer Batch { get; }
+        public SharedBuffer Logits { get; }
+        public SharedBuffer Errors { get; }
+        public SharedBuffer Gradients { get; }
+
+        /// <summary>
+        /// Writes <paramref name="scale"/> · d(Σ BCE)/d(parameters) for the first <paramref name="rows"/> rows
+        /// of <see cref="Batch"/> into <see cref="Gradients"/>; returns Σ BCE over those rows.
+        /// </summary>
+        public double ComputeGradients(int rows, float scale, FusedTrainingStep step)
+        {
+            if (rows == 0)
+            {
+                Gradients.Array.AsSpan().Clear();
+                return 0;
+            }
+            Layer[] layers = step.layers;
+            var outputs = new Tensor[layers.Length + 1];
+            outputs[0] = Batch.Tensor.narrow(0, 0, rows);
+            for (int i = 0; i < layers.Length - 1; i++)
+            {
+                Tensor z = layers[i].Bias.addmm(outputs[i], layers[i].WeightT);
+                outputs[i + 1] = layers[i].Activation is { } kind ? Activate(kind, z) : z;
+            }
+            outputs[^1] = Logits.Tensor.narrow(0, 0, rows).copy_(layers[^1].Bias).addmm_(outputs[^2], layers[^1].WeightT);
+
+            int count = rows * width;
+            double loss = LogitLoss.Range(Logits.Array.AsSpan(Logits.Offset, count), Batch.Array.AsSpan(Batch.Offset, count),
+                Errors.Array.AsSpan(Errors.Offset, count));
+
+            // d(mean BCE)/d(logits) = (σ(logits) − target) / (batch rows · width); the scale is applied as the
+            // alpha of each gradient product, so the error tensors themselves stay unscaled.
+            Tensor error = Errors.Tensor.narrow(0, 0, rows);
+            Tensor batchOnes = ones.narrow(0, 0, rows);
+            for (int i = layers.Length - 1; i >= 0; i--)
+            {
+                Layer layer = layers[i];
+                if (layer.Transposed) weightGradients[i].addmm_(outputs[i].t(), error, beta: 0, alpha: scale);
+                else weightGradients[i].addmm_(error.t(), outputs[i], beta: 0, alpha: scale);
+                biasGradients[i].addmv_(error.t(), batchOnes, beta: 0, alpha: scale);
+                if (i == 0) break;
+                error = error.mm(layer.Weight);
+                if (layers[i - 1].Activation is { } kind) error = ActivationBackward(kind, error, outputs[i]);
+            }
+            return loss;
+        }
+
+        public void Dispose()
+        {
+            foreach (Tensor t in weightGradients.Concat(biasGradients).Append(ones)) t.Dispose();
+            foreach (SharedBuffer buffer in new[] { Batch, Logits, Errors, Gradients }) buffer.Dispose();
+        }
+    }
+}

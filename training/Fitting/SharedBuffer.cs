@@ -1,0 +1,35 @@
+using static TorchSharp.torch;
+
+namespace AutoEncoder.Training.Fitting;
+
+/// <summary>
+/// Managed memory that a tensor shares (<c>frombuffer</c>), pinned and 64-byte aligned like libtorch's own
+/// allocations: MKL picks its kernels by alignment, and a buffer that sat at a different offset in
+/// another run would round differently and break bit-for-bit reproducibility.
+/// </summary>
+internal sealed class SharedBuffer : IDisposable
+{
+    private const int Alignment = 64;
+
+    /// <summary>Allocates rows × columns floats.</summary>
+    public unsafe SharedBuffer(int rows, int columns)
+    {
+        int count = rows * columns;
+        Array = GC.AllocateArray<float>(count + Alignment / sizeof(float), pinned: true);
+        fixed (float* start = Array)
+            Offset = (int)((Alignment - (long)start % Alignment) % Alignment / sizeof(float));
+        Tensor = frombuffer(Array, ScalarType.Float32, count, Offset, false).view(rows, columns);
+    }
+
+    /// <summary>The backing array; the buffer's first element is at <see cref="Offset"/>.</summary>
+    public float[] Array { get; }
+
+    /// <summary>Index in <see cref="Array"/> of the buffer's first element.</summary>
+    public int Offset { get; }
+
+    /// <summary>The tensor view of the buffer.</summary>
+    public Tensor Tensor { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => Tensor.Dispose();
+}

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using AutoEncoder.Training.Artifacts;
+using AutoEncoder.Training.Data;
+using AutoEncoder.Training.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AutoEncoder.Training.Fitting;
+
+/// <summary>
+/// Fits an <see cref="AutoEncoderModel"/> to reproduce its input (X = y = pixels / 255) with Adam and
+/// BCE-with-logits (the step <see cref="TrainingSteps"/> chooses), evaluating on the test set after every epoch. Deterministic for a given seed and
+/// thread count: initial weights come from the seeded global generator and each epoch's shuffle from a
+/// generator seeded by (seed, epoch), so a resumed run replays the same batches.
+/// </summary>
+internal sealed class Trainer : IDisposable
+{
+    const int EvaluationChunk = 2000;
+
+    private readonly ITrainingStep step;
+    private readonly bool sharded;
+    private CheckpointState state;
+
+    static Trainer() => NativeHeap.KeepLargeBlocks();
+
+    /// <summary>Starts fresh from <paramref name="config"/>.</summary>
+    public Trainer(TrainingConfig config, IReadOnlyDictionary<string, string> dataChecksums)
+    {
+        config.Validate();
+        torch.set_num_threads(config.Threads);
+        torch.manual_seed(config.Seed);
+        Model = new AutoEncoderModel(config.Model);
+        step = TrainingSteps.Create(Model, config);
+        sharded = step is FusedTrainingStep;
+        state = CheckpointState.Fresh(config, dataChecksums);
+    }
+
+    /// <summary>Continues from a checkpoint; <paramref name="epochs"/> may extend the run.</summary>
+    public Trainer(string checkpointPath, int? epochs = null, int? threads = null)
+    {
+        (CheckpointState saved, AutoEncoderModel model, byte[] moments) = Checkpoint.Load(checkpointPath);
+        TrainingConfig config = saved.Config with
+        {
+            Epochs = epochs ?? saved.Config.Epochs,
+            Threads = threads ?? saved.Config.Threads,
+        };
+        torch.set_num_threads(config.Validate().Threads);
+        Model = model;
+        step = TrainingSteps.Create(Model, config);
+        sharded = step is FusedTrainingStep;
+        using (var reader = new BinaryReader(new MemoryStream(moments))) step.LoadState(reader);
+        state = saved with { Config = config };
+    }
+
+    /// <summary>The model being trained.</summary>
+    public AutoEncoderModel Model { get; }
+
+    /// <summary>Where training stands.</summary>
+    public CheckpointState State => state;
+
+    /// <summary>
+    /// Trains until all epochs are done or <paramref name="stop"/> is signalled; a stop takes effect after
+    /// the current batch. Returns whether all epochs completed.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">The data do not have the model's input width.</exception>
+    public bool Run(MnistSplit train, MnistSplit test, ITrainingProgress progress, CancellationToken stop)
+    {
+        int width = state.Config.Model.InputSize;
+        if (MnistSplit.PixelCount != width)
+            throw new ArgumentException($"model expects {width} inputs per row, data have {MnistSplit.PixelCount}");
+
+        float[] trainPixels = train.ScaledPixels();
+        using Tensor testPixels = tensor(test.ScaledPixels(), [test.Count, width]);
+        int batchSize = state.Config.BatchSize;
+        int batches = (train.Count + batchSize - 1) / batchSize;
+
+        while (!state.IsComplete)
+        {
+            int epoch = state.CompletedEpochs;
+            progress.EpochStarted(epoch + 1, state.Config.Epochs, batches, state.CompletedBatches);
+            Model.train();
+            // Each shard of a fused step runs on its own core with one libtorch thread (FusedTrainingStep);
+            // the autograd step and the evaluation below split their products over all threads.
+            if (sharded) torch.set_num_threads(1);
+            var clock = Stopwatch.StartNew();
+            long[] order = ShuffleOrder(train.Count, state.Config.Seed, epoch);
+            for (int b = state.CompletedBatches; b < batches; b++)
+            {
+                int start = b * batchSize;
+                int rows = Math.Min(batchSize, train.Count - start);
+                double rate = LearningRates.At(state.Config.Schedule, state.Config.LearningRate,
+                    (long)epoch * batches + b, (long)state.Config.Epochs * batches);
+                // The step disposes its own temporaries: each shard opens a scope on its thread.
+                double loss = step.Step(trainPixels, order, start, rows, rate);
+                if (!double.IsFinite(loss)) throw new TrainingDivergedException(epoch + 1, b + 1, loss);
+
+                state = state with
+                {
+                    CompletedBatches = b + 1,
+                    EpochLossSum = state.EpochLossSum + loss * rows,
+                    EpochRows = state.EpochRows + rows,
+                };
+                progress.BatchCompleted(b + 1, rows, state.EpochLossSum / state.EpochRows);
+                if (stop.IsCancellationRequested && b + 1 < batches)
+                {
+                    torch.set_num_threads(state.Config.Threads);
+                    state = state with { EpochSeconds = state.EpochSeconds + clock.Elapsed.TotalSeconds };
+                    step.CopyToModel();
+                    return false;
+                }
+            }
+            double seconds = clock.Elapsed.TotalSeconds;
+            torch.set_num_threads(state.Config.Threads);
+            step.CopyToModel();
+
+            var record = new EpochRecord(
+                epoch + 1,
+                state.EpochLossSum / state.EpochRows,
+                MeanBce(Model, testPixels),
+                state.EpochSeconds + seconds);
+            state = state with
+            {
+                CompletedEpochs = epoch + 1,
+                CompletedBatches = 0,
+                EpochLossSum = 0,
+                EpochRows = 0,
+                EpochSeconds = 0,
+                History = [.. state.History, record],
+            };
+            progress.EpochCompleted(record);
+            if (stop.IsCancellationRequested) return state.IsComplete;
+        }
+        return true;
+    }
+
+    /// <summary>Writes the checkpoint (weights, Adam state, configuration, position) to <paramref name="path"/>.</summary>
+    public void SaveCheckpoint(string path) => Checkpoint.Save(path, state, Model, step.SaveState);
+
+    /// <summary>Mean per-pixel binary cross-entropy of the model's reconstructions of <paramref name="pixels"/>.</summary>
+    public static double MeanBce(AutoEncoderModel model, Tensor pixels)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        double sum = 0;
+        long rows = pixels.shape[0];
+        for (long start = 0; start < rows; start += EvaluationChunk)
+        {
+            using var scope = NewDisposeScope();
+            Tensor chunk = pixels.narrow(0, start, Math.Min(EvaluationChunk, rows - start));
+            Tensor loss = nn.functional.binary_cross_entropy_with_logits(model.forward(chunk), chunk);
+            sum += loss.item<float>() * (double)chunk.shape[0];
+        }
+        return sum / rows;
+    }
+
+    /// <summary>The shuffle of epoch <paramref name="epoch"/>: row j of the epoch is row order[j] of the data,
+    /// a Fisher–Yates permutation seeded by (seed, epoch).</summary>
+    internal static long[] ShuffleOrder(int count, long seed, int epoch)
+    {
+        var random = new Random(unchecked((int)(seed * 1_000_003 + epoch)));
+        long[] order = new long[count];
+        for (int i = 0; i < count; i++) order[i] = i;
+        random.Shuffle(order);
+        return order;
+    }
+
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        step.Dispose();
+        Model.Dispose();
+    }
+}
