@@ -63,8 +63,11 @@ internal sealed class OnnxModel : IDisposable
         try
         {
             (int input, int output) = CheckSignature(session, source);
-            Dictionary<string, string> properties = new(session.ModelMetadata.CustomMetadataMap, StringComparer.Ordinal);
-            var metadata = new ModelMetadata(properties, session.ModelMetadata.ProducerName, session.ModelMetadata.Description);
+            // Read from the schema classes, not ONNX Runtime's ModelMetadata, which throws a
+            // NullReferenceException on some damaged models (found by the load fuzz test).
+            var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (StringStringEntryProto entry in proto.MetadataProps) properties[entry.Key] = entry.Value;
+            var metadata = new ModelMetadata(properties, proto.ProducerName, proto.DocString);
             if (metadata.Role != role)
                 throw new InvalidDataException(
                     $"{source}: expected a model with role '{role}', found '{(metadata.Role.Length == 0 ? "none" : metadata.Role)}'");

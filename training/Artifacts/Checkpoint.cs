@@ -55,6 +55,11 @@ internal static class Checkpoint
             state.Config.Validate();
             byte[] weights = ReadBlock(reader, name);
             byte[] moments = ReadBlock(reader, name);
+            // Checked before the model is built, so that a damaged configuration cannot allocate a huge one.
+            long parameters = state.Config.Model.ParameterCount;
+            if (weights.Length < parameters * sizeof(float))
+                throw new InvalidDataException(
+                    $"{name}: expected weights for {parameters:N0} parameters ({parameters * sizeof(float):N0} bytes or more), found {weights.Length:N0} bytes");
 
             var model = new AutoEncoderModel(state.Config.Model);
             using var weightReader = new BinaryReader(new MemoryStream(weights));
@@ -77,9 +82,10 @@ internal static class Checkpoint
     static byte[] ReadBlock(BinaryReader reader, string name)
     {
         int length = reader.ReadInt32();
-        byte[] block = reader.ReadBytes(length);
-        if (length < 0 || block.Length != length)
-            throw new InvalidDataException($"{name}: expected a block of {length} bytes, found {block.Length} (truncated checkpoint)");
-        return block;
+        long remaining = reader.BaseStream.Length - reader.BaseStream.Position;
+        // Checked before reading, so that a damaged length cannot allocate gigabytes.
+        if (length < 0 || length > remaining)
+            throw new InvalidDataException($"{name}: expected a block of {length} bytes, found {remaining} (truncated checkpoint)");
+        return reader.ReadBytes(length);
     }
 }

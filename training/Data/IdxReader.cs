@@ -39,6 +39,10 @@ internal static class IdxReader
             if (shape[d] <= 0)
                 throw new InvalidDataException($"{name}: expected positive dimension {d}, found {shape[d]}");
             count *= shape[d];
+            // Checked as it grows, so that three large dimensions cannot overflow into a plausible count.
+            if (count > bytes.Length)
+                throw new InvalidDataException(
+                    $"{name}: header declares dimensions {string.Join('x', shape[..(d + 1)])}, more than the file's {bytes.Length - headerLength} bytes of data");
         }
 
         long found = bytes.Length - headerLength;

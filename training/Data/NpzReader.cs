@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -51,8 +52,8 @@ internal static partial class NpzReader
         int headerLength = major == 1
             ? BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8))
             : (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-        int dataStart = 8 + headerLengthSize + headerLength;
-        if (major is < 1 or > 3 || dataStart > bytes.Length)
+        long dataStart = 8L + headerLengthSize + headerLength;
+        if (major is < 1 or > 3 || headerLength < 0 || dataStart > bytes.Length)
             throw new InvalidDataException($"{label}: malformed .npy header (version {major}, length {headerLength})");
 
         string header = Encoding.Latin1.GetString(bytes, 8 + headerLengthSize, headerLength);
@@ -65,17 +66,22 @@ internal static partial class NpzReader
         Match shapeMatch = ShapePattern().Match(header);
         if (!shapeMatch.Success)
             throw new InvalidDataException($"{label}: .npy header has no shape");
-        int[] shape = shapeMatch.Groups[1].Value
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(int.Parse).ToArray();
-
-        long count = shape.Aggregate(1L, (product, d) => product * d);
-        long found = bytes.Length - dataStart;
+        string[] dims = shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var shape = new int[dims.Length];
+        long count = 1, found = bytes.Length - dataStart;
+        for (int d = 0; d < dims.Length; d++)
+        {
+            if (!int.TryParse(dims[d], NumberStyles.None, CultureInfo.InvariantCulture, out shape[d]))
+                throw new InvalidDataException($"{label}: expected a shape of non-negative integers, found '{dims[d]}' in ({shapeMatch.Groups[1].Value})");
+            // Checked as it grows, so that large dimensions cannot overflow into a plausible count.
+            count *= shape[d];
+            if (count > found) break;
+        }
         if (found != count)
             throw new InvalidDataException(
-                $"{label}: header declares shape ({string.Join(", ", shape)}) = {count} bytes of data, found {found}");
+                $"{label}: header declares shape ({string.Join(", ", dims)}) = {(count > found ? "more than " + found : count)} bytes of data, found {found}");
 
-        return new IdxArray(shape, bytes[dataStart..]);
+        return new IdxArray(shape, bytes[(int)dataStart..]);
     }
 
     static byte[] ReadEntry(ZipArchiveEntry entry, string file)

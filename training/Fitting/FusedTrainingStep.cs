@@ -196,7 +196,10 @@ internal sealed class FusedTrainingStep : ITrainingStep
     /// <exception cref="InvalidDataException">The state is for a model of another size.</exception>
     public void LoadState(BinaryReader reader)
     {
+        if (reader.BaseStream.Length - reader.BaseStream.Position < sizeof(long) * 3 + 2L * firstMoment.Length * sizeof(float))
+            throw new InvalidDataException("optimizer state is truncated");
         steps = reader.ReadInt64();
+        if (steps < 0) throw new InvalidDataException($"optimizer state: expected a step count ≥ 0, found {steps}");
         foreach (float[] moment in new[] { firstMoment, secondMoment })
         {
             long count = reader.ReadInt64();

@@ -12,6 +12,9 @@ internal static class Json
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         WriteIndented = true,
+        // A file that leaves out a value or sets a non-nullable one to null is malformed, not a default.
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
     };
 
     /// <summary>Compact form of the same style, for values embedded in other files.</summary>

@@ -18,6 +18,22 @@ internal sealed record ModelConfig(int InputSize, IReadOnlyList<int> Hidden, int
         return this;
     }
 
+    /// <summary>Weights and biases of the encoder and the mirrored decoder.</summary>
+    public long ParameterCount
+    {
+        get
+        {
+            long[] widths = [InputSize, .. Hidden.Select(w => (long)w), Latent];
+            long encoder = 0, decoder = 0;
+            for (int i = 0; i + 1 < widths.Length; i++)
+            {
+                encoder += widths[i] * widths[i + 1] + widths[i + 1];
+                decoder += widths[i + 1] * widths[i] + widths[i];
+            }
+            return encoder + decoder;
+        }
+    }
+
     /// <summary>Compares by value, including the hidden widths (a record compares lists by reference).</summary>
     public bool Equals(ModelConfig? other) =>
         other is not null && InputSize == other.InputSize && Latent == other.Latent &&

@@ -37,6 +37,12 @@ internal sealed record TrainingConfig(
         _ => throw new ArgumentException($"unknown preset '{name}': expected seed or deep", nameof(name)),
     };
 
+    /// <summary>Largest batch: a step holds three batch-sized buffers, which must stay far below memory.</summary>
+    public const int MaxBatchSize = 1 << 16;
+
+    /// <summary>Most threads (shards) a run may use.</summary>
+    public const int MaxThreads = 256;
+
     /// <summary>Checks every setting is in range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public TrainingConfig Validate()
@@ -44,7 +50,9 @@ internal sealed record TrainingConfig(
         Model.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(Epochs, 1, "epochs");
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, "batch-size");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(BatchSize, MaxBatchSize, "batch-size");
         ArgumentOutOfRangeException.ThrowIfLessThan(Threads, 1, "threads");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Threads, MaxThreads, "threads");
         if (Subset is < 1) throw new ArgumentOutOfRangeException("subset", Subset, "expected at least 1 row");
         if (!Enum.IsDefined(Path)) throw new ArgumentOutOfRangeException("training-path", Path, "expected auto, fused or autograd");
         if (!(LearningRate > 0 && double.IsFinite(LearningRate)))

@@ -85,4 +85,36 @@ public sealed class TrainCommandTests : IDisposable
         foreach (JsonProperty parity in root.GetProperty("parity").EnumerateObject())
             Assert.InRange(parity.Value.GetDouble(), 0, 1e-4);
     }
+
+    [Fact]
+    public void A_subset_is_recorded_in_the_manifest_the_metadata_and_the_checkpoint()
+    {
+        (int code, _, string error) = ConsoleCapture.Run(
+            "train", "--epochs", "1", "--subset", "640", "--batch-size", "64", "--data", Repository.MnistFolder, "--out", output.Path);
+        Assert.True(code == 0, error);
+
+        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(output.File("manifest.json")));
+        Assert.Equal(640, manifest.RootElement.GetProperty("config").GetProperty("subset").GetInt32());
+        using var encoder = AutoEncoder.Inference.Encoder.Load(output.File("encoder.onnx"));
+        Assert.Contains("\"subset\":640", encoder.Metadata.TrainingConfiguration);
+        (var state, var model, _) = AutoEncoder.Training.Artifacts.Checkpoint.Load(output.File("checkpoint.bin"));
+        model.Dispose();
+        Assert.Equal(640, state.Config.Subset);
+    }
+
+    [Fact]
+    public void Resume_keeps_the_checkpoints_subset_and_refuses_another()
+    {
+        (int code, _, string error) = ConsoleCapture.Run(
+            "train", "--epochs", "1", "--subset", "640", "--batch-size", "64", "--data", Repository.MnistFolder, "--out", output.Path);
+        Assert.True(code == 0, error);
+
+        (code, _, error) = ConsoleCapture.Run("train", "--resume", "--epochs", "2", "--data", Repository.MnistFolder, "--out", output.Path);
+        Assert.True(code == 0, error);
+        Assert.Contains("resuming 784-2 linear on 640 images", error);
+
+        (code, _, error) = ConsoleCapture.Run("train", "--resume", "--epochs", "3", "--subset", "1000", "--data", Repository.MnistFolder, "--out", output.Path);
+        Assert.Equal(1, code);
+        Assert.Matches("^error: --subset: expected 640 as in .*checkpoint.bin \\(a resumed run trains on the same rows\\), found 1000$", error.Trim());
+    }
 }

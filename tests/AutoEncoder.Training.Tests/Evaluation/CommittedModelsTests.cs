@@ -2,6 +2,8 @@ using AutoEncoder.Tests.Support;
 using AutoEncoder.Training.Tests.Support;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Evaluation;
+using AutoEncoder.Inference;
+using TorchSharp;
 using Xunit;
 
 namespace AutoEncoder.Training.Tests.Evaluation;
@@ -9,6 +11,25 @@ namespace AutoEncoder.Training.Tests.Evaluation;
 /// <summary>The models shipped in models/ are as good as the README says, measured on the real test set.</summary>
 public sealed class CommittedModelsTests
 {
+    [Fact]
+    public void The_committed_seed_encoder_computes_what_its_checkpoints_torchsharp_encoder_computes()
+    {
+        const int rows = 2000;
+        float[] pixels = Mnist.TestPixels(rows);
+        (_, var model, _) = Checkpoint.Load(Path.Combine(Repository.ModelsFolder, Checkpoint.FileName));
+        using (model)
+        using (torch.no_grad())
+        {
+            model.eval();
+            using var input = torch.tensor(pixels, [rows, 784]);
+            using var codes = model.Encoder.forward(input);
+            using var encoder = Encoder.Load(Path.Combine(Repository.ModelsFolder, "encoder.onnx"));
+
+            // Same tolerance and reasoning as the export parity tests (float32 summation order).
+            Close.Assert(codes.data<float>().ToArray(), encoder.EncodeBatch(pixels), 1e-5);
+        }
+    }
+
     [Fact]
     public void The_deep_preset_separates_digits_and_reconstructs_better_than_pytorchs_same_architecture()
     {

@@ -74,4 +74,22 @@ public sealed class CheckpointTests : IDisposable
 
         Assert.Equal("checkpoint.bin: expected a checkpoint starting with 'AECKPT01', found another file", error.Message);
     }
+
+    // Bounded mutation fuzzing (fixed seed): every mutant of a real checkpoint either resumes or is refused
+    // with InvalidDataException, the one exception resuming documents for a file that exists.
+    [Fact]
+    [Trait("Category", "Fuzz")]
+    public void Mutated_checkpoints_resume_or_are_refused_as_invalid()
+    {
+        using (Trainer trainer = TrainingRuns.Run(TrainingRuns.Config(), trainImages: 200, testImages: 50))
+            trainer.SaveCheckpoint(folder.File("valid.bin"));
+        byte[] valid = File.ReadAllBytes(folder.File("valid.bin"));
+        string path = folder.File("checkpoint.bin");
+
+        Mutations.Run(valid, 10_000, seed: 4, mutant =>
+        {
+            File.WriteAllBytes(path, mutant);
+            using var trainer = new Trainer(path);
+        }, typeof(InvalidDataException));
+    }
 }
