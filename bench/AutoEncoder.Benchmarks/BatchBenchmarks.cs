@@ -9,7 +9,9 @@ namespace AutoEncoder.Benchmarks;
 public class BatchBenchmarks
 {
     private Encoder encoder = null!;
+    private Encoder runtime = null!;
     private InferenceSession session = null!;
+    private int readThreads;
     private float[] rows = null!;
     private float[] codes = null!;
 
@@ -20,7 +22,9 @@ public class BatchBenchmarks
     public void Setup()
     {
         encoder = Encoder.LoadDefault();
+        runtime = Encoder.LoadDefault(new InferenceOptions { Backend = InferenceBackend.OnnxRuntime });
         session = Fixture.Session();
+        readThreads = Fixture.KernelThreads(Rows);
         rows = Fixture.TestPixels(Rows);
         codes = new float[Rows * 2];
     }
@@ -29,19 +33,27 @@ public class BatchBenchmarks
     public void Cleanup()
     {
         encoder.Dispose();
+        runtime.Dispose();
         session.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "ONNX Runtime, straightforward")]
     public float[] Straightforward() => Fixture.Naive(session, rows, Rows);
 
-    [Benchmark(Description = "Encoder.EncodeBatch(span, span)")]
+    [Benchmark(Description = "EncodeBatch(span, span), managed kernel (Auto)")]
     public float EncodeBatch()
     {
         encoder.EncodeBatch(rows, codes);
         return codes[0];
     }
 
-    [Benchmark(Description = "read pass over the rows' floats")]
-    public float ReadPass() => Fixture.ReadPass(rows);
+    [Benchmark(Description = "EncodeBatch(span, span), OnnxRuntime backend")]
+    public float EncodeBatchRuntime()
+    {
+        runtime.EncodeBatch(rows, codes);
+        return codes[0];
+    }
+
+    [Benchmark(Description = "read pass, as many threads as the kernel")]
+    public float ReadPass() => Fixture.ReadPass(rows, readThreads);
 }

@@ -39,6 +39,26 @@ internal static class Fixture
         return System.Numerics.Vector.Sum(sum);
     }
 
+    /// <summary>
+    /// The threads the managed kernel splits <paramref name="rows"/> rows of the seed encoder over: one per
+    /// 65,536 multiply-adds (1,568 a row), at most one per core; the same rule as the kernel's, so that the
+    /// read pass it is compared with reads on as many threads.
+    /// </summary>
+    public static int KernelThreads(int rows) => (int)Math.Clamp(rows * 1568L / (1 << 16), 1, Environment.ProcessorCount);
+
+    /// <summary>Reads every float once, in <paramref name="threads"/> contiguous shares read at once.</summary>
+    public static float ReadPass(float[] values, int threads)
+    {
+        if (threads == 1) return ReadPass(values);
+        var sums = new float[threads];
+        Parallel.For(0, threads, t =>
+        {
+            int rows = values.Length / 784, first = rows * t / threads, last = rows * (t + 1) / threads;
+            sums[t] = ReadPass(values.AsSpan(first * 784, (last - first) * 784));
+        });
+        return sums.Sum();
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)

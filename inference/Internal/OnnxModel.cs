@@ -134,7 +134,15 @@ internal sealed class OnnxModel : IDisposable
             return;
         }
         InputGuard.Finite(input, paramName);
-        RowRunner runner = Rent();
+        RowRunner runner;
+        try
+        {
+            runner = Rent();
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw RunFailed(e);
+        }
         try
         {
             input.CopyTo(runner.Input);

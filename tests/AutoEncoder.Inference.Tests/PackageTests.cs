@@ -7,6 +7,7 @@ using Xunit;
 namespace AutoEncoder.Inference.Tests;
 
 /// <summary>The NuGet package works for an app that has nothing but the package.</summary>
+[Trait("Category", "Slow")]
 public sealed class PackageTests : IDisposable
 {
     private readonly TempFolder folder = new();

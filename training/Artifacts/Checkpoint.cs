@@ -56,7 +56,7 @@ internal static class Checkpoint
             byte[] weights = ReadBlock(reader, name);
             byte[] moments = ReadBlock(reader, name);
             // Checked before the model is built, so that a damaged configuration cannot allocate a huge one.
-            long parameters = state.Config.Model.ParameterCount;
+            long parameters = state.Config.Model.CountParameters();
             if (weights.Length < parameters * sizeof(float))
                 throw new InvalidDataException(
                     $"{name}: expected weights for {parameters:N0} parameters ({parameters * sizeof(float):N0} bytes or more), found {weights.Length:N0} bytes");

@@ -38,11 +38,8 @@ internal static class IdxReader
             shape[d] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * d));
             if (shape[d] <= 0)
                 throw new InvalidDataException($"{name}: expected positive dimension {d}, found {shape[d]}");
-            count *= shape[d];
-            // Checked as it grows, so that three large dimensions cannot overflow into a plausible count.
-            if (count > bytes.Length)
-                throw new InvalidDataException(
-                    $"{name}: header declares dimensions {string.Join('x', shape[..(d + 1)])}, more than the file's {bytes.Length - headerLength} bytes of data");
+            // Saturating, so that large dimensions cannot overflow into a plausible count.
+            count = count > long.MaxValue / shape[d] ? long.MaxValue : count * shape[d];
         }
 
         long found = bytes.Length - headerLength;

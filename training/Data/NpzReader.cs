@@ -73,13 +73,12 @@ internal static partial class NpzReader
         {
             if (!int.TryParse(dims[d], NumberStyles.None, CultureInfo.InvariantCulture, out shape[d]))
                 throw new InvalidDataException($"{label}: expected a shape of non-negative integers, found '{dims[d]}' in ({shapeMatch.Groups[1].Value})");
-            // Checked as it grows, so that large dimensions cannot overflow into a plausible count.
-            count *= shape[d];
-            if (count > found) break;
+            // Saturating, so that large dimensions cannot overflow into a plausible count.
+            count = shape[d] > 0 && count > long.MaxValue / shape[d] ? long.MaxValue : count * shape[d];
         }
         if (found != count)
             throw new InvalidDataException(
-                $"{label}: header declares shape ({string.Join(", ", dims)}) = {(count > found ? "more than " + found : count)} bytes of data, found {found}");
+                $"{label}: header declares shape ({string.Join(", ", shape)}) = {count} bytes of data, found {found}");
 
         return new IdxArray(shape, bytes[(int)dataStart..]);
     }

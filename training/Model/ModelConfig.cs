@@ -19,19 +19,13 @@ internal sealed record ModelConfig(int InputSize, IReadOnlyList<int> Hidden, int
     }
 
     /// <summary>Weights and biases of the encoder and the mirrored decoder.</summary>
-    public long ParameterCount
+    public long CountParameters()
     {
-        get
-        {
-            long[] widths = [InputSize, .. Hidden.Select(w => (long)w), Latent];
-            long encoder = 0, decoder = 0;
-            for (int i = 0; i + 1 < widths.Length; i++)
-            {
-                encoder += widths[i] * widths[i + 1] + widths[i + 1];
-                decoder += widths[i + 1] * widths[i] + widths[i];
-            }
-            return encoder + decoder;
-        }
+        long[] widths = [InputSize, .. Hidden.Select(w => (long)w), Latent];
+        long parameters = 0;
+        for (int i = 0; i + 1 < widths.Length; i++)
+            parameters += 2 * widths[i] * widths[i + 1] + widths[i + 1] + widths[i]; // encoder layer and its mirror
+        return parameters;
     }
 
     /// <summary>Compares by value, including the hidden widths (a record compares lists by reference).</summary>

@@ -9,6 +9,7 @@ using Xunit;
 namespace AutoEncoder.Training.Tests.Evaluation;
 
 /// <summary>The models shipped in models/ are as good as the README says, measured on the real test set.</summary>
+[Trait("Category", "Slow")]
 public sealed class CommittedModelsTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Xunit;
 namespace AutoEncoder.Training.Tests.Onnx;
 
 /// <summary>The official ONNX checker (Debian's python3-onnx, installed by `make tools`) accepts our files.</summary>
+[Trait("Category", "Slow")]
 public sealed class OfficialCheckerTests(TrainedModels models) : IClassFixture<TrainedModels>, IDisposable
 {
     private readonly TempFolder folder = new();
