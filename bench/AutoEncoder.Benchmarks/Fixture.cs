@@ -47,9 +47,11 @@ internal static class Fixture
     public static int KernelThreads(int rows) => (int)Math.Clamp(rows * 1568L / (1 << 16), 1, Environment.ProcessorCount);
 
     /// <summary>Reads every float once, in <paramref name="threads"/> contiguous shares read at once.</summary>
-    public static float ReadPass(float[] values, int threads)
+    public static float ReadPass(float[] values, int threads) => threads == 1 ? ReadPass(values) : ReadPassSplit(values, threads);
+
+    // Apart, so that the closure is allocated only when the pass is split.
+    private static float ReadPassSplit(float[] values, int threads)
     {
-        if (threads == 1) return ReadPass(values);
         var sums = new float[threads];
         Parallel.For(0, threads, t =>
         {

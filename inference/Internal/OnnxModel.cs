@@ -7,8 +7,9 @@ namespace AutoEncoder.Inference.Internal;
 /// <summary>
 /// One validated ONNX model mapping float rows [batch, InputSize] to [batch, OutputSize]. ONNX Runtime
 /// loads and checks every model; the rows then run where <see cref="InferenceOptions"/> say: in
-/// <see cref="DenseStack"/> or in ONNX Runtime. Safe for concurrent use: in ONNX Runtime, single rows go through a pool of pre-bound
-/// runners (no allocation per call) and batches run over the caller's own memory (no copy).
+/// <see cref="DenseStack"/> or in ONNX Runtime. Safe for concurrent use: in ONNX Runtime, single rows
+/// go through a pool of pre-bound runners (no allocation per call) and batches run over the caller's
+/// own memory (no copy).
 /// </summary>
 internal sealed class OnnxModel : IDisposable
 {
@@ -167,6 +168,12 @@ internal sealed class OnnxModel : IDisposable
         if (kernel is not null)
         {
             if (!kernel.TryRun(input, output, rows)) InputGuard.ThrowNotFinite(input, paramName);
+            return;
+        }
+        if (rows == 1)
+        {
+            // A pooled, pre-bound runner: no tensors to create, nothing allocated.
+            RunRow(input, output, paramName);
             return;
         }
         InputGuard.Finite(input, paramName);

@@ -1,6 +1,6 @@
 using AutoEncoder.Inference.Tests.Support;
-using AutoEncoder.Tests.Support;
 using AutoEncoder.Onnx.Schema;
+using AutoEncoder.Tests.Support;
 using Google.Protobuf;
 using Xunit;
 

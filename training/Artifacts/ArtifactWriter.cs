@@ -3,7 +3,6 @@ using AutoEncoder.Training.IO;
 using AutoEncoder.Training.Model;
 using AutoEncoder.Training.Onnx;
 
-
 namespace AutoEncoder.Training.Artifacts;
 
 /// <summary>Writes a completed run's ONNX models and manifest.json, after they pass the parity check.</summary>

@@ -19,7 +19,7 @@ internal static class BenchCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("bench", "Time the seed preset (5 epochs) and one deep-preset epoch against PyTorch") { Data, Reference };
+        var command = new Command("bench", "Time the seed preset (5 epochs) and one deep-preset epoch against PyTorch, on the fused and the autograd path") { Data, Reference };
         command.SetAction(result => CommandRunner.Run(() => Execute(result.GetValue(Data)!, result.GetValue(Reference)!)));
         return command;
     }
@@ -40,6 +40,10 @@ internal static class BenchCommand
             Epochs = 1, BatchSize = 256, LearningRate = 1e-3, Schedule = LearningRateSchedule.Constant,
         };
         TrainingBenchmark.Run deep = TrainingBenchmark.Measure("deep", deepConfig, data, progress);
+        // The general path on the same loops: what a network the fused step cannot compute costs.
+        Console.Error.WriteLine("seed preset and deep epoch again, autograd path ...");
+        TrainingBenchmark.Run seedAutograd = TrainingBenchmark.Measure("seed", TrainingConfig.SeedPreset with { Path = TrainingPath.Autograd }, data, progress);
+        TrainingBenchmark.Run deepAutograd = TrainingBenchmark.Measure("deep", deepConfig with { Path = TrainingPath.Autograd }, data, progress);
         double deepPeak = deepConfig.Threads == 1 ? peak1 : peak2;
 
         Console.Error.WriteLine("PyTorch reference ...");
@@ -52,6 +56,8 @@ internal static class BenchCommand
         Row("seed: final train loss", seed.FinalTrainLoss, torch?.Seed.FinalTrainLoss, "F4");
         Row("deep: 1 epoch, batch 256 (s)", deep.Seconds, torch?.DeepEpoch.Seconds, "F2");
         Row("deep: train loss after 1 epoch", deep.FinalTrainLoss, torch?.DeepEpoch.FinalTrainLoss, "F4");
+        Row("seed, autograd path (s)", seedAutograd.Seconds, torch?.Seed.Seconds, "F2");
+        Row("deep, autograd path (s)", deepAutograd.Seconds, torch?.DeepEpoch.Seconds, "F2");
         AnsiConsole.Write(table);
 
         Console.WriteLine($"seed: {seed.StepsPerSecond:N0} steps/s, {seed.SamplesPerSecond:N0} samples/s ({TrainingConfig.SeedPreset.Threads} thread)");

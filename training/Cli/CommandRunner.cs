@@ -1,6 +1,5 @@
 using AutoEncoder.Training.Fitting;
 
-
 namespace AutoEncoder.Training.Cli;
 
 /// <summary>Turns the failures a user can cause into one line on stderr and exit code 1.</summary>

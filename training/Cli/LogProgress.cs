@@ -1,7 +1,6 @@
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Fitting;
 
-
 namespace AutoEncoder.Training.Cli;
 
 /// <summary>Progress as plain lines, for logs and CI where a live bar cannot redraw: about every 10%.</summary>

@@ -1,6 +1,5 @@
 using AutoEncoder.Training.IO;
 
-
 namespace AutoEncoder.Training.Data;
 
 /// <summary>Loads MNIST from a folder of IDX files (raw or .gz) or from a Keras <c>mnist.npz</c>.</summary>

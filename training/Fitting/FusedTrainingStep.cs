@@ -79,10 +79,13 @@ internal sealed class FusedTrainingStep : ITrainingStep
         LayerPlan plan = model.Plan;
         if (!Supports(plan, out string reason)) throw new NotSupportedException($"the fused training step cannot train this model: {reason}");
         width = (int)plan.InputWidth;
-        (Linear Module, LayerKind? Activation)[] linears = [.. plan.Layers
-            .Select((layer, i) => (layer, next: i + 1 < plan.Layers.Count ? plan.Layers[i + 1] : null))
-            .Where(pair => pair.layer.Kind == LayerKind.Linear)
-            .Select(pair => ((Linear)pair.layer.Module, pair.next is { Kind: not LayerKind.Linear } next ? next.Kind : (LayerKind?)null))];
+        // Each Linear layer with the activation that follows it, if any (Supports allows at most one).
+        var linears = new List<(Linear Module, LayerKind? Activation)>();
+        foreach (PlannedLayer layer in plan.Layers)
+        {
+            if (layer.Kind == LayerKind.Linear) linears.Add(((Linear)layer.Module, null));
+            else linears[^1] = (linears[^1].Module, layer.Kind);
+        }
         long size = linears.Sum(l => l.Module.weight!.numel() + l.Module.bias!.numel());
 
         parameterBuffer = new SharedBuffer(1, (int)size);
@@ -90,9 +93,9 @@ internal sealed class FusedTrainingStep : ITrainingStep
         firstMoment = new float[size];
         secondMoment = new float[size];
 
-        layers = new Layer[linears.Length];
+        layers = new Layer[linears.Count];
         long offset = 0;
-        for (int i = 0; i < linears.Length; i++)
+        for (int i = 0; i < linears.Count; i++)
         {
             long output = linears[i].Module.out_features, input = linears[i].Module.in_features;
             // Stored [out, in] when out ≤ in, else as its transpose [in, out]: the longer side contiguous.

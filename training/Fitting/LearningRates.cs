@@ -1,6 +1,5 @@
 using AutoEncoder.Training.Model;
 
-
 namespace AutoEncoder.Training.Fitting;
 
 /// <summary>The rate at a given step; a pure function of the step, so a resumed run continues exactly.</summary>

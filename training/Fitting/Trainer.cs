@@ -10,9 +10,10 @@ namespace AutoEncoder.Training.Fitting;
 
 /// <summary>
 /// Fits an <see cref="AutoEncoderModel"/> to reproduce its input (X = y = pixels / 255) with Adam and
-/// BCE-with-logits (the step <see cref="TrainingSteps"/> chooses), evaluating on the test set after every epoch. Deterministic for a given seed and
-/// thread count: initial weights come from the seeded global generator and each epoch's shuffle from a
-/// generator seeded by (seed, epoch), so a resumed run replays the same batches.
+/// BCE-with-logits (the step <see cref="TrainingSteps"/> chooses), evaluating on the test set after every
+/// epoch. Deterministic for a given seed and thread count: initial weights come from the seeded global
+/// generator and each epoch's shuffle from a generator seeded by (seed, epoch), so a resumed run
+/// replays the same batches.
 /// </summary>
 internal sealed class Trainer : IDisposable
 {
@@ -45,11 +46,28 @@ internal sealed class Trainer : IDisposable
             Epochs = epochs ?? saved.Config.Epochs,
             Threads = threads ?? saved.Config.Threads,
         };
-        torch.set_num_threads(config.Validate().Threads);
         Model = model;
-        step = TrainingSteps.Create(Model, config);
+        try
+        {
+            torch.set_num_threads(config.Validate().Threads);
+            step = TrainingSteps.Create(Model, config);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         sharded = step is FusedTrainingStep;
-        using (var reader = new BinaryReader(new MemoryStream(moments))) step.LoadState(reader);
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(moments));
+            step.LoadState(reader);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
         state = saved with { Config = config };
     }
 

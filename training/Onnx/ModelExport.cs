@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using AutoEncoder.Onnx.Schema;
 using AutoEncoder.Training.IO;
 using AutoEncoder.Training.Model;
-using AutoEncoder.Onnx.Schema;
 using Google.Protobuf;
 using TorchSharp;
 using static TorchSharp.torch;

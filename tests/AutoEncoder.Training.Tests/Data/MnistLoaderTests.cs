@@ -1,6 +1,6 @@
 using AutoEncoder.Tests.Support;
-using AutoEncoder.Training.Tests.Support;
 using AutoEncoder.Training.Data;
+using AutoEncoder.Training.Tests.Support;
 using Xunit;
 
 namespace AutoEncoder.Training.Tests.Data;

@@ -1,8 +1,8 @@
+using AutoEncoder.Inference;
 using AutoEncoder.Tests.Support;
-using AutoEncoder.Training.Tests.Support;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Evaluation;
-using AutoEncoder.Inference;
+using AutoEncoder.Training.Tests.Support;
 using TorchSharp;
 using Xunit;
 

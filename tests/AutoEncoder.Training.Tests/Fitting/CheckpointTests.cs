@@ -1,8 +1,8 @@
 using AutoEncoder.Tests.Support;
-using AutoEncoder.Training.Tests.Support;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Fitting;
 using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Tests.Support;
 using Xunit;
 
 namespace AutoEncoder.Training.Tests.Fitting;

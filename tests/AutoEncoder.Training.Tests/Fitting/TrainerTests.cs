@@ -1,7 +1,7 @@
 using AutoEncoder.Tests.Support;
-using AutoEncoder.Training.Tests.Support;
 using AutoEncoder.Training.Fitting;
 using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Tests.Support;
 using TorchSharp;
 using Xunit;
 

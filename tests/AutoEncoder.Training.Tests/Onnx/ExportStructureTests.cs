@@ -1,5 +1,5 @@
-using AutoEncoder.Training.Onnx;
 using AutoEncoder.Onnx.Schema;
+using AutoEncoder.Training.Onnx;
 using Xunit;
 
 namespace AutoEncoder.Training.Tests.Onnx;

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
-using AutoEncoder.Training.Tests.Onnx;
 using AutoEncoder.Tests.Support;
-using AutoEncoder.Training.Tests.Support;
 using AutoEncoder.Training.Onnx;
 using AutoEncoder.Training.Plots;
+using AutoEncoder.Training.Tests.Onnx;
+using AutoEncoder.Training.Tests.Support;
 using Xunit;
 
 namespace AutoEncoder.Training.Tests.Plots;

@@ -1,6 +1,5 @@
-using AutoEncoder.Training.Data;
-
 using AutoEncoder.Tests.Support;
+using AutoEncoder.Training.Data;
 
 namespace AutoEncoder.Training.Tests.Support;
 
