@@ -8,7 +8,7 @@ internal static class CommandRunner
     /// <summary>Exit code for success.</summary>
     public const int Success = 0;
 
-    /// <summary>Exit code for a failure the user can fix (bad data, bad flag, divergence).</summary>
+    /// <summary>Exit code for a failure the user can fix (bad data, bad flag, a network a path cannot train, divergence).</summary>
     public const int Failure = 1;
 
     /// <summary>Exit code after Ctrl+C, as shells report SIGINT (128 + 2).</summary>
@@ -21,7 +21,7 @@ internal static class CommandRunner
         {
             return action();
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or NotSupportedException
                                       or TrainingDivergedException or UnauthorizedAccessException)
         {
             // Argument exceptions append "Parameter …"/"Actual value …" on new lines; keep one line.

@@ -117,4 +117,16 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Matches("^error: --subset: expected 640 as in .*checkpoint.bin \\(a resumed run trains on the same rows\\), found 1000$", error.Trim());
     }
+
+    [Fact]
+    public void Asking_the_fused_path_for_a_network_it_cannot_train_fails_with_one_line_naming_the_layer()
+    {
+        (int code, _, string error) = ConsoleCapture.Run("train", "--activation", "leakyrelu", "--hidden", "16", "--training-path", "fused",
+            "--epochs", "1", "--subset", "64", "--data", Repository.MnistFolder, "--out", output.Path);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: the fused training step cannot train this model: encoder.1 (LeakyRelu) is not part of a chain", error.Trim());
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Empty(output.Files());
+    }
 }
