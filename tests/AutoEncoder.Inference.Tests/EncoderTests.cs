@@ -13,6 +13,7 @@ public sealed class EncoderTests
     [Theory]
     [InlineData("encoder.onnx")]
     [InlineData("decoder.onnx")]
+    [InlineData("autoencoder.onnx")]
     public void The_package_embeds_the_models_folders_files_byte_for_byte(string file)
     {
         Assert.Equal(TestModels.Committed(file), Internal.EmbeddedModels.Read(file));

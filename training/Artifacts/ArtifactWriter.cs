@@ -9,19 +9,21 @@ namespace AutoEncoder.Training.Artifacts;
 internal static class ArtifactWriter
 {
     /// <summary>
-    /// Exports <paramref name="model"/> (parity-checked on the test images) into <paramref name="outDir"/>
-    /// and writes the manifest, which records <paramref name="checkpointPath"/>'s hash. Nothing is written if
-    /// the export fails.
+    /// Exports <paramref name="model"/> (parity-checked on the test images; a one-class model also
+    /// calibrated on its held-out normal training rows) into <paramref name="outDir"/> and writes the
+    /// manifest, which records <paramref name="checkpointPath"/>'s hash. Nothing is written if the export fails.
     /// </summary>
-    public static Manifest Write(AutoEncoderModel model, CheckpointState state, MnistSplit test, string outDir, string checkpointPath)
+    public static Manifest Write(AutoEncoderModel model, CheckpointState state, MnistDataSet data, string outDir, string checkpointPath)
     {
+        MnistSplit test = data.Test;
+        MnistSplit? calibration = TrainingRows.Select(data.Train, state.Config).Calibration;
         if (!state.IsComplete)
             throw new InvalidDataException(
                 $"{checkpointPath}: expected a finished run, found {state.CompletedEpochs} of {state.Config.Epochs} epochs done (continue with train --resume)");
 
         Console.Error.WriteLine($"exporting ONNX models and checking them against TorchSharp on {test.Count:N0} test images ...");
         ModelExport.Result export = ModelExport.Build(model, state.Config, state.DataChecksums,
-            state.History[^1].TestLoss, test.ScaledPixels(), test.Count);
+            state.History[^1].TestLoss, test.ScaledPixels(), test.Count, calibration?.ScaledPixels());
 
         var artifacts = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {

@@ -15,6 +15,7 @@ internal static class App
             EvaluateCommand.Create(),
             PlotCommand.Create(),
             BenchCommand.Create(),
+            BenchAnomalyCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -33,7 +33,7 @@ internal static class ExportCommand
             using (model)
             {
                 MnistDataSet data = MnistLoader.Load(result.GetValue(Data)!);
-                ArtifactWriter.Write(model, state, data.Test, result.GetValue(Out)!, checkpoint);
+                ArtifactWriter.Write(model, state, data, result.GetValue(Out)!, checkpoint);
             }
             Console.WriteLine($"wrote ONNX models to {result.GetValue(Out)}/");
             return CommandRunner.Success;

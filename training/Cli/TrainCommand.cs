@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AutoEncoder.Inference;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.Fitting;
@@ -12,7 +13,7 @@ internal static class TrainCommand
 {
     static readonly Option<string> Preset = new("--preset")
     {
-        Description = "Starting values: seed (784-2-784 linear, 5 epochs, batch 32) or deep (784-512-256-2 relu, 40 epochs, batch 128, lr 2e-3 cosine)",
+        Description = "Starting values: seed (784-2-784 linear, 5 epochs, batch 32), deep (784-512-256-2 relu, 40 epochs, batch 128, lr 2e-3 cosine) or anomaly (784-256-64-32 relu, 60 epochs, batch 128; use with --normal-class)",
         DefaultValueFactory = _ => "seed",
     };
     static readonly Option<int?> Epochs = new Option<int?>("--epochs") { Description = "Passes over the training set" }.AtLeast(1);
@@ -26,6 +27,12 @@ internal static class TrainCommand
     static readonly Option<long?> Seed = new("--seed") { Description = "Seeds initial weights and shuffling" };
     static readonly Option<int?> Threads = new Option<int?>("--threads") { Description = "Intra-op threads (results are reproducible for a fixed count)" }.AtLeast(1);
     static readonly Option<int?> Subset = new Option<int?>("--subset") { Description = "Train on the first N training images only (quick trials; recorded, and kept on --resume)" }.AtLeast(1);
+    static readonly Option<int?> NormalClass = new Option<int?>("--normal-class")
+    {
+        Description = "Train on the rows of this label only (anomaly detection); 10% of them are held out to calibrate the threshold",
+    }.AtLeast(0);
+    static readonly Option<AnomalyScore?> Score = new("--score") { Description = "Anomaly score: mse or bce, the mean per-feature reconstruction error" };
+    static readonly Option<string?> Threshold = new("--threshold") { Description = "percentile:P, contamination:C or max of the held-out normal rows' scores (default percentile:99)" };
     static readonly Option<string> Data = new("--data") { Description = "Folder of MNIST IDX files (raw or .gz) or a Keras mnist.npz", DefaultValueFactory = _ => "data/mnist" };
     static readonly Option<string> Out = new("--out") { Description = "Output folder", DefaultValueFactory = _ => "models" };
     static readonly Option<bool> Resume = new("--resume") { Description = "Continue from <out>/checkpoint.bin (--epochs may extend the run)" };
@@ -33,10 +40,10 @@ internal static class TrainCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        Preset.AcceptOnlyFromAmong("seed", "deep");
+        Preset.AcceptOnlyFromAmong([.. TrainingConfig.PresetNames]);
         var command = new Command("train", "Train the autoencoder on MNIST and export it to ONNX")
         {
-            Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ActivationOption, Seed, Threads, Subset, PathOption, Data, Out, Resume,
+            Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ActivationOption, Seed, Threads, Subset, PathOption, NormalClass, Score, Threshold, Data, Out, Resume,
         };
         command.SetAction(result => CommandRunner.Run(() => Execute(result)));
         return command;
@@ -61,7 +68,10 @@ internal static class TrainCommand
             result.GetValue(Threads) ?? preset.Threads,
             result.GetValue(Schedule) ?? preset.Schedule,
             result.GetValue(Subset),
-            result.GetValue(PathOption) ?? preset.Path).Validate();
+            result.GetValue(PathOption) ?? preset.Path,
+            result.GetValue(NormalClass) ?? preset.NormalClass,
+            result.GetValue(Score) ?? preset.Score,
+            result.GetValue(Threshold) ?? preset.Threshold).Validate();
     }
 
     /// <summary>Parses "512,256" into widths; an empty string means no hidden layers.</summary>
@@ -89,7 +99,9 @@ internal static class TrainCommand
         if (resume && result.GetValue(Subset) is { } asked && asked != config.Subset)
             throw new ArgumentException(
                 $"--subset: expected {(config.Subset is { } n ? n.ToString() : "none")} as in {checkpointPath} (a resumed run trains on the same rows), found {asked}");
-        MnistSplit train = config.Subset is { } subset ? data.Train.Take(subset) : data.Train;
+        // A one-class model's loss curve is measured on its held-out normal rows, not on other classes.
+        (MnistSplit train, MnistSplit? calibration) = TrainingRows.Select(data.Train, config);
+        MnistSplit evaluation = calibration ?? data.Test;
 
         Console.Error.WriteLine($"{(resume ? "resuming" : "training")} {config.Model} on {train.Count:N0} images: " +
                                 $"{config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, seed {config.Seed}, {config.Threads} thread(s)");
@@ -106,8 +118,8 @@ internal static class TrainCommand
         try
         {
             completed = AnsiConsole.Profile.Capabilities.Interactive
-                ? LiveProgress.Show(progress => trainer.Run(train, data.Test, progress, stop.Token))
-                : trainer.Run(train, data.Test, new LogProgress(Console.Error), stop.Token);
+                ? LiveProgress.Show(progress => trainer.Run(train, evaluation, progress, stop.Token))
+                : trainer.Run(train, evaluation, new LogProgress(Console.Error), stop.Token);
         }
         finally
         {
@@ -123,7 +135,7 @@ internal static class TrainCommand
             return CommandRunner.Interrupted;
         }
 
-        Manifest manifest = ArtifactWriter.Write(trainer.Model, trainer.State, data.Test, outDir, checkpointPath);
+        Manifest manifest = ArtifactWriter.Write(trainer.Model, trainer.State, data, outDir, checkpointPath);
         Console.WriteLine($"trained in {manifest.TrainSeconds:F1} s: train loss {manifest.FinalTrainLoss:F4}, test BCE {manifest.TestBce:F4}; wrote {outDir}/");
         return CommandRunner.Success;
     }

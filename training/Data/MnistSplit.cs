@@ -19,6 +19,14 @@ internal sealed record MnistSplit(byte[] Images, byte[] Labels)
         return pixels;
     }
 
+    /// <summary>The images at <paramref name="rows"/>, in that order.</summary>
+    public MnistSplit Pick(IReadOnlyList<int> rows)
+    {
+        var images = new byte[rows.Count * PixelCount];
+        for (int r = 0; r < rows.Count; r++) Images.AsSpan(rows[r] * PixelCount, PixelCount).CopyTo(images.AsSpan(r * PixelCount));
+        return new MnistSplit(images, [.. rows.Select(r => Labels[r])]);
+    }
+
     /// <summary>The first <paramref name="count"/> images and labels (or all of them, if fewer).</summary>
     public MnistSplit Take(int count)
     {

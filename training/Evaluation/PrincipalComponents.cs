@@ -79,4 +79,25 @@ internal sealed class PrincipalComponents
         });
         return projected;
     }
+
+    /// <summary>Per row, the mean squared distance between the row and its reconstruction from the components.</summary>
+    public float[] ReconstructionErrors(float[] data, int rows)
+    {
+        int width = mean.Length, count = components.GetLength(0);
+        float[] projected = Project(data, rows);
+        var errors = new float[rows];
+        Parallel.For(0, rows, r =>
+        {
+            double sum = 0;
+            for (int f = 0; f < width; f++)
+            {
+                double value = mean[f];
+                for (int c = 0; c < count; c++) value += projected[r * count + c] * components[c, f];
+                double difference = data[r * width + f] - value;
+                sum += difference * difference;
+            }
+            errors[r] = (float)(sum / width);
+        });
+        return errors;
+    }
 }

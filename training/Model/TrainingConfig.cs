@@ -1,4 +1,4 @@
-
+using AutoEncoder.Inference;
 
 namespace AutoEncoder.Training.Model;
 
@@ -13,9 +13,13 @@ namespace AutoEncoder.Training.Model;
 /// <param name="Schedule">How the learning rate changes over the run.</param>
 /// <param name="Subset">Train on the first this many training rows only; null for all.</param>
 /// <param name="Path">How gradients and Adam steps are computed; the paths agree within float rounding, not bit for bit.</param>
+/// <param name="NormalClass">Train on the rows of this label only, holding some out to calibrate an anomaly threshold; null for all rows.</param>
+/// <param name="Score">How a row's anomaly score is computed from its reconstruction.</param>
+/// <param name="Threshold">How the anomaly threshold is chosen (<see cref="ThresholdRule.Parse"/>).</param>
 internal sealed record TrainingConfig(
     string Preset, ModelConfig Model, int Epochs, int BatchSize, double LearningRate, long Seed, int Threads,
-    LearningRateSchedule Schedule = LearningRateSchedule.Constant, int? Subset = null, TrainingPath Path = TrainingPath.Auto)
+    LearningRateSchedule Schedule = LearningRateSchedule.Constant, int? Subset = null, TrainingPath Path = TrainingPath.Auto,
+    int? NormalClass = null, AnomalyScore Score = AnomalyScore.Mse, string Threshold = "percentile:99")
 {
     /// <summary>The seed tutorial: 784 → 2 → 784, linear, Adam 1e-3, batch 32, 5 epochs.</summary>
     public static TrainingConfig SeedPreset { get; } =
@@ -28,13 +32,25 @@ internal sealed record TrainingConfig(
     public static TrainingConfig DeepPreset { get; } =
         new("deep", new ModelConfig(784, [512, 256], 2, Activation.Relu), 40, 128, 2e-3, 0, 2, LearningRateSchedule.Cosine);
 
+    /// <summary>
+    /// One-class anomaly detection (with <c>--normal-class</c>): 784-256-64-32 ReLU with a mirrored decoder,
+    /// batch 128, 60 epochs (30 reached a mean AUROC of 0.963, 60 reached 0.970), Adam 1e-3, scored by mean
+    /// squared reconstruction error (README, "Anomaly detection").
+    /// </summary>
+    public static TrainingConfig AnomalyPreset { get; } =
+        new("anomaly", new ModelConfig(784, [256, 64], 32, Activation.Relu), 60, 128, 1e-3, 0, 1);
+
+    /// <summary>Names of the presets, for messages.</summary>
+    public static IReadOnlyList<string> PresetNames { get; } = ["seed", "deep", "anomaly"];
+
     /// <summary>Looks a preset up by name.</summary>
     /// <exception cref="ArgumentException">No preset has that name.</exception>
     public static TrainingConfig FromPreset(string name) => name switch
     {
         "seed" => SeedPreset,
         "deep" => DeepPreset,
-        _ => throw new ArgumentException($"unknown preset '{name}': expected seed or deep", nameof(name)),
+        "anomaly" => AnomalyPreset,
+        _ => throw new ArgumentException($"unknown preset '{name}': expected {string.Join(", ", PresetNames)}", nameof(name)),
     };
 
     /// <summary>Largest batch: a step holds three batch-sized buffers, which must stay far below memory.</summary>
@@ -55,6 +71,9 @@ internal sealed record TrainingConfig(
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Threads, MaxThreads, "threads");
         if (Subset is < 1) throw new ArgumentOutOfRangeException("subset", Subset, "expected at least 1 row");
         if (!Enum.IsDefined(Path)) throw new ArgumentOutOfRangeException("training-path", Path, "expected auto, fused or autograd");
+        if (NormalClass is < 0) throw new ArgumentOutOfRangeException("normal-class", NormalClass, "expected a label ≥ 0");
+        if (!Enum.IsDefined(Score)) throw new ArgumentOutOfRangeException("score", Score, "expected mse or bce");
+        ThresholdRule.Parse(Threshold);
         if (!(LearningRate > 0 && double.IsFinite(LearningRate)))
             throw new ArgumentOutOfRangeException("learning-rate", LearningRate, "expected a finite value > 0");
         return this;

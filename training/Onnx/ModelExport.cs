@@ -25,10 +25,14 @@ internal static class ModelExport
     /// <summary>The serialised models and their parity figures (max |ONNX Runtime − TorchSharp|).</summary>
     public sealed record Result(IReadOnlyDictionary<ModelRole, byte[]> Files, IReadOnlyDictionary<ModelRole, double> Parity);
 
-    /// <summary>Builds the three models and measures their parity on <paramref name="pixels"/> (rows × input size, in [0, 1]).</summary>
+    /// <summary>
+    /// Builds the three models and measures their parity on <paramref name="pixels"/> (rows × input size, in
+    /// [0, 1]). With <paramref name="calibration"/> (held-out normal rows, as <see cref="TrainingRows"/> picks
+    /// them), the full model also carries the anomaly threshold calibrated on them.
+    /// </summary>
     /// <exception cref="InvalidDataException">A model's parity exceeds <see cref="ParityTolerance"/>.</exception>
     public static Result Build(AutoEncoderModel model, TrainingConfig config, IReadOnlyDictionary<string, string> dataChecksums,
-        double testBce, float[] pixels, int rows)
+        double testBce, float[] pixels, int rows, float[]? calibration = null)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -57,6 +61,12 @@ internal static class ModelExport
 
             proto.MetadataProps.Add(new StringStringEntryProto { Key = "parity_max_abs_diff", Value = Format(difference) });
             proto.MetadataProps.Add(new StringStringEntryProto { Key = "parity_rows", Value = rows.ToString(CultureInfo.InvariantCulture) });
+            if (role == ModelRole.Autoencoder)
+            {
+                // How AnomalyDetector scores rows with this model; calibrated only for a one-class model.
+                proto.MetadataProps.Add(new StringStringEntryProto { Key = "anomaly_score", Value = config.Score.ToString().ToLowerInvariant() });
+                if (calibration is not null) proto.MetadataProps.Add(AnomalyCalibration.Metadata(proto, config, calibration));
+            }
             files[role] = proto.ToByteArray();
             parity[role] = difference;
         }

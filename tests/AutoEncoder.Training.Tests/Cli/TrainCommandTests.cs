@@ -1,5 +1,8 @@
 using System.Text.Json;
+using AutoEncoder.Inference;
 using AutoEncoder.Tests.Support;
+using AutoEncoder.Training.Data;
+using AutoEncoder.Training.Model;
 using AutoEncoder.Training.Tests.Support;
 using Xunit;
 
@@ -128,5 +131,35 @@ public sealed class TrainCommandTests : IDisposable
         Assert.StartsWith("error: the fused training step cannot train this model: encoder.1 (LeakyRelu) is not part of a chain", error.Trim());
         Assert.Single(error.Trim().Split('\n'));
         Assert.Empty(output.Files());
+    }
+
+    [Fact]
+    public void A_one_class_model_carries_the_threshold_its_held_out_rows_give()
+    {
+        (int code, _, string error) = ConsoleCapture.Run("train", "--preset", "anomaly", "--normal-class", "0", "--epochs", "1",
+            "--subset", "3000", "--threshold", "percentile:95", "--data", Repository.MnistFolder, "--out", output.Path);
+        Assert.True(code == 0, error);
+
+        using var detector = AnomalyDetector.Load(output.File("autoencoder.onnx"));
+        TrainingConfig config = TrainingConfig.AnomalyPreset with { NormalClass = 0, Subset = 3000 };
+        MnistSplit heldOut = TrainingRows.Select(Mnist.DataSet.Train, config).Calibration!;
+        double[] scores = [.. detector.ScoreBatch(heldOut.ScaledPixels()).Select(s => (double)s).Order()];
+
+        Assert.Equal("percentile:95", detector.Metadata.Properties["anomaly_threshold_rule"]);
+        Assert.Equal("0", detector.Metadata.Properties["anomaly_normal_class"]);
+        Assert.Equal(heldOut.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), detector.Metadata.Properties["anomaly_calibration_rows"]);
+        // The same scores through the same code: the threshold is their 95th percentile, to float rounding.
+        Assert.Equal(ThresholdRule.Quantile(scores, 0.95), detector.Threshold!.Value, 1e-7);
+        Assert.InRange(scores.Count(s => s > detector.Threshold), 1, (int)Math.Ceiling(heldOut.Count * 0.05));
+    }
+
+    [Fact]
+    public void The_one_class_protocol_reports_auroc_beside_pca()
+    {
+        (int code, string stdout, string error) = ConsoleCapture.Run("bench-anomaly", "--classes", "1", "--epochs", "1", "--data", Repository.MnistFolder);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("PCA-32 AUROC", stdout);
+        Assert.Matches(@"class 1: AUROC 0\.9\d{3} \(PCA-32 0\.9\d{3}\)", error);
     }
 }

@@ -1,0 +1,262 @@
+using System.Buffers;
+using System.Globalization;
+using AutoEncoder.Inference.Internal;
+
+namespace AutoEncoder.Inference;
+
+/// <summary>
+/// Scores rows by how badly an exported AutoEncoder full model (<c>pixels</c> [batch, N] →
+/// <c>reconstruction</c> [batch, N]) reconstructs them, and flags those above a threshold calibrated on
+/// held-out normal rows at training time (metadata <c>anomaly_threshold</c>) or set by the caller. One
+/// instance holds one model; every method is safe to call from many threads at once. Dispose it after
+/// all calls have returned.
+/// </summary>
+public sealed class AnomalyDetector : IDisposable
+{
+    /// <summary>The role a full model declares in its metadata.</summary>
+    public const string Role = "autoencoder";
+
+    private const string DefaultFile = "autoencoder.onnx";
+    private const double Clip = 1e-7;
+    private readonly OnnxModel model;
+    private float? threshold;
+
+    private AnomalyDetector(OnnxModel model)
+    {
+        this.model = model;
+        try
+        {
+            if (model.InputSize != model.OutputSize)
+                throw new InvalidDataException(
+                    $"expected a full model whose reconstruction has as many values as its input ({model.InputSize}), found {model.OutputSize}");
+            ScoreKind = model.Metadata.Properties.GetValueOrDefault("anomaly_score", "mse") switch
+            {
+                "mse" => AnomalyScore.Mse,
+                "bce" => AnomalyScore.Bce,
+                string other => throw new InvalidDataException($"expected metadata anomaly_score 'mse' or 'bce', found '{other}'"),
+            };
+            if (model.Metadata.Properties.TryGetValue("anomaly_threshold", out string? text))
+            {
+                if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value) || value < 0)
+                    throw new InvalidDataException($"expected metadata anomaly_threshold to be a finite number ≥ 0, found '{text}'");
+                threshold = value;
+            }
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Values per row (784 for 28×28 MNIST).</summary>
+    public int InputSize => model.InputSize;
+
+    /// <summary>How scores are computed, as the model's metadata says (<see cref="AnomalyScore.Mse"/> when it says nothing).</summary>
+    public AnomalyScore ScoreKind { get; }
+
+    /// <summary>
+    /// Scores above this are anomalies: calibrated at training time when the model was trained on one
+    /// class, else null until set. Setting it overrides the calibrated value for this instance.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to NaN, infinity or a negative value.</exception>
+    public float? Threshold
+    {
+        get => threshold;
+        set
+        {
+            if (value is { } v && !(float.IsFinite(v) && v >= 0))
+                throw new ArgumentOutOfRangeException(nameof(value), v, "expected a finite threshold ≥ 0, or null");
+            threshold = value;
+        }
+    }
+
+    /// <summary>Which backend computes the reconstructions.</summary>
+    public InferenceBackend Backend => model.Backend;
+
+    /// <summary>What the model says about itself, the calibration included (keys starting <c>anomaly_</c>).</summary>
+    public ModelMetadata Metadata => model.Metadata;
+
+    /// <summary>Loads the full model stored at <paramref name="path"/>.</summary>
+    /// <param name="path">An <c>autoencoder.onnx</c> written by the AutoEncoder exporter.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static AnomalyDetector Load(string path) => Load(path, null);
+
+    /// <summary>Loads the full model stored at <paramref name="path"/>.</summary>
+    /// <param name="path">An <c>autoencoder.onnx</c> written by the AutoEncoder exporter.</param>
+    /// <param name="options">How the model runs; null for the defaults.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static AnomalyDetector Load(string path, InferenceOptions? options) => Open(ModelBytes.FromFile(path), path, options);
+
+    /// <summary>Loads a full model from <paramref name="stream"/>, read to its end; the caller keeps ownership of the stream.</summary>
+    /// <param name="stream">The model's bytes.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="IOException">Reading the stream failed.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static AnomalyDetector Load(Stream stream) => Load(stream, null);
+
+    /// <summary>Loads a full model from <paramref name="stream"/>, read to its end; the caller keeps ownership of the stream.</summary>
+    /// <param name="stream">The model's bytes.</param>
+    /// <param name="options">How the model runs; null for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="IOException">Reading the stream failed.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static AnomalyDetector Load(Stream stream, InferenceOptions? options) => Open(ModelBytes.FromStream(stream), "stream", options);
+
+    /// <summary>Loads a full model from model bytes in memory (a <c>byte[]</c> converts implicitly).</summary>
+    /// <param name="model">The model's bytes; they are copied, so the caller may reuse the memory.</param>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static AnomalyDetector Load(ReadOnlyMemory<byte> model) => Load(model, null);
+
+    /// <summary>Loads a full model from model bytes in memory (a <c>byte[]</c> converts implicitly).</summary>
+    /// <param name="model">The model's bytes; they are copied, so the caller may reuse the memory.</param>
+    /// <param name="options">How the model runs; null for the defaults.</param>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static AnomalyDetector Load(ReadOnlyMemory<byte> model, InferenceOptions? options) => Open(model, "model bytes", options);
+
+    /// <summary>Loads the MNIST full model embedded in this package (784 → 2 → 784, seed preset, trained on all digits: no threshold).</summary>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static AnomalyDetector LoadDefault() => LoadDefault(null);
+
+    /// <summary>Loads the MNIST full model embedded in this package (784 → 2 → 784, seed preset, trained on all digits: no threshold).</summary>
+    /// <param name="options">How the model runs; null for the defaults.</param>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static AnomalyDetector LoadDefault(InferenceOptions? options) => Open(EmbeddedModels.Read(DefaultFile), DefaultFile, options);
+
+    /// <summary>The anomaly score of one row of <see cref="InputSize"/> values, scaled as in training.</summary>
+    /// <exception cref="ArgumentException">Wrong length, or a NaN or infinite value.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
+    public float Score(ReadOnlySpan<float> row) => ReconstructionErrors(row, []);
+
+    /// <summary>The anomaly score of one row of raw pixel bytes (0–255), scaled as the model's metadata declares.</summary>
+    /// <exception cref="ArgumentException">Wrong length.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
+    public float Score(ReadOnlySpan<byte> row)
+    {
+        InputGuard.Length(row.Length, InputSize, "a row", nameof(row));
+        float[]? rented = InputSize <= 4096 ? null : ArrayPool<float>.Shared.Rent(InputSize);
+        Span<float> scaled = rented is null ? stackalloc float[InputSize] : rented.AsSpan(0, InputSize);
+        try
+        {
+            PixelScaling.Scale(row, Metadata.InputDivisor, scaled);
+            return Score(scaled);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Whether one row scores above <see cref="Threshold"/>.</summary>
+    /// <exception cref="InvalidOperationException">No threshold: the model was not calibrated and none was set; or ONNX Runtime failed.</exception>
+    /// <exception cref="ArgumentException">Wrong length, or a NaN or infinite value.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    public bool IsAnomaly(ReadOnlySpan<float> row)
+    {
+        float limit = threshold ?? throw new InvalidOperationException(
+            "no anomaly threshold: the model was not trained with --normal-class (no anomaly_threshold in its metadata) and none was set");
+        return Score(row) > limit;
+    }
+
+    /// <summary>
+    /// Writes each feature's share of the score into <paramref name="perFeature"/> ((x − x̂)² or the BCE
+    /// term; empty to skip) and returns the score, their mean: which features make a row anomalous.
+    /// </summary>
+    /// <exception cref="ArgumentException">Wrong lengths (<paramref name="perFeature"/> holds <see cref="InputSize"/> values or none), or a NaN or infinite value.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
+    public float ReconstructionErrors(ReadOnlySpan<float> row, Span<float> perFeature)
+    {
+        InputGuard.Length(row.Length, InputSize, "a row", nameof(row));
+        if (!perFeature.IsEmpty) InputGuard.Length(perFeature.Length, InputSize, "per-feature errors", nameof(perFeature));
+        float[]? rented = InputSize <= 4096 ? null : ArrayPool<float>.Shared.Rent(InputSize);
+        Span<float> reconstruction = rented is null ? stackalloc float[InputSize] : rented.AsSpan(0, InputSize);
+        try
+        {
+            model.RunRow(row, reconstruction, nameof(row));
+            return ScoreOf(row, reconstruction, perFeature);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Scores many rows laid end to end into a new array, one score per row.</summary>
+    /// <exception cref="ArgumentException">Empty input, a partial row, or a NaN or infinite value.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
+    public float[] ScoreBatch(ReadOnlySpan<float> rows)
+    {
+        var scores = new float[InputGuard.RowCount(rows.Length, InputSize, nameof(rows))];
+        ScoreBatch(rows, scores);
+        return scores;
+    }
+
+    /// <summary>Scores many rows into <paramref name="scores"/>, one per row, without allocating (buffers come from a pool).</summary>
+    /// <exception cref="ArgumentException">Empty input, a partial row, a wrong destination length, or a NaN or infinite value.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
+    public void ScoreBatch(ReadOnlySpan<float> rows, Span<float> scores)
+    {
+        int count = InputGuard.RowCount(rows.Length, InputSize, nameof(rows));
+        InputGuard.BatchLength(scores.Length, count, 1, "scores", nameof(scores));
+        float[] reconstructions = ArrayPool<float>.Shared.Rent(rows.Length);
+        try
+        {
+            model.RunRows(rows, reconstructions.AsSpan(0, rows.Length), count, nameof(rows));
+            for (int r = 0; r < count; r++)
+                scores[r] = ScoreOf(rows.Slice(r * InputSize, InputSize), reconstructions.AsSpan(r * InputSize, InputSize), []);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(reconstructions);
+        }
+    }
+
+    /// <summary>Releases the ONNX Runtime session and its buffers.</summary>
+    public void Dispose() => model.Dispose();
+
+    private static AnomalyDetector Open(ReadOnlyMemory<byte> bytes, string source, InferenceOptions? options)
+    {
+        OnnxModel model = OnnxModel.Open(bytes, Role, source, options);
+        try
+        {
+            return new AnomalyDetector(model);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{source}: {e.Message}", e);
+        }
+    }
+
+    // Summed in double: a mean of 784 small terms loses digits in float.
+    private float ScoreOf(ReadOnlySpan<float> row, ReadOnlySpan<float> reconstruction, Span<float> perFeature)
+    {
+        double sum = 0;
+        for (int i = 0; i < row.Length; i++)
+        {
+            double x = row[i], y = reconstruction[i], term;
+            if (ScoreKind == AnomalyScore.Mse)
+            {
+                term = (x - y) * (x - y);
+            }
+            else
+            {
+                y = Math.Clamp(y, Clip, 1 - Clip);
+                term = -(x * Math.Log(y) + (1 - x) * Math.Log(1 - y));
+            }
+            if (!perFeature.IsEmpty) perFeature[i] = (float)term;
+            sum += term;
+        }
+        return (float)(sum / row.Length);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text.Json;
+using AutoEncoder.Inference;
+using AutoEncoder.Onnx.Schema;
+using AutoEncoder.Training.IO;
+using AutoEncoder.Training.Model;
+using Google.Protobuf;
+
+namespace AutoEncoder.Training.Onnx;
+
+/// <summary>
+/// Chooses a full model's anomaly threshold from the scores of held-out normal rows. The scores come from
+/// <see cref="AnomalyDetector"/> on the exported bytes, so the threshold is compared at run time with
+/// scores computed by the very same code.
+/// </summary>
+internal static class AnomalyCalibration
+{
+    /// <summary>Quantiles of the calibration scores recorded beside the threshold.</summary>
+    public static IReadOnlyList<double> Quantiles { get; } = [0.5, 0.9, 0.95, 0.99, 1];
+
+    /// <summary>
+    /// The metadata entries that calibrate <paramref name="model"/> (a full model that already declares
+    /// <c>anomaly_score</c>) on <paramref name="rows"/>: threshold, the rule that chose it, the normal class,
+    /// how many rows, and a few quantiles of their scores.
+    /// </summary>
+    public static IEnumerable<StringStringEntryProto> Metadata(ModelProto model, TrainingConfig config, float[] rows)
+    {
+        float[] scores;
+        using (var detector = AnomalyDetector.Load(model.ToByteArray()))
+            scores = detector.ScoreBatch(rows);
+        double[] sorted = [.. scores.Select(s => (double)s).Order()];
+        ThresholdRule rule = ThresholdRule.Parse(config.Threshold);
+        var quantiles = Quantiles.ToDictionary(q => q.ToString(CultureInfo.InvariantCulture), q => ThresholdRule.Quantile(sorted, q));
+        return
+        [
+            Entry("anomaly_threshold", ((float)rule.Apply(sorted)).ToString("R", CultureInfo.InvariantCulture)),
+            Entry("anomaly_threshold_rule", rule.ToString()),
+            Entry("anomaly_normal_class", config.NormalClass?.ToString(CultureInfo.InvariantCulture) ?? ""),
+            Entry("anomaly_calibration_rows", scores.Length.ToString(CultureInfo.InvariantCulture)),
+            Entry("anomaly_calibration_quantiles", JsonSerializer.Serialize(quantiles, Json.Compact)),
+        ];
+    }
+
+    private static StringStringEntryProto Entry(string key, string value) => new() { Key = key, Value = value };
+}
