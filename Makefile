@@ -9,12 +9,16 @@ PYTHON     ?= /usr/bin/python3
 # Runtime the sample is published for (framework-dependent).
 RID        ?= linux-x64
 
-.PHONY: all data build models seed-model plots evaluate anomaly test test-fast check-models tools bench bench-tools pack sample clean
+.PHONY: all data data-fashion build models seed-model plots evaluate anomaly test test-fast check-models tools bench bench-tools pack sample clean
 
 all: data build models plots
 
 data:
 	@bash scripts/fetch-mnist.sh $(DATA)
+
+# Fashion-MNIST (same IDX layout, ten clothing classes) from Debian's dataset-fashion-mnist, for `make anomaly`.
+data-fashion:
+	@bash scripts/fetch-fashion-mnist.sh data/fashion-mnist
 
 build:
 	$(DOTNET) build AutoEncoder.sln -c $(CONFIG) --nologo -v quiet
@@ -39,9 +43,11 @@ evaluate: build data
 	$(DOTNET) $(APP) evaluate --models $(MODELS) --data $(DATA)
 	$(DOTNET) $(APP) evaluate --models $(MODELS)/deep --data $(DATA)
 
-# The one-class protocol: the anomaly preset trained on each digit in turn, AUROC over the whole test set beside PCA-32.
-anomaly: build data
+# The one-class protocol on MNIST and Fashion-MNIST: the anomaly preset trained on each class in turn,
+# AUROC over the whole test set beside PCA-32.
+anomaly: build data data-fashion
 	$(DOTNET) $(APP) bench-anomaly --data $(DATA)
+	$(DOTNET) $(APP) bench-anomaly --data data/fashion-mnist
 
 # Training speed against PyTorch (Debian's python3-torch with OpenBLAS), then the inference suite.
 bench: build data bench-tools

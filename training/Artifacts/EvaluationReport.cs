@@ -6,4 +6,15 @@ namespace AutoEncoder.Training.Artifacts;
 /// <param name="Knn5Accuracy">Share of test codes whose 5 nearest train codes vote for the right digit.</param>
 /// <param name="Pca2Knn5Accuracy">The same for 2-D PCA projections of the pixels (the baseline).</param>
 /// <param name="LatentSize">Width of the codes.</param>
-internal sealed record EvaluationReport(double TestBce, double TestMse, double Knn5Accuracy, double Pca2Knn5Accuracy, int LatentSize);
+/// <param name="Anomaly">For a model trained on one class: how its scores separate the other classes.</param>
+internal sealed record EvaluationReport(double TestBce, double TestMse, double Knn5Accuracy, double Pca2Knn5Accuracy, int LatentSize,
+    AnomalyEvaluation? Anomaly = null);
+
+/// <summary>How well a one-class model's anomaly scores flag the test rows of other classes.</summary>
+/// <param name="NormalClass">The label the model was trained on.</param>
+/// <param name="Auroc">Area under the ROC curve of the scores for "not the normal class".</param>
+/// <param name="AveragePrecision">Average precision of the same.</param>
+/// <param name="Threshold">The calibrated threshold stored in the model.</param>
+/// <param name="Precision">Share of rows above the threshold that are of another class.</param>
+/// <param name="Recall">Share of other-class rows above the threshold.</param>
+internal sealed record AnomalyEvaluation(int NormalClass, double Auroc, double AveragePrecision, double Threshold, double Precision, double Recall);

@@ -13,6 +13,7 @@ internal static class App
             TrainCommand.Create(),
             ExportCommand.Create(),
             EvaluateCommand.Create(),
+            ScoreCommand.Create(),
             PlotCommand.Create(),
             BenchCommand.Create(),
             BenchAnomalyCommand.Create(),

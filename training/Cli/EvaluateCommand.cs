@@ -41,6 +41,12 @@ internal static class EvaluateCommand
             table.AddRow("test MSE (autoencoder.onnx)", $"{report.TestMse:F4}");
             table.AddRow($"{Evaluator.K}-NN accuracy of {report.LatentSize}-D codes", $"{report.Knn5Accuracy:F4}");
             table.AddRow($"{Evaluator.K}-NN accuracy of PCA-2 (baseline)", $"{report.Pca2Knn5Accuracy:F4}");
+            if (report.Anomaly is { } anomaly)
+            {
+                table.AddRow($"AUROC of scores for \"not {anomaly.NormalClass}\"", $"{anomaly.Auroc:F4}");
+                table.AddRow("average precision", $"{anomaly.AveragePrecision:F4}");
+                table.AddRow($"precision / recall above threshold {anomaly.Threshold:G4}", $"{anomaly.Precision:F4} / {anomaly.Recall:F4}");
+            }
             AnsiConsole.Write(table);
             return CommandRunner.Success;
         }));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using AutoEncoder.Inference;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Data;
@@ -34,6 +35,21 @@ internal static class Evaluator
         return new EvaluationReport(
             ReconstructionError.MeanBce(testPixels, reconstructions),
             ReconstructionError.MeanSquaredError(testPixels, reconstructions),
-            knn, pcaKnn, encoder.EmbeddingSize);
+            knn, pcaKnn, encoder.EmbeddingSize,
+            EvaluateAnomalies(Path.Combine(modelsDir, ModelRole.Autoencoder.FileName()), testPixels, data.Test.Labels));
+    }
+
+    /// <summary>For a model calibrated on one class: AUROC, average precision, precision and recall at its threshold.</summary>
+    private static AnomalyEvaluation? EvaluateAnomalies(string model, float[] testPixels, byte[] labels)
+    {
+        using var detector = AnomalyDetector.Load(model);
+        if (!detector.Metadata.Properties.TryGetValue("anomaly_normal_class", out string? text) ||
+            !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int normal) || detector.Threshold is not { } threshold)
+            return null;
+        float[] scores = detector.ScoreBatch(testPixels);
+        bool[] anomalous = [.. labels.Select(l => l != normal)];
+        (double precision, double recall) = RankingMetrics.AtThreshold(scores, anomalous, threshold);
+        return new AnomalyEvaluation(normal, RankingMetrics.Auroc(scores, anomalous), RankingMetrics.AveragePrecision(scores, anomalous),
+            threshold, precision, recall);
     }
 }
