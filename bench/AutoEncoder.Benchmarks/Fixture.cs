@@ -18,9 +18,9 @@ internal static class Fixture
         return file.AsSpan(16, rows * 784).ToArray().Select(b => b / 255f).ToArray();
     }
 
-    /// <summary>An ONNX Runtime session on models/encoder.onnx with the same threading as the library.</summary>
-    public static InferenceSession Session() =>
-        new(Path.Combine(Root, "models", "encoder.onnx"), new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 });
+    /// <summary>An ONNX Runtime session on a committed model (models/encoder.onnx by default) with the same threading as the library.</summary>
+    public static InferenceSession Session(string file = "encoder.onnx") =>
+        new(Path.Combine(Root, "models", file), new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 });
 
     /// <summary>The straightforward ONNX Runtime call: NamedOnnxValue in, Run, ToArray out.</summary>
     public static float[] Naive(InferenceSession session, float[] rows, int count)

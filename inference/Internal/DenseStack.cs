@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using AutoEncoder.Onnx.Schema;
 
 namespace AutoEncoder.Inference.Internal;
@@ -245,18 +246,40 @@ internal sealed class DenseStack
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Activate(Function kind, float alpha, Span<float> y)
     {
-        for (int i = 0; i < y.Length; i++)
+        // One loop per function rather than a switch per element: the sigmoid that ends every decoder runs
+        // over 784 values a row, and was most of a full model's time as a scalar loop (4 µs of 4.2 µs a row).
+        switch (kind)
         {
-            float v = y[i];
-            y[i] = kind switch
-            {
-                Function.Relu => MathF.Max(v, 0),
-                Function.LeakyRelu => v >= 0 ? v : alpha * v,
-                Function.Tanh => MathF.Tanh(v),
-                Function.Sigmoid => 1f / (1f + MathF.Exp(-v)),
-                _ => v,
-            };
+            case Function.Relu:
+                Span<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(y);
+                for (int v = 0; v < vectors.Length; v++) vectors[v] = Vector.Max(vectors[v], Vector<float>.Zero);
+                for (int i = vectors.Length * Vector<float>.Count; i < y.Length; i++) y[i] = MathF.Max(y[i], 0);
+                break;
+            case Function.LeakyRelu:
+                for (int i = 0; i < y.Length; i++) y[i] = y[i] >= 0 ? y[i] : alpha * y[i];
+                break;
+            case Function.Tanh:
+                for (int i = 0; i < y.Length; i++) y[i] = MathF.Tanh(y[i]);
+                break;
+            case Function.Sigmoid:
+                Sigmoid(y);
+                break;
         }
+    }
+
+    /// <summary>1 / (1 + e^−y) in place, eight lanes at a time where the runtime has a vector exponential (.NET 9 and later).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Sigmoid(Span<float> y)
+    {
+        int i = 0;
+#if NET9_0_OR_GREATER
+        for (; i + Vector256<float>.Count <= y.Length; i += Vector256<float>.Count)
+        {
+            Vector256<float> v = Vector256.Create(y.Slice(i, Vector256<float>.Count));
+            (Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-v))).CopyTo(y.Slice(i, Vector256<float>.Count));
+        }
+#endif
+        for (; i < y.Length; i++) y[i] = 1f / (1f + MathF.Exp(-y[i]));
     }
 
     private static Layer? Gemm(NodeProto node, Dictionary<string, TensorProto> initializers)

@@ -136,7 +136,8 @@ internal static class TrainCommand
         }
 
         Manifest manifest = ArtifactWriter.Write(trainer.Model, trainer.State, data, outDir, checkpointPath);
-        Console.WriteLine($"trained in {manifest.TrainSeconds:F1} s: train loss {manifest.FinalTrainLoss:F4}, test BCE {manifest.TestBce:F4}; wrote {outDir}/");
+        string measured = config.NormalClass is null ? "test BCE" : "held-out normal BCE";
+        Console.WriteLine($"trained in {manifest.TrainSeconds:F1} s: train loss {manifest.FinalTrainLoss:F4}, {measured} {manifest.TestBce:F4}; wrote {outDir}/");
         return CommandRunner.Success;
     }
 }

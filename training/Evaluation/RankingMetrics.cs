@@ -49,6 +49,25 @@ internal static class RankingMetrics
         return precisionSum / positives;
     }
 
+    /// <summary>The ROC curve: false- and true-positive rates at each distinct score, from the highest down, starting at (0, 0).</summary>
+    public static (double[] FalsePositiveRate, double[] TruePositiveRate) RocCurve(IReadOnlyList<float> scores, IReadOnlyList<bool> positive)
+    {
+        (int positives, int negatives) = Count(scores, positive);
+        int[] order = [.. Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i])];
+        List<double> fpr = [0], tpr = [0];
+        int truePositives = 0, falsePositives = 0;
+        for (int start = 0; start < order.Length;)
+        {
+            int end = start;
+            while (end < order.Length && scores[order[end]] == scores[order[start]])
+                if (positive[order[end++]]) truePositives++; else falsePositives++;
+            fpr.Add((double)falsePositives / negatives);
+            tpr.Add((double)truePositives / positives);
+            start = end;
+        }
+        return ([.. fpr], [.. tpr]);
+    }
+
     /// <summary>Precision and recall of flagging the rows that score above <paramref name="threshold"/>.</summary>
     public static (double Precision, double Recall) AtThreshold(IReadOnlyList<float> scores, IReadOnlyList<bool> positive, double threshold)
     {

@@ -12,7 +12,10 @@ internal static class Plotter
     /// <summary>Grid points per axis of manifold.png.</summary>
     public const int ManifoldSteps = 15;
 
-    /// <summary>Writes latent.png, reconstructions.png, manifold.png and loss.png into <paramref name="outDir"/>; returns their paths.</summary>
+    /// <summary>
+    /// Writes latent.png, reconstructions.png, manifold.png and loss.png into <paramref name="outDir"/>, and for a
+    /// one-class model scores.png and roc.png; returns their paths.
+    /// </summary>
     public static IReadOnlyList<string> Write(string modelsDir, MnistSplit test, string outDir)
     {
         using Encoder encoder = Encoder.Load(Path.Combine(modelsDir, ModelRole.Encoder.FileName()));
@@ -35,6 +38,15 @@ internal static class Plotter
 
         string manifest = Path.Combine(modelsDir, Manifest.FileName);
         if (File.Exists(manifest)) Save(LossPlot.Create(Manifest.Load(manifest).History), "loss.png", 800, 500);
+
+        using var detector = AnomalyDetector.Load(Path.Combine(modelsDir, ModelRole.Autoencoder.FileName()));
+        if (detector.Metadata.Properties.GetValueOrDefault("anomaly_normal_class") is { Length: > 0 } text && int.TryParse(text, out int normal))
+        {
+            float[] scores = detector.ScoreBatch(pixels);
+            bool[] anomalous = [.. test.Labels.Select(l => l != normal)];
+            Save(AnomalyPlots.Scores(scores, anomalous, normal, detector.Threshold), "scores.png", 900, 550);
+            Save(AnomalyPlots.Roc(scores, anomalous, normal), "roc.png", 650, 600);
+        }
         return written;
     }
 

@@ -36,6 +36,20 @@ public sealed class PlotterTests(TrainedModels models) : IClassFixture<TrainedMo
     }
 
     [Fact]
+    public void A_one_class_model_also_gets_its_score_histograms_and_roc_curve()
+    {
+        string modelDir = folder.File("ones");
+        (int code, _, string error) = Cli.ConsoleCapture.Run("train", "--preset", "anomaly", "--normal-class", "1", "--epochs", "1",
+            "--data", Repository.MnistFolder, "--out", modelDir);
+        Assert.True(code == 0, error);
+
+        Plotter.Write(modelDir, Mnist.DataSet.Test.Take(2000), folder.File("out"));
+
+        Assert.Equal((900, 550), PngSize(Path.Combine(folder.File("out"), "scores.png")));
+        Assert.Equal((650, 600), PngSize(Path.Combine(folder.File("out"), "roc.png")));
+    }
+
+    [Fact]
     public void Codes_wider_than_two_are_plotted_in_their_principal_plane()
     {
         string modelDir = Directory.CreateDirectory(folder.File("tanh")).FullName;
