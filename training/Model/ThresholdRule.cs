@@ -7,9 +7,6 @@ namespace AutoEncoder.Training.Model;
 /// <param name="Value">The percentile (0–100) or the contamination rate (0–0.5); 0 for <c>max</c>.</param>
 internal sealed record ThresholdRule(string Kind, double Value)
 {
-    /// <summary>The default: the 99th percentile of the calibration scores.</summary>
-    public static ThresholdRule Default { get; } = new("percentile", 99);
-
     /// <summary>Parses <c>percentile:P</c> (0 &lt; P ≤ 100), <c>contamination:C</c> (0 &lt; C &lt; 0.5) or <c>max</c>.</summary>
     /// <exception cref="ArgumentException">The text is none of those.</exception>
     public static ThresholdRule Parse(string text)

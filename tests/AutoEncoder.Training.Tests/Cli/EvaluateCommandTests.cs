@@ -11,11 +11,16 @@ public sealed class EvaluateCommandTests : IDisposable
 
     public void Dispose() => models.Dispose();
 
-    [Fact]
-    public void Json_output_has_the_documented_keys_and_the_manifest_records_them()
+    private void CopyCommittedSeedModels()
     {
         foreach (string file in Directory.GetFiles(Repository.ModelsFolder))
             File.Copy(file, models.File(Path.GetFileName(file)));
+    }
+
+    [Fact]
+    public void Json_output_has_the_documented_keys_and_the_manifest_records_them()
+    {
+        CopyCommittedSeedModels();
 
         (int code, string output, string error) = ConsoleCapture.Run("evaluate", "--models", models.Path, "--data", Repository.MnistFolder, "--json");
 
@@ -57,8 +62,7 @@ public sealed class EvaluateCommandTests : IDisposable
     [Fact]
     public void A_model_trained_on_every_class_reports_no_anomaly_figures()
     {
-        foreach (string file in Directory.GetFiles(Repository.ModelsFolder))
-            File.Copy(file, models.File(Path.GetFileName(file)));
+        CopyCommittedSeedModels();
 
         (int code, string output, string error) = ConsoleCapture.Run("evaluate", "--models", models.Path, "--data", Repository.MnistFolder, "--json");
 
