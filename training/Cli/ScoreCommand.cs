@@ -16,13 +16,14 @@ internal static class ScoreCommand
     static readonly Option<string> Data = new("--data") { Description = "Data to score (folder of IDX files or .npz): its test rows", DefaultValueFactory = _ => "data/mnist" };
     static readonly Option<string?> Out = new("--out") { Description = "Write to this file (atomically) instead of standard output" };
     static readonly Option<bool> AsJson = new("--json") { Description = "One JSON object per row instead of CSV" };
+    static readonly Option<float?> Threshold = new("--threshold") { Description = "Flag scores above this instead of the model's calibrated threshold" };
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var command = new Command("score", "Score every test row with autoencoder.onnx: row, label, score, and whether it is above the calibrated threshold")
         {
-            Models, Data, Out, AsJson,
+            Models, Data, Out, AsJson, Threshold,
         };
         command.SetAction(result => CommandRunner.Run(() => Execute(result)));
         return command;
@@ -32,6 +33,12 @@ internal static class ScoreCommand
     {
         string model = Path.Combine(result.GetValue(Models)!, "autoencoder.onnx");
         using var detector = AnomalyDetector.Load(model);
+        if (result.GetValue(Threshold) is { } threshold)
+        {
+            if (!(float.IsFinite(threshold) && threshold >= 0))
+                throw new ArgumentException($"--threshold: expected a finite score ≥ 0, found {threshold.ToString(CultureInfo.InvariantCulture)}");
+            detector.Threshold = threshold;
+        }
         MnistSplit rows = MnistLoader.Load(result.GetValue(Data)!).Test;
         if (MnistSplit.PixelCount != detector.InputSize)
             throw new InvalidDataException($"{model}: expected rows of {detector.InputSize} values, the data have {MnistSplit.PixelCount}");

@@ -102,4 +102,19 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.EndsWith("expected a model with role 'autoencoder', found 'encoder'", error.Trim());
         Assert.False(File.Exists(models.File("scores.csv")));
     }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("-0.5")]
+    public void Score_refuses_a_threshold_override_that_is_not_a_finite_score_and_writes_nothing(string threshold)
+    {
+        CopyCommittedSeedModels();
+
+        (int code, _, string error) = ConsoleCapture.Run("score", "--models", models.Path, "--data", Repository.MnistFolder,
+            "--threshold", threshold, "--out", models.File("scores.csv"));
+
+        Assert.Equal(1, code);
+        Assert.Equal($"error: --threshold: expected a finite score ≥ 0, found {threshold}", error.Trim());
+        Assert.False(File.Exists(models.File("scores.csv")));
+    }
 }
