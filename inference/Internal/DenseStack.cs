@@ -32,13 +32,11 @@ internal sealed class DenseStack
     private readonly Layer[] layers;
     private readonly int widest;
     private readonly long multiplyAddsPerRow;
-    private readonly ParallelOptions parallel;
     private readonly int threads;
 
     private DenseStack(Layer[] layers, int? threads)
     {
         this.layers = layers;
-        parallel = new ParallelOptions { MaxDegreeOfParallelism = threads ?? -1 };
         this.threads = threads ?? Environment.ProcessorCount;
         widest = layers.Max(l => l.Outputs);
         multiplyAddsPerRow = layers.Sum(l => (long)l.Inputs * l.Outputs);
@@ -142,7 +140,8 @@ internal sealed class DenseStack
         fixed (float* destination = output)
         {
             nint from = (nint)source, to = (nint)destination;
-            return Parallel.For(0, parts, parallel, (p, loop) =>
+            // parts ≤ threads, so no more threads than allowed ever run.
+            return Parallel.For(0, parts, (p, loop) =>
             {
                 int first = (int)((long)rows * p / parts), count = (int)((long)rows * (p + 1) / parts) - first;
                 var rowsIn = new ReadOnlySpan<float>((float*)from + (long)first * inWidth, count * inWidth);

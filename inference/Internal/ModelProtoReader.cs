@@ -31,8 +31,17 @@ internal static class ModelProtoReader
             if (tensor.DataLocation == TensorProto.Types.DataLocation.External || tensor.ExternalData.Count > 0)
                 throw new InvalidDataException(
                     $"{source}: {where} references an external data file, which is refused (only self-contained models load)");
-            if (FirstNonFinite(tensor) is { } bad)
-                throw new InvalidDataException($"{source}: expected finite weights, found {bad.Value} at index {bad.Index} of {where}");
+            (double Value, int Index)? bad;
+            try
+            {
+                bad = FirstNonFinite(tensor);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"{source}: {where}: {e.Message}", e);
+            }
+            if (bad is { } found)
+                throw new InvalidDataException($"{source}: expected finite weights, found {found.Value} at index {found.Index} of {where}");
         }
         return model;
     }
@@ -44,7 +53,7 @@ internal static class ModelProtoReader
         if (tensor.RawData.IsEmpty) return [.. tensor.FloatData];
         ReadOnlySpan<byte> raw = tensor.RawData.Span;
         if (raw.Length % sizeof(float) != 0)
-            throw new InvalidDataException($"initializer '{tensor.Name}': {raw.Length} bytes of raw data are not a whole number of floats");
+            throw new InvalidDataException($"expected raw data of whole float32 values (a multiple of 4 bytes), found {raw.Length} bytes");
         var values = new float[raw.Length / sizeof(float)];
         for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(i * sizeof(float))..]);
         return values;

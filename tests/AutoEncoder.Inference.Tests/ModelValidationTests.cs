@@ -91,6 +91,19 @@ public sealed class ModelValidationTests : IDisposable
         Assert.StartsWith("model bytes: initializer 'hidden' of subgraph 'branch' of attribute 'then_branch' of node 'if'", error.Message);
     }
 
+    [Fact]
+    public void Raw_weight_data_that_is_not_whole_floats_is_refused_naming_the_initializer()
+    {
+        ModelProto model = CommittedEncoder();
+        TensorProto weight = model.Graph.Initializer[0];
+        weight.RawData = ByteString.CopyFrom(new byte[7]);
+
+        var error = Assert.Throws<InvalidDataException>(() => Encoder.Load(model.ToByteArray()));
+
+        Assert.Equal($"model bytes: initializer '{weight.Name}' of graph: expected raw data of whole float32 values (a multiple of 4 bytes), found 7 bytes",
+            error.Message);
+    }
+
     [Theory]
     [InlineData(float.NaN)]
     [InlineData(float.PositiveInfinity)]

@@ -35,9 +35,15 @@ internal static class ScoreCommand
         using var detector = AnomalyDetector.Load(model);
         if (result.GetValue(Threshold) is { } threshold)
         {
-            if (!(float.IsFinite(threshold) && threshold >= 0))
+            try
+            {
+                detector.Threshold = threshold;
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // The detector's own check, reported as the flag the user gave.
                 throw new ArgumentException($"--threshold: expected a finite score ≥ 0, found {threshold.ToString(CultureInfo.InvariantCulture)}");
-            detector.Threshold = threshold;
+            }
         }
         MnistSplit rows = MnistLoader.Load(result.GetValue(Data)!).Test;
         if (MnistSplit.PixelCount != detector.InputSize)
@@ -58,13 +64,13 @@ internal static class ScoreCommand
     static void Write(AnomalyDetector detector, MnistSplit rows, bool json, TextWriter writer)
     {
         if (!json) writer.WriteLine("row,label,score,anomaly");
+        float[] pixels = rows.ScaledPixels();
         var scores = new float[Chunk];
-        int reported = 0;
+        int reported = 0, width = detector.InputSize;
         for (int start = 0; start < rows.Count; start += Chunk)
         {
             int count = Math.Min(Chunk, rows.Count - start);
-            float[] pixels = rows.Pick([.. Enumerable.Range(start, count)]).ScaledPixels();
-            detector.ScoreBatch(pixels, scores.AsSpan(0, count));
+            detector.ScoreBatch(pixels.AsSpan(start * width, count * width), scores.AsSpan(0, count));
             for (int r = 0; r < count; r++)
             {
                 string score = scores[r].ToString("R", CultureInfo.InvariantCulture);

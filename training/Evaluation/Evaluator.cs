@@ -1,4 +1,3 @@
-using System.Globalization;
 using AutoEncoder.Inference;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Data;
@@ -43,8 +42,7 @@ internal static class Evaluator
     private static AnomalyEvaluation? EvaluateAnomalies(string model, float[] testPixels, byte[] labels)
     {
         using var detector = AnomalyDetector.Load(model);
-        if (!detector.Metadata.Properties.TryGetValue("anomaly_normal_class", out string? text) ||
-            !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int normal) || detector.Threshold is not { } threshold)
+        if (AnomalyCalibration.NormalClassOf(detector.Metadata) is not { } normal || detector.Threshold is not { } threshold)
             return null;
         float[] scores = detector.ScoreBatch(testPixels);
         bool[] anomalous = [.. labels.Select(l => l != normal)];

@@ -88,14 +88,9 @@ internal sealed class PrincipalComponents
         var errors = new float[rows];
         Parallel.For(0, rows, r =>
         {
+            float[] point = Inverse(projected.AsSpan(r * count, count));
             double sum = 0;
-            for (int f = 0; f < width; f++)
-            {
-                double value = mean[f];
-                for (int c = 0; c < count; c++) value += projected[r * count + c] * components[c, f];
-                double difference = data[r * width + f] - value;
-                sum += difference * difference;
-            }
+            for (int f = 0; f < width; f++) sum += (data[r * width + f] - (double)point[f]) * (data[r * width + f] - (double)point[f]);
             errors[r] = (float)(sum / width);
         });
         return errors;

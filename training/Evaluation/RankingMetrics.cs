@@ -33,18 +33,12 @@ internal static class RankingMetrics
     public static double AveragePrecision(IReadOnlyList<float> scores, IReadOnlyList<bool> positive)
     {
         (int positives, _) = Count(scores, positive);
-        int[] order = [.. Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i])];
         double precisionSum = 0;
-        int flagged = 0, truePositives = 0;
-        for (int start = 0; start < order.Length;)
+        int previousTruePositives = 0;
+        foreach ((int flagged, int truePositives) in Flagged(scores, positive))
         {
-            int end = start, newPositives = 0;
-            while (end < order.Length && scores[order[end]] == scores[order[start]])
-                if (positive[order[end++]]) newPositives++;
-            flagged += end - start;
-            truePositives += newPositives;
-            precisionSum += newPositives * ((double)truePositives / flagged);
-            start = end;
+            precisionSum += (truePositives - previousTruePositives) * ((double)truePositives / flagged);
+            previousTruePositives = truePositives;
         }
         return precisionSum / positives;
     }
@@ -53,17 +47,11 @@ internal static class RankingMetrics
     public static (double[] FalsePositiveRate, double[] TruePositiveRate) RocCurve(IReadOnlyList<float> scores, IReadOnlyList<bool> positive)
     {
         (int positives, int negatives) = Count(scores, positive);
-        int[] order = [.. Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i])];
         List<double> fpr = [0], tpr = [0];
-        int truePositives = 0, falsePositives = 0;
-        for (int start = 0; start < order.Length;)
+        foreach ((int flagged, int truePositives) in Flagged(scores, positive))
         {
-            int end = start;
-            while (end < order.Length && scores[order[end]] == scores[order[start]])
-                if (positive[order[end++]]) truePositives++; else falsePositives++;
-            fpr.Add((double)falsePositives / negatives);
+            fpr.Add((double)(flagged - truePositives) / negatives);
             tpr.Add((double)truePositives / positives);
-            start = end;
         }
         return ([.. fpr], [.. tpr]);
     }
@@ -80,6 +68,22 @@ internal static class RankingMetrics
             if (positive[i]) truePositives++;
         }
         return (flagged == 0 ? 0 : (double)truePositives / flagged, (double)truePositives / positives);
+    }
+
+    /// <summary>
+    /// Lowering the threshold through each distinct score, highest first: how many rows are then flagged,
+    /// and how many of those are positives. Tied scores enter together.
+    /// </summary>
+    private static IEnumerable<(int Flagged, int TruePositives)> Flagged(IReadOnlyList<float> scores, IReadOnlyList<bool> positive)
+    {
+        int[] order = [.. Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i])];
+        int truePositives = 0;
+        for (int start = 0, end = 0; start < order.Length; start = end)
+        {
+            while (end < order.Length && scores[order[end]] == scores[order[start]])
+                if (positive[order[end++]]) truePositives++;
+            yield return (end, truePositives);
+        }
     }
 
     private static (int Positives, int Negatives) Count(IReadOnlyList<float> scores, IReadOnlyList<bool> positive)

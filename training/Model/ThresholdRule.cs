@@ -12,8 +12,8 @@ internal sealed record ThresholdRule(string Kind, double Value)
     public static ThresholdRule Parse(string text)
     {
         string[] parts = text.Split(':', 2);
-        bool number = parts.Length == 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out _);
-        double value = number ? double.Parse(parts[1], CultureInfo.InvariantCulture) : double.NaN;
+        double value = double.NaN;
+        bool number = parts.Length == 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out value);
         return (parts[0], number) switch
         {
             ("max", _) when parts.Length == 1 => new ThresholdRule("max", 0),
@@ -26,17 +26,15 @@ internal sealed record ThresholdRule(string Kind, double Value)
 
     /// <summary>The threshold for <paramref name="scores"/>: the percentile (linear interpolation, as NumPy's
     /// default), the (1 − contamination) quantile (as PyOD), or the largest score.</summary>
-    public double Apply(IReadOnlyList<double> scores)
+    public double Apply(IReadOnlyList<double> scores) => Quantile([.. scores.Order()], Level);
+
+    /// <summary>The quantile the rule picks: P/100, 1 − C, or 1 for the largest score.</summary>
+    public double Level => Kind switch
     {
-        double[] sorted = [.. scores.Order()];
-        double quantile = Kind switch
-        {
-            "percentile" => Value / 100,
-            "contamination" => 1 - Value,
-            _ => 1,
-        };
-        return Quantile(sorted, quantile);
-    }
+        "percentile" => Value / 100,
+        "contamination" => 1 - Value,
+        _ => 1,
+    };
 
     /// <summary>The <paramref name="q"/>-quantile of ascending <paramref name="sorted"/>, linearly interpolated.</summary>
     public static double Quantile(double[] sorted, double q)

@@ -20,10 +20,10 @@ internal static class TrainingRows
         if (config.NormalClass is not { } normal) return (rows, null);
 
         int[] indices = [.. Enumerable.Range(0, rows.Count).Where(i => rows.Labels[i] == normal)];
-        int held = (int)Math.Round(indices.Length * CalibrationFraction);
-        if (held < 10)
+        if (indices.Length < 100)
             throw new ArgumentException(
                 $"--normal-class: expected at least 100 training rows labelled {normal}, found {indices.Length}");
+        int held = (int)Math.Round(indices.Length * CalibrationFraction);
         // Seeded apart from the per-epoch shuffles, so that the same rows are held out on every run and resume.
         new Random(unchecked((int)(config.Seed * 7919 + normal))).Shuffle(indices);
         int[] train = indices[held..], calibration = indices[..held];

@@ -15,6 +15,9 @@ namespace AutoEncoder.Training.Onnx;
 /// </summary>
 internal static class AnomalyCalibration
 {
+    /// <summary>Metadata key of the class a one-class model was trained on.</summary>
+    public const string NormalClassKey = "anomaly_normal_class";
+
     /// <summary>Quantiles of the calibration scores recorded beside the threshold.</summary>
     public static IReadOnlyList<double> Quantiles { get; } = [0.5, 0.9, 0.95, 0.99, 1];
 
@@ -33,13 +36,20 @@ internal static class AnomalyCalibration
         var quantiles = Quantiles.ToDictionary(q => q.ToString(CultureInfo.InvariantCulture), q => ThresholdRule.Quantile(sorted, q));
         return
         [
-            Entry("anomaly_threshold", ((float)rule.Apply(sorted)).ToString("R", CultureInfo.InvariantCulture)),
+            Entry("anomaly_threshold", ((float)ThresholdRule.Quantile(sorted, rule.Level)).ToString("R", CultureInfo.InvariantCulture)),
             Entry("anomaly_threshold_rule", rule.ToString()),
-            Entry("anomaly_normal_class", config.NormalClass?.ToString(CultureInfo.InvariantCulture) ?? ""),
+            Entry(NormalClassKey, config.NormalClass?.ToString(CultureInfo.InvariantCulture) ?? ""),
             Entry("anomaly_calibration_rows", scores.Length.ToString(CultureInfo.InvariantCulture)),
             Entry("anomaly_calibration_quantiles", JsonSerializer.Serialize(quantiles, Json.Compact)),
         ];
     }
+
+    /// <summary>The class a model was calibrated on, or null for a model trained on every class.</summary>
+    public static int? NormalClassOf(ModelMetadata metadata) =>
+        metadata.Properties.TryGetValue(NormalClassKey, out string? text) &&
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int normal)
+            ? normal
+            : null;
 
     private static StringStringEntryProto Entry(string key, string value) => new() { Key = key, Value = value };
 }

@@ -40,7 +40,7 @@ internal static class Plotter
         if (File.Exists(manifest)) Save(LossPlot.Create(Manifest.Load(manifest).History), "loss.png", 800, 500);
 
         using var detector = AnomalyDetector.Load(Path.Combine(modelsDir, ModelRole.Autoencoder.FileName()));
-        if (detector.Metadata.Properties.GetValueOrDefault("anomaly_normal_class") is { Length: > 0 } text && int.TryParse(text, out int normal))
+        if (AnomalyCalibration.NormalClassOf(detector.Metadata) is { } normal)
         {
             float[] scores = detector.ScoreBatch(pixels);
             bool[] anomalous = [.. test.Labels.Select(l => l != normal)];
