@@ -253,7 +253,20 @@ public sealed class AnomalyDetector : IDisposable
         }
     }
 
-    private float ScoreOf(ReadOnlySpan<float> row, ReadOnlySpan<float> reconstruction, Span<float> perFeature) =>
+    // The reconstruction is in the scaled training space: a graph that scales its input is compared with
+    // the row scaled the same way.
+    private float ScoreOf(ReadOnlySpan<float> row, ReadOnlySpan<float> reconstruction, Span<float> perFeature)
+    {
+        if (model.Scaling is { } scaling)
+        {
+            Span<float> scaled = InputSize <= 4096 ? stackalloc float[InputSize] : new float[InputSize];
+            scaling.Apply(row, scaled);
+            return ScoreScaled(scaled, reconstruction, perFeature);
+        }
+        return ScoreScaled(row, reconstruction, perFeature);
+    }
+
+    private float ScoreScaled(ReadOnlySpan<float> row, ReadOnlySpan<float> reconstruction, Span<float> perFeature) =>
         ScoreKind == AnomalyScore.Mse ? MeanSquaredError(row, reconstruction, perFeature) : MeanBce(row, reconstruction, perFeature);
 
     // Vectorised, with four float accumulators: a mean of 784 terms in [0, 1] keeps ~6 significant digits,

@@ -30,13 +30,15 @@ internal sealed class DenseStack
     private const long MinMultiplyAddsPerThread = 1 << 16;
 
     private readonly Layer[] layers;
+    private readonly InputScaling? scaling;
     private readonly int widest;
     private readonly long multiplyAddsPerRow;
     private readonly int threads;
 
-    private DenseStack(Layer[] layers, int? threads)
+    private DenseStack(Layer[] layers, InputScaling? scaling, int? threads)
     {
         this.layers = layers;
+        this.scaling = scaling;
         this.threads = threads ?? Environment.ProcessorCount;
         widest = layers.Max(l => l.Outputs);
         multiplyAddsPerRow = layers.Sum(l => (long)l.Inputs * l.Outputs);
@@ -51,7 +53,7 @@ internal sealed class DenseStack
     private sealed record Layer(int Inputs, int Outputs, float[] Weights, bool ByOutput, float[] Bias, List<(Function Kind, float Alpha)> Activations);
 
     /// <summary>The operators the kernel runs, for messages.</summary>
-    public const string SupportedOperators = "Gemm (transA = 0, alpha = beta = 1, constant weights), Relu, LeakyRelu, Tanh, Sigmoid and Identity";
+    public const string SupportedOperators = "a leading Sub and/or Mul by constant vectors, then Gemm (transA = 0, alpha = beta = 1, constant weights), Relu, LeakyRelu, Tanh, Sigmoid and Identity";
 
     /// <summary>
     /// Compiles <paramref name="graph"/> when it is a chain of supported nodes; otherwise returns null and
@@ -75,7 +77,10 @@ internal sealed class DenseStack
 
         var layers = new List<Layer>();
         string value = inputs[0];
-        foreach (NodeProto node in graph.Node)
+        int width = (int)(graph.Input.Single(i => i.Name == value).Type?.TensorType?.Shape?.Dim.LastOrDefault()?.DimValue ?? 0);
+        InputScaling? scaling = width > 0 ? InputScaling.Read(graph, value, width, initializers) : null;
+        if (scaling is not null) value = scaling.Output;
+        foreach (NodeProto node in graph.Node.Skip(scaling?.NodeCount ?? 0))
         {
             string name = $"node '{node.Name}' ({node.OpType})";
             if (node.Domain is not ("" or "ai.onnx") || node.Input.Count == 0 || node.Input[0] != value || node.Output.Count != 1)
@@ -111,8 +116,13 @@ internal sealed class DenseStack
             reason = $"{multiplyAdds:N0} multiply-adds per row exceed the {MaxMultiplyAdds:N0} up to which the kernel beats ONNX Runtime";
             return null;
         }
+        if (scaling is not null && layers[0].Inputs != scaling.Offset.Length)
+        {
+            reason = $"the input scaling has {scaling.Offset.Length} values, the first Gemm {layers[0].Inputs} inputs";
+            return null;
+        }
         reason = "";
-        return new DenseStack([.. layers], threads);
+        return new DenseStack([.. layers], scaling, threads);
     }
 
     /// <summary>
@@ -158,10 +168,16 @@ internal sealed class DenseStack
     {
         int inWidth = layers[0].Inputs, outWidth = layers[^1].Outputs;
         Span<float> scratch = widest <= 2048 ? stackalloc float[2 * widest] : new float[2 * widest];
+        Span<float> scaled = scaling is null ? default : inWidth <= 2048 ? stackalloc float[inWidth] : new float[inWidth];
         for (int r = 0; r < rows; r++)
         {
             scoped ReadOnlySpan<float> x = input.Slice(r * inWidth, inWidth);
             if (!InputGuard.AllFinite(x)) return false;
+            if (scaling is not null)
+            {
+                scaling.Apply(x, scaled);
+                x = scaled;
+            }
             for (int l = 0; l < layers.Length; l++)
             {
                 Layer layer = layers[l];

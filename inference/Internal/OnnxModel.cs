@@ -22,10 +22,11 @@ internal sealed class OnnxModel : IDisposable
     private readonly DenseStack? kernel;
     private bool disposed;
 
-    private OnnxModel(InferenceSession session, int inputSize, int outputSize, ModelMetadata metadata, DenseStack? kernel)
+    private OnnxModel(InferenceSession session, int inputSize, int outputSize, ModelMetadata metadata, DenseStack? kernel, InputScaling? scaling)
     {
         this.session = session;
         this.kernel = kernel;
+        Scaling = scaling;
         inputNames = [session.InputMetadata.Keys.Single()];
         outputNames = [session.OutputMetadata.Keys.Single()];
         InputSize = inputSize;
@@ -41,6 +42,9 @@ internal sealed class OnnxModel : IDisposable
 
     /// <summary>The model's metadata.</summary>
     public ModelMetadata Metadata { get; }
+
+    /// <summary>The per-feature scaling the graph begins with, or null when it takes its inputs as they are.</summary>
+    public InputScaling? Scaling { get; }
 
     /// <summary>Which backend computes rows (never <see cref="InferenceBackend.Auto"/>).</summary>
     public InferenceBackend Backend => kernel is null ? InferenceBackend.OnnxRuntime : InferenceBackend.Managed;
@@ -72,7 +76,10 @@ internal sealed class OnnxModel : IDisposable
             if (metadata.Role != role)
                 throw new InvalidDataException(
                     $"{source}: expected a model with role '{role}', found '{(metadata.Role.Length == 0 ? "none" : metadata.Role)}'");
-            return new OnnxModel(session, input, output, metadata, ChooseKernel(proto.Graph, options, source));
+            var initializers = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
+            foreach (TensorProto tensor in proto.Graph.Initializer) initializers[tensor.Name] = tensor;
+            InputScaling? scaling = InputScaling.Read(proto.Graph, session.InputMetadata.Keys.Single(), input, initializers);
+            return new OnnxModel(session, input, output, metadata, ChooseKernel(proto.Graph, options, source), scaling);
         }
         catch
         {

@@ -9,21 +9,20 @@ namespace AutoEncoder.Training.Artifacts;
 internal static class ArtifactWriter
 {
     /// <summary>
-    /// Exports <paramref name="model"/> (parity-checked on the test images; a one-class model also
+    /// Exports <paramref name="model"/> (parity-checked on the raw test rows; a one-class model also
     /// calibrated on its held-out normal training rows) into <paramref name="outDir"/> and writes the
     /// manifest, which records <paramref name="checkpointPath"/>'s hash. Nothing is written if the export fails.
     /// </summary>
-    public static Manifest Write(AutoEncoderModel model, CheckpointState state, MnistDataSet data, string outDir, string checkpointPath)
+    public static Manifest Write(AutoEncoderModel model, CheckpointState state, DataSet data, string outDir, string checkpointPath)
     {
-        MnistSplit test = data.Test;
-        MnistSplit? calibration = TrainingRows.Select(data.Train, state.Config).Calibration;
         if (!state.IsComplete)
             throw new InvalidDataException(
                 $"{checkpointPath}: expected a finished run, found {state.CompletedEpochs} of {state.Config.Epochs} epochs done (continue with train --resume)");
+        TrainingData prepared = TrainingData.Prepare(data, state.Config);
 
-        Console.Error.WriteLine($"exporting ONNX models and checking them against TorchSharp on {test.Count:N0} test images ...");
-        ModelExport.Result export = ModelExport.Build(model, state.Config, state.DataChecksums,
-            state.History[^1].TestLoss, test.ScaledPixels(), test.Count, calibration?.ScaledPixels());
+        Console.Error.WriteLine($"exporting ONNX models and checking them against TorchSharp on {data.Test.Count:N0} test rows ...");
+        var source = new ModelExport.Source(model, state.Config, prepared.Scaler, data.Image, state.DataChecksums, state.History[^1].TestLoss);
+        ModelExport.Result export = ModelExport.Build(source, data.Test.Rows, data.Test.Count, prepared.Calibration?.Rows);
 
         var artifacts = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {

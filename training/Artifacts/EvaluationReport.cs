@@ -1,13 +1,14 @@
 namespace AutoEncoder.Training.Artifacts;
 
-/// <summary>How good an exported model is, measured on the MNIST test set.</summary>
-/// <param name="TestBce">Mean per-pixel BCE of autoencoder.onnx's reconstructions.</param>
-/// <param name="TestMse">Mean per-pixel squared error of those reconstructions.</param>
-/// <param name="Knn5Accuracy">Share of test codes whose 5 nearest train codes vote for the right digit.</param>
-/// <param name="Pca2Knn5Accuracy">The same for 2-D PCA projections of the pixels (the baseline).</param>
+/// <summary>How good an exported model is, measured on the test split of its data set.</summary>
+/// <param name="Loss">The loss the model was trained with: bce or mse.</param>
+/// <param name="TestLoss">Mean per-feature loss (as trained) of autoencoder.onnx's reconstructions, in the scaled training space.</param>
+/// <param name="TestMse">Mean per-feature squared error of those reconstructions, in the same space.</param>
+/// <param name="Knn5Accuracy">Share of test codes whose 5 nearest train codes vote for the right class; null for unlabelled data.</param>
+/// <param name="Pca2Knn5Accuracy">The same for 2-D PCA projections of the scaled rows (the baseline); null for unlabelled data.</param>
 /// <param name="LatentSize">Width of the codes.</param>
 /// <param name="Anomaly">For a model trained on one class: how its scores separate the other classes.</param>
-internal sealed record EvaluationReport(double TestBce, double TestMse, double Knn5Accuracy, double Pca2Knn5Accuracy, int LatentSize,
+internal sealed record EvaluationReport(string Loss, double TestLoss, double TestMse, double? Knn5Accuracy, double? Pca2Knn5Accuracy, int LatentSize,
     AnomalyEvaluation? Anomaly = null);
 
 /// <summary>How well a one-class model's anomaly scores flag the test rows of other classes.</summary>

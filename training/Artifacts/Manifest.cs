@@ -14,7 +14,7 @@ internal sealed record Manifest(
     int BatchSize,
     double TrainSeconds,
     double FinalTrainLoss,
-    double TestBce,
+    double TestLoss,
     IReadOnlyList<EpochRecord> History,
     IReadOnlyDictionary<string, string> Data,
     IReadOnlyDictionary<string, string> Artifacts,

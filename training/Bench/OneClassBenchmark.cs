@@ -22,26 +22,25 @@ internal static class OneClassBenchmark
     public sealed record ClassResult(int Label, double Auroc, double PcaAuroc, double AveragePrecision, double TrainSeconds);
 
     /// <summary>Trains <paramref name="preset"/> on the rows labelled <paramref name="label"/> and scores the test set.</summary>
-    public static ClassResult Measure(TrainingConfig preset, int label, MnistDataSet data, ITrainingProgress progress)
+    public static ClassResult Measure(TrainingConfig preset, int label, DataSet data, ITrainingProgress progress)
     {
-        TrainingConfig config = preset with { NormalClass = label };
-        (MnistSplit train, MnistSplit? calibration) = TrainingRows.Select(data.Train, config);
-        float[] test = data.Test.ScaledPixels();
-        bool[] anomalous = [.. data.Test.Labels.Select(l => l != label)];
+        TrainingConfig config = TrainingData.Resolve(preset with { NormalClass = label }, data);
+        TrainingData prepared = TrainingData.Prepare(data, config);
+        float[] test = data.Test.Rows;
+        bool[] anomalous = [.. data.Test.RequireLabels("bench-anomaly").Select(l => l != label)];
 
         var clock = Stopwatch.StartNew();
         using var trainer = new Trainer(config, data.Checksums);
-        trainer.Run(train, calibration!, progress, CancellationToken.None);
+        trainer.Run(prepared.Train, prepared.Evaluation, progress, CancellationToken.None);
         double seconds = clock.Elapsed.TotalSeconds;
-        ModelExport.Result export = ModelExport.Build(trainer.Model, config, data.Checksums, trainer.State.History[^1].TestLoss,
-            test, data.Test.Count, calibration!.ScaledPixels());
+        var source = new ModelExport.Source(trainer.Model, config, prepared.Scaler, data.Image, data.Checksums, trainer.State.History[^1].TestLoss);
+        ModelExport.Result export = ModelExport.Build(source, test, data.Test.Count, prepared.Calibration!.Rows);
         float[] scores;
         using (var detector = AnomalyDetector.Load(export.Files[ModelRole.Autoencoder]))
             scores = detector.ScoreBatch(test);
 
-        float[] normal = train.ScaledPixels();
-        float[] pcaScores = PrincipalComponents.Fit(normal, train.Count, MnistSplit.PixelCount, PcaComponents)
-            .ReconstructionErrors(test, data.Test.Count);
+        float[] pcaScores = PrincipalComponents.Fit(prepared.Train.Rows, prepared.Train.Count, data.Width, PcaComponents)
+            .ReconstructionErrors(prepared.Scaler.Apply(data.Test).Rows, data.Test.Count);
         return new ClassResult(label, RankingMetrics.Auroc(scores, anomalous), RankingMetrics.Auroc(pcaScores, anomalous),
             RankingMetrics.AveragePrecision(scores, anomalous), seconds);
     }

@@ -21,8 +21,9 @@ internal static class TrainingBenchmark
     }
 
     /// <summary>Trains <paramref name="config"/> on <paramref name="data"/> and reports the training loop's time.</summary>
-    public static Run Measure(string name, TrainingConfig config, MnistDataSet data, ITrainingProgress progress)
+    public static Run Measure(string name, TrainingConfig config, DataSet data, ITrainingProgress progress)
     {
+        config = TrainingData.Resolve(config, data);
         using var trainer = new Trainer(config, data.Checksums);
         trainer.Run(data.Train, data.Test, progress, CancellationToken.None);
         long stepsPerEpoch = (data.Train.Count + config.BatchSize - 1) / config.BatchSize;

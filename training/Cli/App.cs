@@ -8,9 +8,10 @@ internal static class App
     /// <summary>Parses <paramref name="args"/>, runs the chosen command and returns its exit code.</summary>
     public static int Run(string[] args)
     {
-        var root = new RootCommand("Train an MNIST autoencoder with TorchSharp and export it to ONNX")
+        Command train = TrainCommand.Create();
+        var root = new RootCommand("Train autoencoders with TorchSharp on MNIST or your own data and export them to ONNX")
         {
-            TrainCommand.Create(),
+            train,
             ExportCommand.Create(),
             EvaluateCommand.Create(),
             ScoreCommand.Create(),
@@ -18,6 +19,13 @@ internal static class App
             BenchCommand.Create(),
             BenchAnomalyCommand.Create(),
         };
-        return root.Parse(args).Invoke();
+        // A --config file becomes the flags it stands for before parsing, so that it is checked like them.
+        string[]? expanded = null;
+        int status = CommandRunner.Run(() =>
+        {
+            expanded = ConfigFile.Expand(train, args);
+            return CommandRunner.Success;
+        });
+        return expanded is null ? status : root.Parse(expanded).Invoke();
     }
 }

@@ -34,7 +34,7 @@ internal static class BenchAnomalyCommand
 
     static int Execute(ParseResult result)
     {
-        MnistDataSet data = MnistLoader.Load(result.GetValue(Data)!);
+        DataSet data = DataSource.Load(result.GetValue(Data)!, new DataOptions(), 0);
         TrainingConfig preset = TrainingConfig.AnomalyPreset;
         preset = preset with
         {

@@ -26,7 +26,7 @@ internal static class BenchCommand
 
     static int Execute(string dataPath, string reference)
     {
-        MnistDataSet data = MnistLoader.Load(dataPath);
+        DataSet data = DataSource.Load(dataPath, new DataOptions(), 0);
         var progress = new LogProgress(Console.Error);
 
         Console.Error.WriteLine("measuring matmul peak (2048×2048 mm) ...");

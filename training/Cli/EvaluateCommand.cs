@@ -12,20 +12,20 @@ namespace AutoEncoder.Training.Cli;
 internal static class EvaluateCommand
 {
     static readonly Option<string> Models = new("--models") { Description = "Folder holding encoder.onnx and autoencoder.onnx", DefaultValueFactory = _ => "models" };
-    static readonly Option<string> Data = new("--data") { Description = "MNIST (folder or .npz)", DefaultValueFactory = _ => "data/mnist" };
+    static readonly Option<string> Data = new("--data") { Description = "The data the models were trained on (read as their manifest records)", DefaultValueFactory = _ => "data/mnist" };
     static readonly Option<bool> AsJson = new("--json") { Description = "Print one JSON object instead of a table" };
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("evaluate", "Measure test BCE/MSE and 5-NN accuracy of the codes (with a PCA-2 baseline)")
+        var command = new Command("evaluate", "Measure the test loss and 5-NN accuracy of the codes (with a PCA-2 baseline)")
         {
             Models, Data, AsJson,
         };
         command.SetAction(result => CommandRunner.Run(() =>
         {
             string models = result.GetValue(Models)!;
-            EvaluationReport report = Evaluator.Evaluate(models, MnistLoader.Load(result.GetValue(Data)!));
+            EvaluationReport report = Evaluator.Evaluate(models, ModelData.Load(models, result.GetValue(Data)!));
 
             string manifestPath = Path.Combine(models, Manifest.FileName);
             if (File.Exists(manifestPath))
@@ -37,10 +37,13 @@ internal static class EvaluateCommand
                 return CommandRunner.Success;
             }
             var table = new Table().AddColumns("metric", "value");
-            table.AddRow("test BCE (autoencoder.onnx)", $"{report.TestBce:F4}");
+            if (report.Loss == "bce") table.AddRow("test BCE (autoencoder.onnx)", $"{report.TestLoss:F4}");
             table.AddRow("test MSE (autoencoder.onnx)", $"{report.TestMse:F4}");
-            table.AddRow($"{Evaluator.K}-NN accuracy of {report.LatentSize}-D codes", $"{report.Knn5Accuracy:F4}");
-            table.AddRow($"{Evaluator.K}-NN accuracy of PCA-2 (baseline)", $"{report.Pca2Knn5Accuracy:F4}");
+            if (report.Knn5Accuracy is { } knn && report.Pca2Knn5Accuracy is { } pcaKnn)
+            {
+                table.AddRow($"{Evaluator.K}-NN accuracy of {report.LatentSize}-D codes", $"{knn:F4}");
+                table.AddRow($"{Evaluator.K}-NN accuracy of PCA-2 (baseline)", $"{pcaKnn:F4}");
+            }
             if (report.Anomaly is { } anomaly)
             {
                 table.AddRow($"AUROC of scores for \"not {anomaly.NormalClass}\"", $"{anomaly.Auroc:F4}");

@@ -32,7 +32,7 @@ internal static class ExportCommand
             (CheckpointState state, var model, _) = Checkpoint.Load(checkpoint);
             using (model)
             {
-                MnistDataSet data = MnistLoader.Load(result.GetValue(Data)!);
+                DataSet data = DataSource.Load(result.GetValue(Data)!, state.Config.DataOptions, state.Config.Seed);
                 ArtifactWriter.Write(model, state, data, result.GetValue(Out)!, checkpoint);
             }
             Console.WriteLine($"wrote ONNX models to {result.GetValue(Out)}/");

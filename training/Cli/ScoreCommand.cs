@@ -13,7 +13,11 @@ internal static class ScoreCommand
     private const int Chunk = 1000;
 
     static readonly Option<string> Models = new("--models") { Description = "Folder holding autoencoder.onnx", DefaultValueFactory = _ => "models" };
-    static readonly Option<string> Data = new("--data") { Description = "Data to score (folder of IDX files or .npz): its test rows", DefaultValueFactory = _ => "data/mnist" };
+    static readonly Option<string> Data = new("--data")
+    {
+        Description = "Data to score, read as the model's manifest records (CSV columns, image options): the test rows of IDX or .npz, every row of anything else",
+        DefaultValueFactory = _ => "data/mnist",
+    };
     static readonly Option<string?> Out = new("--out") { Description = "Write to this file (atomically) instead of standard output" };
     static readonly Option<bool> AsJson = new("--json") { Description = "One JSON object per row instead of CSV" };
     static readonly Option<float?> Threshold = new("--threshold") { Description = "Flag scores above this instead of the model's calibrated threshold" };
@@ -45,9 +49,11 @@ internal static class ScoreCommand
                 throw new ArgumentException($"--threshold: expected a finite score ≥ 0, found {threshold.ToString(CultureInfo.InvariantCulture)}");
             }
         }
-        MnistSplit rows = MnistLoader.Load(result.GetValue(Data)!).Test;
-        if (MnistSplit.PixelCount != detector.InputSize)
-            throw new InvalidDataException($"{model}: expected rows of {detector.InputSize} values, the data have {MnistSplit.PixelCount}");
+        string manifest = Path.Combine(result.GetValue(Models)!, Manifest.FileName);
+        DataOptions options = File.Exists(manifest) ? Manifest.Load(manifest).Config.DataOptions : new DataOptions();
+        DataSplit rows = DataSource.ReadRows(result.GetValue(Data)!, options);
+        if (rows.Width != detector.InputSize)
+            throw new InvalidDataException($"{result.GetValue(Data)}: expected rows of {detector.InputSize} values as {model} takes, found {rows.Width}");
 
         bool json = result.GetValue(AsJson);
         if (result.GetValue(Out) is { } path)
@@ -61,10 +67,10 @@ internal static class ScoreCommand
         return CommandRunner.Success;
     }
 
-    static void Write(AnomalyDetector detector, MnistSplit rows, bool json, TextWriter writer)
+    static void Write(AnomalyDetector detector, DataSplit rows, bool json, TextWriter writer)
     {
         if (!json) writer.WriteLine("row,label,score,anomaly");
-        float[] pixels = rows.ScaledPixels();
+        float[] pixels = rows.Rows;
         var scores = new float[Chunk];
         int reported = 0, width = detector.InputSize;
         for (int start = 0; start < rows.Count; start += Chunk)
@@ -75,9 +81,10 @@ internal static class ScoreCommand
             {
                 string score = scores[r].ToString("R", CultureInfo.InvariantCulture);
                 string flag = detector.Threshold is { } threshold ? (scores[r] > threshold ? "true" : "false") : "";
+                string label = rows.Labels is { } labels ? labels[start + r].ToString(CultureInfo.InvariantCulture) : "";
                 writer.WriteLine(json
-                    ? $"{{\"row\":{start + r},\"label\":{rows.Labels[start + r]},\"score\":{score},\"anomaly\":{(flag.Length == 0 ? "null" : flag)}}}"
-                    : $"{start + r},{rows.Labels[start + r]},{score},{flag}");
+                    ? $"{{\"row\":{start + r},\"label\":{(label.Length == 0 ? "null" : label)},\"score\":{score},\"anomaly\":{(flag.Length == 0 ? "null" : flag)}}}"
+                    : $"{start + r},{label},{score},{flag}");
             }
             // Progress on stderr, a line every 10%, so that stdout stays data.
             int percent = (start + count) * 100 / rows.Count;

@@ -33,7 +33,24 @@ internal static class TrainCommand
     }.AtLeast(0);
     static readonly Option<AnomalyScore?> Score = new("--score") { Description = "Anomaly score: mse or bce, the mean per-feature reconstruction error" };
     static readonly Option<string?> Threshold = new("--threshold") { Description = "percentile:P, contamination:C or max of the held-out normal rows' scores (default percentile:99)" };
-    static readonly Option<string> Data = new("--data") { Description = "Folder of MNIST IDX files (raw or .gz) or a Keras mnist.npz", DefaultValueFactory = _ => "data/mnist" };
+    static readonly Option<string> Data = new("--data")
+    {
+        Description = "Folder of IDX files (MNIST layout, raw or .gz), Keras .npz, .npy, CSV/TSV, or a folder of PNG/JPEG images in class sub-folders",
+        DefaultValueFactory = _ => "data/mnist",
+    };
+    static readonly Option<DataFormat?> Format = new("--format") { Description = "Read --data as idx, npz, npy, csv or images (default: by what the path is)" };
+    static readonly Option<string?> Test = new("--test") { Description = "Test rows in the same format (.npy, CSV, image folder); default: the source's own split, else --validation-fraction of the training rows" };
+    static readonly Option<string?> Labels = new("--labels") { Description = ".npy of one integer label per row of a .npy --data" };
+    static readonly Option<string?> TestLabels = new("--test-labels") { Description = ".npy of labels for a .npy --test" };
+    static readonly Option<double?> ValidationFraction = new Option<double?>("--validation-fraction") { Description = "Share of training rows held out for testing when the source has no test split (default 0.1)" }.Positive();
+    static readonly Option<string?> LabelColumn = new("--label-column") { Description = "CSV column holding class labels (kept out of the features; used by plots and evaluation)" };
+    static readonly Option<string?> Columns = new("--columns") { Description = "CSV feature columns, by name (or 0-based index without a header), comma-separated; default all but the label" };
+    static readonly Option<HeaderMode?> Header = new("--header") { Description = "Whether the CSV's first row is a header: auto (if any cell is not a number), yes or no" };
+    static readonly Option<int?> Channels = new("--channels") { Description = "Image folders: 1 (grayscale) or 3 (RGB)" };
+    static readonly Option<string?> ImageSize = new("--image-size") { Description = "Image folders: resize every image to WxH (default: all images must have one size)" };
+    static readonly Option<string?> Scaling = new("--scaling") { Description = "none, divide:D, minmax or standard, fitted on the training rows and exported in the graphs (default: none for images, standard for tables)" };
+    static readonly Option<ReconstructionLoss?> Loss = new("--loss") { Description = "bce or mse (default: bce when the scaled training values lie in [0, 1], else mse)" };
+    static readonly Option<string?> Config = new(ConfigFile.OptionName) { Description = "JSON file of these options by name without dashes ({\"preset\": \"deep\", \"hidden\": [512, 256]}); flags override it; paths are relative to the file" };
     static readonly Option<string> Out = new("--out") { Description = "Output folder", DefaultValueFactory = _ => "models" };
     static readonly Option<bool> Resume = new("--resume") { Description = "Continue from <out>/checkpoint.bin (--epochs may extend the run)" };
 
@@ -41,9 +58,11 @@ internal static class TrainCommand
     public static Command Create()
     {
         Preset.AcceptOnlyFromAmong([.. TrainingConfig.PresetNames]);
-        var command = new Command("train", "Train the autoencoder on MNIST and export it to ONNX")
+        var command = new Command("train", "Train an autoencoder on MNIST or your own data and export it to ONNX")
         {
-            Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ActivationOption, Seed, Threads, Subset, PathOption, NormalClass, Score, Threshold, Data, Out, Resume,
+            Config, Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ActivationOption, Seed, Threads, Subset, PathOption,
+            NormalClass, Score, Threshold, Data, Format, Test, Labels, TestLabels, ValidationFraction, LabelColumn, Columns, Header,
+            Channels, ImageSize, Scaling, Loss, Out, Resume,
         };
         command.SetAction(result => CommandRunner.Run(() => Execute(result)));
         return command;
@@ -71,7 +90,26 @@ internal static class TrainCommand
             result.GetValue(PathOption) ?? preset.Path,
             result.GetValue(NormalClass) ?? preset.NormalClass,
             result.GetValue(Score) ?? preset.Score,
-            result.GetValue(Threshold) ?? preset.Threshold).Validate();
+            result.GetValue(Threshold) ?? preset.Threshold,
+            DataOptionsOf(result),
+            result.GetValue(Scaling) ?? preset.Scaling,
+            result.GetValue(Loss) ?? preset.Loss).Validate();
+    }
+
+    static DataOptions DataOptionsOf(ParseResult result)
+    {
+        var defaults = new DataOptions();
+        return new DataOptions(
+            result.GetValue(Format) ?? defaults.Format,
+            result.GetValue(Test),
+            result.GetValue(Labels),
+            result.GetValue(TestLabels),
+            result.GetValue(ValidationFraction) ?? defaults.ValidationFraction,
+            result.GetValue(LabelColumn),
+            result.GetValue(Columns)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            result.GetValue(Header) ?? defaults.Header,
+            result.GetValue(Channels) ?? defaults.Channels,
+            result.GetValue(ImageSize));
     }
 
     /// <summary>Parses "512,256" into widths; an empty string means no hidden layers.</summary>
@@ -88,22 +126,42 @@ internal static class TrainCommand
         string checkpointPath = Path.Combine(outDir, Checkpoint.FileName);
         bool resume = result.GetValue(Resume);
 
-        MnistDataSet data = MnistLoader.Load(result.GetValue(Data)!);
-        using Trainer trainer = resume
-            ? new Trainer(checkpointPath, result.GetValue(Epochs), result.GetValue(Threads))
-            : new Trainer(Configure(result), data.Checksums);
+        string dataPath = result.GetValue(Data)!;
+        DataSet data;
+        Trainer trainer;
+        if (resume)
+        {
+            trainer = new Trainer(checkpointPath, result.GetValue(Epochs), result.GetValue(Threads));
+            try
+            {
+                data = DataSource.Load(dataPath, trainer.State.Config.DataOptions, trainer.State.Config.Seed);
+            }
+            catch
+            {
+                trainer.Dispose();
+                throw;
+            }
+        }
+        else
+        {
+            TrainingConfig asked = Configure(result);
+            data = DataSource.Load(dataPath, asked.DataOptions, asked.Seed);
+            trainer = new Trainer(TrainingData.Resolve(asked, data), data.Checksums);
+        }
+        using var owned = trainer;
         if (!trainer.State.DataChecksums.Values.Order().SequenceEqual(data.Checksums.Values.Order()))
             throw new InvalidDataException(
-                $"{result.GetValue(Data)}: expected the data the checkpoint was trained on, found files with other SHA-256 sums");
+                $"{dataPath}: expected the data the checkpoint was trained on, found files with other SHA-256 sums");
         TrainingConfig config = trainer.State.Config;
-        if (resume && result.GetValue(Subset) is { } asked && asked != config.Subset)
+        if (resume && result.GetValue(Subset) is { } askedSubset && askedSubset != config.Subset)
             throw new ArgumentException(
-                $"--subset: expected {(config.Subset is { } n ? n.ToString() : "none")} as in {checkpointPath} (a resumed run trains on the same rows), found {asked}");
+                $"--subset: expected {(config.Subset is { } n ? n.ToString() : "none")} as in {checkpointPath} (a resumed run trains on the same rows), found {askedSubset}");
         // A one-class model's loss curve is measured on its held-out normal rows, not on other classes.
-        (MnistSplit train, MnistSplit? calibration) = TrainingRows.Select(data.Train, config);
-        MnistSplit evaluation = calibration ?? data.Test;
+        TrainingData prepared = TrainingData.Prepare(data, config);
+        DataSplit train = prepared.Train, evaluation = prepared.Evaluation;
 
-        Console.Error.WriteLine($"{(resume ? "resuming" : "training")} {config.Model} on {train.Count:N0} images: " +
+        Console.Error.WriteLine($"{(resume ? "resuming" : "training")} {config.Model} on {train.Count:N0} rows " +
+                                $"(scaling {config.Scaling}, loss {config.LossKind.ToString().ToLowerInvariant()}): " +
                                 $"{config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, seed {config.Seed}, {config.Threads} thread(s)");
 
         using var stop = new CancellationTokenSource();
@@ -136,8 +194,9 @@ internal static class TrainCommand
         }
 
         Manifest manifest = ArtifactWriter.Write(trainer.Model, trainer.State, data, outDir, checkpointPath);
-        string measured = config.NormalClass is null ? "test BCE" : "held-out normal BCE";
-        Console.WriteLine($"trained in {manifest.TrainSeconds:F1} s: train loss {manifest.FinalTrainLoss:F4}, {measured} {manifest.TestBce:F4}; wrote {outDir}/");
+        string loss = config.LossKind.ToString().ToUpperInvariant();
+        string measured = config.NormalClass is null ? $"test {loss}" : $"held-out normal {loss}";
+        Console.WriteLine($"trained in {manifest.TrainSeconds:F1} s: train loss {manifest.FinalTrainLoss:F4}, {measured} {manifest.TestLoss:F4}; wrote {outDir}/");
         return CommandRunner.Success;
     }
 }

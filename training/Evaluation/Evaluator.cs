@@ -1,51 +1,56 @@
 using AutoEncoder.Inference;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Data;
+using AutoEncoder.Training.Model;
 using AutoEncoder.Training.Onnx;
 
 namespace AutoEncoder.Training.Evaluation;
 
 /// <summary>
-/// Measures the exported models, as shipped: codes come from encoder.onnx through AutoEncoder.Inference,
-/// reconstructions from autoencoder.onnx in ONNX Runtime. Nothing here runs TorchSharp's model.
+/// Measures the exported models, as shipped: codes come from encoder.onnx through AutoEncoder.Inference
+/// (fed raw rows), reconstructions from autoencoder.onnx in ONNX Runtime. Nothing here runs TorchSharp's model.
 /// </summary>
 internal static class Evaluator
 {
     /// <summary>Neighbours that vote in the k-NN accuracy.</summary>
     public const int K = 5;
 
-    /// <summary>Evaluates the models in <paramref name="modelsDir"/> on <paramref name="data"/>.</summary>
-    public static EvaluationReport Evaluate(string modelsDir, MnistDataSet data)
+    /// <summary>Evaluates the models in <paramref name="modelsDir"/> on the data set they were trained on.</summary>
+    public static EvaluationReport Evaluate(string modelsDir, ModelData model)
     {
-        float[] trainPixels = data.Train.ScaledPixels(), testPixels = data.Test.ScaledPixels();
-
+        (DataSet data, TrainingConfig config, FeatureScaler scaler) = (model.Data, model.Config, model.Scaler);
         using Encoder encoder = Encoder.Load(Path.Combine(modelsDir, ModelRole.Encoder.FileName()));
-        float[] trainCodes = encoder.EncodeBatch(trainPixels), testCodes = encoder.EncodeBatch(testPixels);
-        double knn = new NearestNeighbors(trainCodes, data.Train.Labels, encoder.EmbeddingSize)
-            .Accuracy(testCodes, data.Test.Labels, K);
+        float[] testCodes = encoder.EncodeBatch(data.Test.Rows);
 
         byte[] autoencoder = File.ReadAllBytes(Path.Combine(modelsDir, ModelRole.Autoencoder.FileName()));
-        float[] reconstructions = OrtRunner.Run(autoencoder, testPixels, data.Test.Count);
+        float[] reconstructions = OrtRunner.Run(autoencoder, data.Test.Rows, data.Test.Count);
+        float[] scaledTest = scaler.Apply(data.Test).Rows;
+        double mse = ReconstructionError.MeanSquaredError(scaledTest, reconstructions);
+        double loss = config.LossKind == ReconstructionLoss.Bce ? ReconstructionError.MeanBce(scaledTest, reconstructions) : mse;
 
-        var pca = PrincipalComponents.Fit(trainPixels, data.Train.Count, MnistSplit.PixelCount, 2);
-        double pcaKnn = new NearestNeighbors(pca.Project(trainPixels, data.Train.Count), data.Train.Labels, 2)
-            .Accuracy(pca.Project(testPixels, data.Test.Count), data.Test.Labels, K);
+        double? knn = null, pcaKnn = null;
+        if (data.Train.Labels is { } trainLabels && data.Test.Labels is { } testLabels)
+        {
+            float[] trainCodes = encoder.EncodeBatch(data.Train.Rows);
+            knn = new NearestNeighbors(trainCodes, trainLabels, encoder.EmbeddingSize).Accuracy(testCodes, testLabels, K);
+            float[] scaledTrain = scaler.Apply(data.Train).Rows;
+            var pca = PrincipalComponents.Fit(scaledTrain, data.Train.Count, data.Width, 2);
+            pcaKnn = new NearestNeighbors(pca.Project(scaledTrain, data.Train.Count), trainLabels, 2)
+                .Accuracy(pca.Project(scaledTest, data.Test.Count), testLabels, K);
+        }
 
-        return new EvaluationReport(
-            ReconstructionError.MeanBce(testPixels, reconstructions),
-            ReconstructionError.MeanSquaredError(testPixels, reconstructions),
-            knn, pcaKnn, encoder.EmbeddingSize,
-            EvaluateAnomalies(Path.Combine(modelsDir, ModelRole.Autoencoder.FileName()), testPixels, data.Test.Labels));
+        return new EvaluationReport(config.LossKind.ToString().ToLowerInvariant(), loss, mse, knn, pcaKnn, encoder.EmbeddingSize,
+            EvaluateAnomalies(Path.Combine(modelsDir, ModelRole.Autoencoder.FileName()), data.Test));
     }
 
     /// <summary>For a model calibrated on one class: AUROC, average precision, precision and recall at its threshold.</summary>
-    private static AnomalyEvaluation? EvaluateAnomalies(string model, float[] testPixels, byte[] labels)
+    private static AnomalyEvaluation? EvaluateAnomalies(string model, DataSplit test)
     {
         using var detector = AnomalyDetector.Load(model);
         if (AnomalyCalibration.NormalClassOf(detector.Metadata) is not { } normal || detector.Threshold is not { } threshold)
             return null;
-        float[] scores = detector.ScoreBatch(testPixels);
-        bool[] anomalous = [.. labels.Select(l => l != normal)];
+        float[] scores = detector.ScoreBatch(test.Rows);
+        bool[] anomalous = [.. test.RequireLabels("anomaly evaluation").Select(l => l != normal)];
         (double precision, double recall) = RankingMetrics.AtThreshold(scores, anomalous, threshold);
         return new AnomalyEvaluation(normal, RankingMetrics.Auroc(scores, anomalous), RankingMetrics.AveragePrecision(scores, anomalous),
             threshold, precision, recall);

@@ -11,10 +11,10 @@ namespace AutoEncoder.Training.Evaluation;
 internal sealed class NearestNeighbors
 {
     private readonly float[][] columns; // one array per dimension (structure of arrays, for SIMD)
-    private readonly byte[] labels;
+    private readonly int[] labels;
 
     /// <summary>Indexes <paramref name="labels"/>.Length reference points of <paramref name="dimensions"/> values each, row-major.</summary>
-    public NearestNeighbors(ReadOnlySpan<float> points, byte[] labels, int dimensions)
+    public NearestNeighbors(ReadOnlySpan<float> points, int[] labels, int dimensions)
     {
         if (points.Length != labels.Length * dimensions)
             throw new ArgumentException($"expected {labels.Length} points of {dimensions} values, found {points.Length} values");
@@ -28,21 +28,21 @@ internal sealed class NearestNeighbors
     }
 
     /// <summary>Predicts a class for each query (row-major, same dimensions as the references).</summary>
-    public byte[] Classify(float[] queries, int k)
+    public int[] Classify(float[] queries, int k)
     {
         int dimensions = columns.Length;
         if (k < 1 || k > labels.Length)
             throw new ArgumentOutOfRangeException(nameof(k), k, $"expected 1 to {labels.Length} neighbours");
-        var predictions = new byte[queries.Length / dimensions];
+        var predictions = new int[queries.Length / dimensions];
         Parallel.For(0, predictions.Length, q =>
             predictions[q] = Vote(Nearest(queries.AsSpan(q * dimensions, dimensions), k), k));
         return predictions;
     }
 
     /// <summary>Fraction of queries whose predicted class equals <paramref name="truth"/>.</summary>
-    public double Accuracy(float[] queries, byte[] truth, int k)
+    public double Accuracy(float[] queries, int[] truth, int k)
     {
-        byte[] predicted = Classify(queries, k);
+        int[] predicted = Classify(queries, k);
         return predicted.Zip(truth).Count(pair => pair.First == pair.Second) / (double)truth.Length;
     }
 
@@ -93,15 +93,20 @@ internal sealed class NearestNeighbors
         bestIndex[slot] = index;
     }
 
-    private byte Vote(int[] nearest, int k)
+    private int Vote(int[] nearest, int k)
     {
-        Span<int> votes = stackalloc int[256];
-        foreach (int index in nearest) votes[labels[index]]++;
-        int most = 0;
-        foreach (int index in nearest) most = Math.Max(most, votes[labels[index]]);
-        // Neighbours are nearest first, so the first class with the top count is the nearest tied one.
+        // k is small: count each neighbour's class among the k (labels may be any non-negative integers).
+        int most = 0, winner = -1;
+        // Neighbours are nearest first, so among classes with the top count the nearest one wins.
         foreach (int index in nearest)
-            if (votes[labels[index]] == most) return labels[index];
-        throw new InvalidOperationException($"no neighbours among {k}");
+        {
+            int votes = nearest.Count(other => labels[other] == labels[index]);
+            if (votes > most)
+            {
+                most = votes;
+                winner = labels[index];
+            }
+        }
+        return winner >= 0 ? winner : throw new InvalidOperationException($"no neighbours among {k}");
     }
 }

@@ -16,11 +16,13 @@ internal sealed class AutogradTrainingStep : ITrainingStep
     private readonly Adam adam;
     private readonly SharedBuffer batch;
     private readonly int width;
+    private readonly ReconstructionLoss loss;
 
-    /// <summary>Trains <paramref name="model"/>'s parameters in place, on batches of up to <paramref name="maxBatchSize"/> rows.</summary>
-    public AutogradTrainingStep(AutoEncoderModel model, int maxBatchSize)
+    /// <summary>Trains <paramref name="model"/>'s parameters in place, on batches of up to <paramref name="maxBatchSize"/> rows, minimising <paramref name="loss"/>.</summary>
+    public AutogradTrainingStep(AutoEncoderModel model, int maxBatchSize, ReconstructionLoss loss = ReconstructionLoss.Bce)
     {
         this.model = model;
+        this.loss = loss;
         width = (int)model.Plan.InputWidth;
         adam = optim.Adam(model.parameters());
         batch = new SharedBuffer(maxBatchSize, width);
@@ -36,12 +38,17 @@ internal sealed class AutogradTrainingStep : ITrainingStep
 
         model.train();
         adam.zero_grad();
-        Tensor loss = nn.functional.binary_cross_entropy_with_logits(model.forward(input), input);
-        loss.backward();
+        Tensor value = Loss(model.forward(input), input, loss);
+        value.backward();
         foreach (optim.ILearningRateController group in adam.ParamGroups) group.LearningRate = rate;
         adam.step();
-        return loss.item<float>();
+        return value.item<float>();
     }
+
+    /// <summary>The mean per-feature loss of the model's raw output against <paramref name="target"/>: BCE with logits, or MSE of a linear output.</summary>
+    public static Tensor Loss(Tensor output, Tensor target, ReconstructionLoss loss) => loss == ReconstructionLoss.Bce
+        ? nn.functional.binary_cross_entropy_with_logits(output, target)
+        : nn.functional.mse_loss(output, target);
 
     /// <inheritdoc />
     public void CopyToModel()

@@ -9,8 +9,8 @@ using static TorchSharp.torch;
 namespace AutoEncoder.Training.Fitting;
 
 /// <summary>
-/// Fits an <see cref="AutoEncoderModel"/> to reproduce its input (X = y = pixels / 255) with Adam and
-/// BCE-with-logits (the step <see cref="TrainingSteps"/> chooses), evaluating on the test set after every
+/// Fits an <see cref="AutoEncoderModel"/> to reproduce its scaled input (X = y) with Adam and
+/// BCE-with-logits or MSE (the step <see cref="TrainingSteps"/> chooses), evaluating on the test set after every
 /// epoch. Deterministic for a given seed and thread count: initial weights come from the seeded global
 /// generator and each epoch's shuffle from a generator seeded by (seed, epoch), so a resumed run
 /// replays the same batches.
@@ -83,14 +83,14 @@ internal sealed class Trainer : IDisposable
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     /// <exception cref="ArgumentException">The data do not have the model's input width.</exception>
-    public bool Run(MnistSplit train, MnistSplit test, ITrainingProgress progress, CancellationToken stop)
+    public bool Run(DataSplit train, DataSplit test, ITrainingProgress progress, CancellationToken stop)
     {
         int width = state.Config.Model.InputSize;
-        if (MnistSplit.PixelCount != width)
-            throw new ArgumentException($"model expects {width} inputs per row, data have {MnistSplit.PixelCount}");
+        if (train.Width != width || test.Width != width)
+            throw new ArgumentException($"model expects {width} inputs per row, data have {train.Width}");
 
-        float[] trainPixels = train.ScaledPixels();
-        using Tensor testPixels = tensor(test.ScaledPixels(), [test.Count, width]);
+        float[] trainPixels = train.Rows;
+        using Tensor testPixels = tensor(test.Rows, [test.Count, width]);
         int batchSize = state.Config.BatchSize;
         int batches = (train.Count + batchSize - 1) / batchSize;
 
@@ -136,7 +136,7 @@ internal sealed class Trainer : IDisposable
             var record = new EpochRecord(
                 epoch + 1,
                 state.EpochLossSum / state.EpochRows,
-                MeanBce(Model, testPixels),
+                MeanLoss(Model, testPixels, state.Config.LossKind),
                 state.EpochSeconds + seconds);
             state = state with
             {
@@ -156,8 +156,8 @@ internal sealed class Trainer : IDisposable
     /// <summary>Writes the checkpoint (weights, Adam state, configuration, position) to <paramref name="path"/>.</summary>
     public void SaveCheckpoint(string path) => Checkpoint.Save(path, state, Model, step.SaveState);
 
-    /// <summary>Mean per-pixel binary cross-entropy of the model's reconstructions of <paramref name="pixels"/>.</summary>
-    public static double MeanBce(AutoEncoderModel model, Tensor pixels)
+    /// <summary>Mean per-feature loss (BCE or MSE) of the model's reconstructions of <paramref name="pixels"/>.</summary>
+    public static double MeanLoss(AutoEncoderModel model, Tensor pixels, ReconstructionLoss kind = ReconstructionLoss.Bce)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -167,7 +167,7 @@ internal sealed class Trainer : IDisposable
         {
             using var scope = NewDisposeScope();
             Tensor chunk = pixels.narrow(0, start, Math.Min(EvaluationChunk, rows - start));
-            Tensor loss = nn.functional.binary_cross_entropy_with_logits(model.forward(chunk), chunk);
+            Tensor loss = AutogradTrainingStep.Loss(model.forward(chunk), chunk, kind);
             sum += loss.item<float>() * (double)chunk.shape[0];
         }
         return sum / rows;

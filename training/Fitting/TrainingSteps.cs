@@ -7,13 +7,20 @@ internal static class TrainingSteps
 {
     /// <summary>The step for <paramref name="model"/> as <paramref name="config"/>'s <see cref="TrainingConfig.Path"/> says.</summary>
     /// <exception cref="NotSupportedException">The fused path was asked for a model it cannot train.</exception>
-    public static ITrainingStep Create(AutoEncoderModel model, TrainingConfig config) => Resolve(model.Plan, config.Path) switch
+    public static ITrainingStep Create(AutoEncoderModel model, TrainingConfig config) => Resolve(model.Plan, config) switch
     {
-        TrainingPath.Fused => new FusedTrainingStep(model, config.BatchSize, config.Threads),
-        _ => new AutogradTrainingStep(model, config.BatchSize),
+        TrainingPath.Fused => config.LossKind == ReconstructionLoss.Bce
+            ? new FusedTrainingStep(model, config.BatchSize, config.Threads)
+            : throw new NotSupportedException("--training-path fused: the fused step trains BCE only; use --training-path autograd (or auto) with --loss mse"),
+        _ => new AutogradTrainingStep(model, config.BatchSize, config.LossKind),
     };
 
-    /// <summary>The path <paramref name="path"/> stands for on <paramref name="plan"/>: Auto becomes Fused where it applies.</summary>
-    public static TrainingPath Resolve(LayerPlan plan, TrainingPath path) =>
-        path == TrainingPath.Auto ? (FusedTrainingStep.Supports(plan, out _) ? TrainingPath.Fused : TrainingPath.Autograd) : path;
+    /// <summary>
+    /// The path <paramref name="config"/> asks for on <paramref name="plan"/>: Auto becomes Fused where the
+    /// fused step applies (its hand-written gradients are BCE's), Autograd elsewhere.
+    /// </summary>
+    public static TrainingPath Resolve(LayerPlan plan, TrainingConfig config) =>
+        config.Path != TrainingPath.Auto ? config.Path
+        : config.LossKind == ReconstructionLoss.Bce && FusedTrainingStep.Supports(plan, out _) ? TrainingPath.Fused
+        : TrainingPath.Autograd;
 }

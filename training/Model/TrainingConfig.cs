@@ -1,4 +1,5 @@
 using AutoEncoder.Inference;
+using AutoEncoder.Training.Data;
 
 namespace AutoEncoder.Training.Model;
 
@@ -16,11 +17,23 @@ namespace AutoEncoder.Training.Model;
 /// <param name="NormalClass">Train on the rows of this label only, holding some out to calibrate an anomaly threshold; null for all rows.</param>
 /// <param name="Score">How a row's anomaly score is computed from its reconstruction.</param>
 /// <param name="Threshold">How the anomaly threshold is chosen (<see cref="ThresholdRule.Parse"/>).</param>
+/// <param name="Data">How the data set is read (format, test split, columns, image options).</param>
+/// <param name="Scaling">How raw features are scaled (<see cref="ScalingRule.Parse"/>), fitted on the training split;
+/// <c>auto</c> until <see cref="TrainingData.Resolve"/> chooses for the data (none for images, standard for tables).</param>
+/// <param name="Loss">What training minimises; BCE needs scaled values in [0, 1]. Null until resolved for the data
+/// (checkpoints written before the option existed trained BCE).</param>
 internal sealed record TrainingConfig(
     string Preset, ModelConfig Model, int Epochs, int BatchSize, double LearningRate, long Seed, int Threads,
     LearningRateSchedule Schedule = LearningRateSchedule.Constant, int? Subset = null, TrainingPath Path = TrainingPath.Auto,
-    int? NormalClass = null, AnomalyScore Score = AnomalyScore.Mse, string Threshold = "percentile:99")
+    int? NormalClass = null, AnomalyScore Score = AnomalyScore.Mse, string Threshold = "percentile:99",
+    DataOptions? Data = null, string Scaling = "auto", ReconstructionLoss? Loss = null)
 {
+    /// <summary>How the data set is read (defaults when none were given).</summary>
+    public DataOptions DataOptions => Data ?? new DataOptions();
+
+    /// <summary>The loss trained: <see cref="Loss"/>, or BCE where it was not recorded.</summary>
+    public ReconstructionLoss LossKind => Loss ?? ReconstructionLoss.Bce;
+
     /// <summary>The seed tutorial: 784 → 2 → 784, linear, Adam 1e-3, batch 32, 5 epochs.</summary>
     public static TrainingConfig SeedPreset { get; } =
         new("seed", new ModelConfig(784, [], 2, Activation.Linear), 5, 32, 1e-3, 0, 1);
@@ -74,6 +87,9 @@ internal sealed record TrainingConfig(
         if (NormalClass is < 0) throw new ArgumentOutOfRangeException("normal-class", NormalClass, "expected a label ≥ 0");
         if (!Enum.IsDefined(Score)) throw new ArgumentOutOfRangeException("score", Score, "expected mse or bce");
         ThresholdRule.Parse(Threshold);
+        if (Scaling != "auto") ScalingRule.Parse(Scaling);
+        DataOptions.Validate();
+        if (Loss is { } loss && !Enum.IsDefined(loss)) throw new ArgumentOutOfRangeException("loss", Loss, "expected bce or mse");
         if (!(LearningRate > 0 && double.IsFinite(LearningRate)))
             throw new ArgumentOutOfRangeException("learning-rate", LearningRate, "expected a finite value > 0");
         return this;

@@ -14,12 +14,14 @@ internal static class TrainingRows
     /// <see cref="CalibrationFraction"/> is held out as <c>Calibration</c>.
     /// </summary>
     /// <exception cref="ArgumentException">The normal class has too few rows to train on and calibrate with.</exception>
-    public static (MnistSplit Train, MnistSplit? Calibration) Select(MnistSplit all, TrainingConfig config)
+    /// <exception cref="InvalidOperationException">A normal class is set and the rows are unlabelled.</exception>
+    public static (DataSplit Train, DataSplit? Calibration) Select(DataSplit all, TrainingConfig config)
     {
-        MnistSplit rows = config.Subset is { } subset ? all.Take(subset) : all;
+        DataSplit rows = config.Subset is { } subset ? all.Take(subset) : all;
         if (config.NormalClass is not { } normal) return (rows, null);
 
-        int[] indices = [.. Enumerable.Range(0, rows.Count).Where(i => rows.Labels[i] == normal)];
+        int[] labels = rows.RequireLabels("--normal-class");
+        int[] indices = [.. Enumerable.Range(0, rows.Count).Where(i => labels[i] == normal)];
         if (indices.Length < 100)
             throw new ArgumentException(
                 $"--normal-class: expected at least 100 training rows labelled {normal}, found {indices.Length}");

@@ -17,6 +17,7 @@ internal sealed class ConverterRegistry
         .Add(new LeakyReluConverter())
         .Add(new PassThroughConverter<TorchSharp.Modules.Identity>())
         .Add(new PassThroughConverter<TorchSharp.Modules.Dropout>())
+        .Add(new ScalingConverter())
         .Add(new SequentialConverter());
 
     /// <summary>Module types that can be exported, by name.</summary>

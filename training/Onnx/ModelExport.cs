@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using AutoEncoder.Onnx.Schema;
+using AutoEncoder.Training.Data;
 using AutoEncoder.Training.IO;
 using AutoEncoder.Training.Model;
 using Google.Protobuf;
@@ -19,48 +20,57 @@ internal static class ModelExport
     /// <summary>Largest max-absolute difference between ONNX Runtime and TorchSharp an export accepts.</summary>
     public const double ParityTolerance = 1e-4;
 
-    /// <summary>Divisor that turns stored bytes (0–255) into model inputs, as training did.</summary>
-    public const int InputDivisor = 255;
-
     /// <summary>The serialised models and their parity figures (max |ONNX Runtime − TorchSharp|).</summary>
     public sealed record Result(IReadOnlyDictionary<ModelRole, byte[]> Files, IReadOnlyDictionary<ModelRole, double> Parity);
 
+    /// <summary>What the models are exported from: the trained model, its configuration and how its inputs were scaled.</summary>
+    /// <param name="Model">The trained autoencoder.</param>
+    /// <param name="Config">The configuration it was trained with.</param>
+    /// <param name="Scaler">The feature scaling fitted on its training rows; the encoder and full model begin with it.</param>
+    /// <param name="Image">The image shape of a row, or null for tables.</param>
+    /// <param name="DataChecksums">Source file → SHA-256, for provenance.</param>
+    /// <param name="TestLoss">The final mean test loss (BCE or MSE, as trained).</param>
+    public sealed record Source(AutoEncoderModel Model, TrainingConfig Config, FeatureScaler Scaler, ImageShape? Image,
+        IReadOnlyDictionary<string, string> DataChecksums, double TestLoss);
+
     /// <summary>
-    /// Builds the three models and measures their parity on <paramref name="pixels"/> (rows × input size, in
-    /// [0, 1]). With <paramref name="calibration"/> (held-out normal rows, as <see cref="TrainingRows"/> picks
-    /// them), the full model also carries the anomaly threshold calibrated on them.
+    /// Builds the three models and measures their parity on <paramref name="rows"/> (raw rows, as a consumer
+    /// feeds them). With <paramref name="calibration"/> (raw held-out normal rows, as <see cref="TrainingRows"/>
+    /// picks them), the full model also carries the anomaly threshold calibrated on them.
     /// </summary>
     /// <exception cref="InvalidDataException">A model's parity exceeds <see cref="ParityTolerance"/>.</exception>
-    public static Result Build(AutoEncoderModel model, TrainingConfig config, IReadOnlyDictionary<string, string> dataChecksums,
-        double testBce, float[] pixels, int rows, float[]? calibration = null)
+    public static Result Build(Source source, float[] rows, int count, float[]? calibration = null)
     {
+        (AutoEncoderModel model, TrainingConfig config) = (source.Model, source.Config);
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using var sigmoid = nn.Sigmoid();
+        using nn.Module<Tensor, Tensor> output = config.LossKind == ReconstructionLoss.Bce ? nn.Sigmoid() : nn.Identity();
+        using var scaling = new ScalingModule(source.Scaler);
 
-        Tensor input = tensor(pixels, [rows, config.Model.InputSize]);
-        Tensor codes = model.Encoder.forward(input);
+        Tensor input = tensor(rows, [count, config.Model.InputSize]);
+        Tensor scaled = scaling.forward(input);
+        Tensor codes = model.Encoder.forward(scaled);
         var references = new Dictionary<ModelRole, (float[] Input, float[] Output)>
         {
-            [ModelRole.Encoder] = (pixels, codes.data<float>().ToArray()),
-            [ModelRole.Decoder] = (codes.data<float>().ToArray(), sigmoid.forward(model.Decoder.forward(codes)).data<float>().ToArray()),
-            [ModelRole.Autoencoder] = (pixels, sigmoid.forward(model.forward(input)).data<float>().ToArray()),
+            [ModelRole.Encoder] = (rows, codes.data<float>().ToArray()),
+            [ModelRole.Decoder] = (codes.data<float>().ToArray(), output.forward(model.Decoder.forward(codes)).data<float>().ToArray()),
+            [ModelRole.Autoencoder] = (rows, output.forward(model.forward(scaled)).data<float>().ToArray()),
         };
 
         var files = new Dictionary<ModelRole, byte[]>();
         var parity = new Dictionary<ModelRole, double>();
         foreach (ModelRole role in ModelRoles.All)
         {
-            ModelProto proto = OnnxExporter.Export(Spec(role, model, config, sigmoid), Metadata(role, config, dataChecksums, testBce));
+            ModelProto proto = OnnxExporter.Export(Spec(role, source, scaling, output), Metadata(role, source));
             (float[] refInput, float[] refOutput) = references[role];
-            double difference = OrtRunner.MaxAbsDifference(refOutput, OrtRunner.Run(proto.ToByteArray(), refInput, rows));
+            double difference = OrtRunner.MaxAbsDifference(refOutput, OrtRunner.Run(proto.ToByteArray(), refInput, count));
             if (!(difference <= ParityTolerance))
                 throw new InvalidDataException(
                     $"{role.FileName()}: expected ONNX Runtime to match TorchSharp within {ParityTolerance:G}, found max |difference| {difference:G}; no files written");
 
             proto.MetadataProps.Add(new StringStringEntryProto { Key = "parity_max_abs_diff", Value = Format(difference) });
-            proto.MetadataProps.Add(new StringStringEntryProto { Key = "parity_rows", Value = rows.ToString(CultureInfo.InvariantCulture) });
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = "parity_rows", Value = count.ToString(CultureInfo.InvariantCulture) });
             if (role == ModelRole.Autoencoder)
             {
                 // How AnomalyDetector scores rows with this model; calibrated only for a one-class model.
@@ -73,37 +83,71 @@ internal static class ModelExport
         return new Result(files, parity);
     }
 
-    private static OnnxExporter.GraphSpec Spec(ModelRole role, AutoEncoderModel model, TrainingConfig config, nn.Module sigmoid)
+    private static OnnxExporter.GraphSpec Spec(ModelRole role, Source source, ScalingModule scaling, nn.Module output)
     {
-        int input = config.Model.InputSize, latent = config.Model.Latent;
-        (string, nn.Module)[] encoder = Stages(model.EncoderPlan), decoder = [.. Stages(model.DecoderPlan), ("output", sigmoid)];
+        ModelConfig shape = source.Config.Model;
+        int input = shape.InputSize, latent = shape.Latent;
+        (string, nn.Module)[] head = source.Scaler.IsIdentity ? [] : [("scaling", scaling)];
+        (string, nn.Module)[] encoder = [.. head, .. Stages(source.Model.EncoderPlan)], decoder = [.. Stages(source.Model.DecoderPlan), ("output", output)];
+        string rows = source.Image is { } image ? $"{image} images ({Describe(source.Scaler.Rule)})" : $"rows of {input} features ({Describe(source.Scaler.Rule)})";
+        string outputs = source.Config.LossKind == ReconstructionLoss.Bce ? "probabilities in [0, 1]" : "values";
         return role switch
         {
             ModelRole.Encoder => new("encoder", ModelRoles.Pixels, input, ModelRoles.Embedding, encoder,
-                $"MNIST autoencoder encoder ({config.Model}): pixels / {InputDivisor} → {latent}-D code."),
+                $"Autoencoder encoder ({shape}): {rows} → {latent}-D code."),
             ModelRole.Decoder => new("decoder", ModelRoles.Embedding, latent, ModelRoles.Reconstruction, decoder,
-                $"MNIST autoencoder decoder ({config.Model}): {latent}-D code → pixel probabilities in [0, 1]."),
+                $"Autoencoder decoder ({shape}): {latent}-D code → reconstructed {outputs} in the scaled training space."),
             _ => new("autoencoder", ModelRoles.Pixels, input, ModelRoles.Reconstruction, [.. encoder, .. decoder],
-                $"MNIST autoencoder ({config.Model}): pixels / {InputDivisor} → reconstructed pixel probabilities."),
+                $"Autoencoder ({shape}): {rows} → reconstructed {outputs} in the scaled training space."),
         };
     }
+
+    private static string Describe(ScalingRule rule) => rule.Kind switch
+    {
+        "none" => "unscaled",
+        "divide" => $"divided by {rule.Divisor.ToString(CultureInfo.InvariantCulture)} in the graph",
+        _ => $"{rule.Kind} scaling in the graph",
+    };
 
     /// <summary>The plan's layers as exporter stages, each named by its place in the module tree.</summary>
     private static (string, nn.Module)[] Stages(LayerPlan plan) => [.. plan.Layers.Select(layer => (layer.Scope, layer.Module))];
 
-    private static IEnumerable<KeyValuePair<string, string>> Metadata(ModelRole role, TrainingConfig config,
-        IReadOnlyDictionary<string, string> dataChecksums, double testBce) =>
-    [
-        new("role", role.Name()),
-        new("input_size", config.Model.InputSize.ToString(CultureInfo.InvariantCulture)),
-        new("latent_size", config.Model.Latent.ToString(CultureInfo.InvariantCulture)),
-        new("image_shape", "28,28"),
-        new("input_divisor", InputDivisor.ToString(CultureInfo.InvariantCulture)),
-        new("input_scaling", $"input = pixel / {InputDivisor}, pixel a byte 0–255"),
-        new("training_config", JsonSerializer.Serialize(config, Json.Compact)),
-        new("data_sha256", JsonSerializer.Serialize(dataChecksums, Json.Compact)),
-        new("test_bce", Format(testBce)),
-    ];
+    private static IEnumerable<KeyValuePair<string, string>> Metadata(ModelRole role, Source source)
+    {
+        TrainingConfig config = source.Config;
+        List<KeyValuePair<string, string>> entries =
+        [
+            new("role", role.Name()),
+            new("input_size", config.Model.InputSize.ToString(CultureInfo.InvariantCulture)),
+            new("latent_size", config.Model.Latent.ToString(CultureInfo.InvariantCulture)),
+        ];
+        if (source.Image is { } image)
+        {
+            // Rows of images hold intensities byte / 255: the byte overloads of AutoEncoder.Inference divide so.
+            entries.Add(new("image_shape", image.Channels == 1 ? $"{image.Height},{image.Width}" : $"{image.Channels},{image.Height},{image.Width}"));
+            entries.Add(new("input_divisor", "255"));
+        }
+        else entries.Add(new("input_divisor", "1")); // a table's bytes are its numbers
+        entries.Add(new("input_scaling", source.Scaler.IsIdentity
+            ? JsonSerializer.Serialize(new { rule = config.Scaling }, Json.Compact)
+            : JsonSerializer.Serialize(new
+            {
+                rule = config.Scaling,
+                formula = "scaled = (raw - offset) * scale, computed by the graph's first nodes (Sub, Mul)",
+                offset = source.Scaler.Offset,
+                scale = source.Scaler.Scale,
+            }, Json.Compact)));
+        if (role != ModelRole.Encoder)
+            entries.Add(new("output_space", config.LossKind == ReconstructionLoss.Bce
+                ? "scaled training space, sigmoid probabilities; raw = output / scale + offset (input_scaling)"
+                : "scaled training space, linear; raw = output / scale + offset (input_scaling)"));
+        entries.Add(new("training_config", JsonSerializer.Serialize(config, Json.Compact)));
+        entries.Add(new("data_sha256", JsonSerializer.Serialize(source.DataChecksums, Json.Compact)));
+        entries.Add(new("loss", config.LossKind.ToString().ToLowerInvariant()));
+        entries.Add(new("test_loss", Format(source.TestLoss)));
+        if (config.LossKind == ReconstructionLoss.Bce) entries.Add(new("test_bce", Format(source.TestLoss)));
+        return entries;
+    }
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

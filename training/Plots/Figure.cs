@@ -1,3 +1,4 @@
+using AutoEncoder.Training.Data;
 using AutoEncoder.Training.Artifacts;
 using ScottPlot;
 
@@ -11,22 +12,27 @@ internal static class Figure
         AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
 
     /// <summary>
-    /// Tiles 28×28 images (row-major floats in [0, 1]) into one grid with a one-pixel gap, as a heatmap
-    /// without axes. <paramref name="tiles"/>[row][column] is one image.
+    /// Tiles images of <paramref name="shape"/> (planar floats in [0, 1]; colour shown as the mean of its
+    /// channels) into one grid with a one-pixel gap, as a heatmap without axes. <paramref name="tiles"/>[row][column] is one image.
     /// </summary>
-    public static Plot Mosaic(float[][][] tiles, string title)
+    public static Plot Mosaic(float[][][] tiles, ImageShape shape, string title)
     {
-        const int side = 28, gap = 1;
+        const int gap = 1;
+        int height = shape.Height, width = shape.Width, plane = height * width;
         int rows = tiles.Length, columns = tiles[0].Length;
-        var intensities = new double[rows * (side + gap) - gap, columns * (side + gap) - gap];
+        var intensities = new double[rows * (height + gap) - gap, columns * (width + gap) - gap];
         // Grey gaps separate the black-background tiles.
         for (int y = 0; y < intensities.GetLength(0); y++)
             for (int x = 0; x < intensities.GetLength(1); x++) intensities[y, x] = 0.35;
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < columns; c++)
-                for (int y = 0; y < side; y++)
-                    for (int x = 0; x < side; x++)
-                        intensities[r * (side + gap) + y, c * (side + gap) + x] = tiles[r][c][y * side + x];
+                for (int y = 0; y < height; y++)
+                    for (int x = 0; x < width; x++)
+                    {
+                        double sum = 0;
+                        for (int channel = 0; channel < shape.Channels; channel++) sum += tiles[r][c][channel * plane + y * width + x];
+                        intensities[r * (height + gap) + y, c * (width + gap) + x] = sum / shape.Channels;
+                    }
 
         var plot = new Plot();
         var heatmap = plot.Add.Heatmap(intensities);

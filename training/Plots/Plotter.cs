@@ -13,14 +13,15 @@ internal static class Plotter
     public const int ManifoldSteps = 15;
 
     /// <summary>
-    /// Writes latent.png, reconstructions.png, manifold.png and loss.png into <paramref name="outDir"/>, and for a
-    /// one-class model scores.png and roc.png; returns their paths.
+    /// Writes latent.png and loss.png into <paramref name="outDir"/>; for images also reconstructions.png and
+    /// manifold.png, and for a one-class model scores.png and roc.png; returns their paths.
     /// </summary>
-    public static IReadOnlyList<string> Write(string modelsDir, MnistSplit test, string outDir)
+    public static IReadOnlyList<string> Write(string modelsDir, DataSet data, string outDir)
     {
+        DataSplit test = data.Test;
         using Encoder encoder = Encoder.Load(Path.Combine(modelsDir, ModelRole.Encoder.FileName()));
         using Decoder decoder = Decoder.Load(Path.Combine(modelsDir, ModelRole.Decoder.FileName()));
-        float[] pixels = test.ScaledPixels();
+        float[] pixels = test.Rows;
         float[] codes = encoder.EncodeBatch(pixels);
         int latent = encoder.EmbeddingSize;
         var written = new List<string>();
@@ -32,9 +33,13 @@ internal static class Plotter
             written.Add(path);
         }
 
-        Save(LatentPlot.Create(codes, test.Labels, latent), "latent.png", 900, 800);
-        Save(Reconstructions(test, pixels, codes, decoder), "reconstructions.png", 1000, 260);
-        Save(Manifold(codes, test.Count, latent, decoder), "manifold.png", 800, 830);
+        Directory.CreateDirectory(outDir);
+        Save(LatentPlot.Create(codes, test.Labels, data.ClassNames, latent), "latent.png", 900, 800);
+        if (data.Image is { } image)
+        {
+            Save(Reconstructions(test, image, codes, decoder), "reconstructions.png", 1000, 260);
+            Save(Manifold(codes, test.Count, latent, image, decoder), "manifold.png", 800, 830);
+        }
 
         string manifest = Path.Combine(modelsDir, Manifest.FileName);
         if (File.Exists(manifest)) Save(LossPlot.Create(Manifest.Load(manifest).History), "loss.png", 800, 500);
@@ -43,25 +48,27 @@ internal static class Plotter
         if (AnomalyCalibration.NormalClassOf(detector.Metadata) is { } normal)
         {
             float[] scores = detector.ScoreBatch(pixels);
-            bool[] anomalous = [.. test.Labels.Select(l => l != normal)];
+            bool[] anomalous = [.. test.RequireLabels("scores.png").Select(l => l != normal)];
             Save(AnomalyPlots.Scores(scores, anomalous, normal, detector.Threshold), "scores.png", 900, 550);
             Save(AnomalyPlots.Roc(scores, anomalous, normal), "roc.png", 650, 600);
         }
         return written;
     }
 
-    /// <summary>The first test image of each digit over its reconstruction.</summary>
-    private static ScottPlot.Plot Reconstructions(MnistSplit test, float[] pixels, float[] codes, Decoder decoder)
+    /// <summary>The first test image of each of the first ten classes (the first ten images without labels) over its reconstruction.</summary>
+    private static ScottPlot.Plot Reconstructions(DataSplit test, ImageShape image, float[] codes, Decoder decoder)
     {
-        int latent = decoder.EmbeddingSize;
-        int[] firstOfDigit = Enumerable.Range(0, 10).Select(d => Array.IndexOf(test.Labels, (byte)d)).Where(i => i >= 0).ToArray();
-        float[][] originals = firstOfDigit.Select(i => pixels[(i * 784)..((i + 1) * 784)]).ToArray();
-        float[][] rebuilt = firstOfDigit.Select(i => decoder.Decode(codes.AsSpan(i * latent, latent))).ToArray();
-        return Figure.Mosaic([originals, rebuilt], "Test images (top) and their reconstructions (bottom)");
+        int latent = decoder.EmbeddingSize, width = test.Width;
+        int[] shown = test.Labels is { } labels
+            ? [.. Enumerable.Range(0, 10).Select(c => Array.IndexOf(labels, c)).Where(i => i >= 0)]
+            : [.. Enumerable.Range(0, Math.Min(10, test.Count))];
+        float[][] originals = [.. shown.Select(i => test.Rows[(i * width)..((i + 1) * width)])];
+        float[][] rebuilt = [.. shown.Select(i => decoder.Decode(codes.AsSpan(i * latent, latent)))];
+        return Figure.Mosaic([originals, rebuilt], image, "Test images (top) and their reconstructions (bottom)");
     }
 
     /// <summary>Digits decoded from a regular grid over the 1st–99th percentile box of the codes.</summary>
-    private static ScottPlot.Plot Manifold(float[] codes, int rows, int latent, Decoder decoder)
+    private static ScottPlot.Plot Manifold(float[] codes, int rows, int latent, ImageShape image, Decoder decoder)
     {
         // Codes of other widths are laid out in the plane of their first two principal components.
         PrincipalComponents? pca = latent == 2 ? null : PrincipalComponents.Fit(codes, rows, latent, 2);
@@ -82,7 +89,7 @@ internal static class Plotter
             }
         }
         string axes = latent == 2 ? "code 1 →, code 2 ↑" : "principal components 1 → and 2 ↑ of the codes";
-        return Figure.Mosaic(tiles, $"Decoded from a grid over the codes' 1st–99th percentiles ({axes})");
+        return Figure.Mosaic(tiles, image, $"Decoded from a grid over the codes' 1st–99th percentiles ({axes})");
     }
 
     private static (double Low, double High) Percentiles(float[] plane, int axis, int rows)

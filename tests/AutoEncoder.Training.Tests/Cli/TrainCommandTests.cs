@@ -41,7 +41,7 @@ public sealed class TrainCommandTests : IDisposable
         (int code, _, string error) = ConsoleCapture.Run("train", "--data", data.File("nowhere"), "--out", output.Path);
 
         Assert.Equal(1, code);
-        Assert.Matches("^error: MNIST not found at '.*nowhere': expected a folder of IDX files or an .npz file \\(run 'make data'\\)$", error.Trim());
+        Assert.Matches("^error: .*nowhere: no such file or folder \\(for MNIST run 'make data'\\)$", error.Trim());
     }
 
     [Theory]
@@ -80,7 +80,7 @@ public sealed class TrainCommandTests : IDisposable
 
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(output.File("manifest.json")));
         JsonElement root = manifest.RootElement;
-        foreach (string key in new[] { "config", "epochs", "batch_size", "train_seconds", "final_train_loss", "test_bce", "history", "data", "artifacts", "parity" })
+        foreach (string key in new[] { "config", "epochs", "batch_size", "train_seconds", "final_train_loss", "test_loss", "history", "data", "artifacts", "parity" })
             Assert.True(root.TryGetProperty(key, out _), $"manifest lacks '{key}'");
         Assert.Equal(64, root.GetProperty("batch_size").GetInt32());
         foreach (JsonProperty artifact in root.GetProperty("artifacts").EnumerateObject())
@@ -114,7 +114,7 @@ public sealed class TrainCommandTests : IDisposable
 
         (code, _, error) = ConsoleCapture.Run("train", "--resume", "--epochs", "2", "--data", Repository.MnistFolder, "--out", output.Path);
         Assert.True(code == 0, error);
-        Assert.Contains("resuming 784-2 linear on 640 images", error);
+        Assert.Contains("resuming 784-2 linear on 640 rows", error);
 
         (code, _, error) = ConsoleCapture.Run("train", "--resume", "--epochs", "3", "--subset", "1000", "--data", Repository.MnistFolder, "--out", output.Path);
         Assert.Equal(1, code);
@@ -142,8 +142,8 @@ public sealed class TrainCommandTests : IDisposable
 
         using var detector = AnomalyDetector.Load(output.File("autoencoder.onnx"));
         TrainingConfig config = TrainingConfig.AnomalyPreset with { NormalClass = 0, Subset = 3000 };
-        MnistSplit heldOut = TrainingRows.Select(Mnist.DataSet.Train, config).Calibration!;
-        double[] scores = [.. detector.ScoreBatch(heldOut.ScaledPixels()).Select(s => (double)s).Order()];
+        DataSplit heldOut = TrainingRows.Select(Mnist.DataSet.Train, config).Calibration!;
+        double[] scores = [.. detector.ScoreBatch(heldOut.Rows).Select(s => (double)s).Order()];
 
         Assert.Equal("percentile:95", detector.Metadata.Properties["anomaly_threshold_rule"]);
         Assert.Equal("0", detector.Metadata.Properties["anomaly_normal_class"]);

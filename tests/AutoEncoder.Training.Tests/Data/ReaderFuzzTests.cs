@@ -37,7 +37,7 @@ public sealed class ReaderFuzzTests : IDisposable
     {
         byte[] valid = DataFiles.Npy([12, 28, 28], DataFiles.Images(12));
 
-        int accepted = Mutations.Run(valid, 10_000, seed: 3, mutant => NpzReader.ParseNpy(mutant, "x.npy"), typeof(InvalidDataException));
+        int accepted = Mutations.Run(valid, 10_000, seed: 3, mutant => NpyReader.Parse(mutant, "x.npy").ToFeatures(), typeof(InvalidDataException));
 
         // Edits inside the pixel data leave a valid array: the fuzzer reaches past the header.
         Assert.InRange(accepted, 1, 9_999);

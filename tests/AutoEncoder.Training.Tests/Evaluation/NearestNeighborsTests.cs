@@ -33,7 +33,7 @@ public sealed class NearestNeighborsTests
     {
         var random = new Random(5);
         float[] references = Enumerable.Range(0, 3 * 103).Select(_ => (float)random.NextDouble()).ToArray();
-        byte[] labels = Enumerable.Range(0, 103).Select(i => (byte)(i % 10)).ToArray();
+        int[] labels = Enumerable.Range(0, 103).Select(i => i % 10).ToArray();
         var knn = new NearestNeighbors(references, labels, dimensions: 3);
         float[] query = [0.3f, 0.6f, 0.1f];
 

@@ -18,7 +18,7 @@ public sealed class FusedTrainingStepTests
     }
 
     private static Tensor Batch(int rows, int offset = 0) =>
-        tensor(Mnist.DataSet.Train.Take(offset + rows).ScaledPixels()[(offset * 784)..], [rows, 784]);
+        tensor(Mnist.DataSet.Train.Take(offset + rows).Rows[(offset * 784)..], [rows, 784]);
 
     private static float[] AutogradGradients(AutoEncoderModel model, Tensor batch)
     {

@@ -24,7 +24,7 @@ public sealed class TrainingPathTests
     /// <summary>Takes <see cref="Steps"/> steps with <paramref name="step"/>; returns each step's loss.</summary>
     private static double[] Train(ITrainingStep step)
     {
-        float[] data = Mnist.DataSet.Train.Take(BatchSize * Steps).ScaledPixels();
+        float[] data = Mnist.DataSet.Train.Take(BatchSize * Steps).Rows;
         long[] order = [.. Enumerable.Range(0, BatchSize * Steps).Select(i => (long)i)];
         double[] losses = [.. Enumerable.Range(0, Steps).Select(s => step.Step(data, order, s * BatchSize, BatchSize, 1e-3))];
         step.CopyToModel();
@@ -60,9 +60,12 @@ public sealed class TrainingPathTests
     {
         using AutoEncoderModel relu = Model(Activation.Relu), leaky = Model(Activation.LeakyRelu);
 
-        Assert.Equal(TrainingPath.Fused, TrainingSteps.Resolve(relu.Plan, TrainingPath.Auto));
-        Assert.Equal(TrainingPath.Autograd, TrainingSteps.Resolve(leaky.Plan, TrainingPath.Auto));
-        Assert.Equal(TrainingPath.Autograd, TrainingSteps.Resolve(relu.Plan, TrainingPath.Autograd));
+        TrainingConfig auto = TrainingRuns.Config() with { Path = TrainingPath.Auto };
+
+        Assert.Equal(TrainingPath.Fused, TrainingSteps.Resolve(relu.Plan, auto));
+        Assert.Equal(TrainingPath.Autograd, TrainingSteps.Resolve(leaky.Plan, auto));
+        Assert.Equal(TrainingPath.Autograd, TrainingSteps.Resolve(relu.Plan, auto with { Path = TrainingPath.Autograd }));
+        Assert.Equal(TrainingPath.Autograd, TrainingSteps.Resolve(relu.Plan, auto with { Loss = ReconstructionLoss.Mse }));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class TrainingRowsTests
     [Fact]
     public void Without_a_normal_class_every_row_trains_and_none_is_held_out()
     {
-        (MnistSplit train, MnistSplit? calibration) = TrainingRows.Select(Mnist.DataSet.Train, Config(null) with { Subset = 1000 });
+        (DataSplit train, DataSplit? calibration) = TrainingRows.Select(Mnist.DataSet.Train, Config(null) with { Subset = 1000 });
 
         Assert.Equal(1000, train.Count);
         Assert.Null(calibration);
@@ -22,12 +22,12 @@ public sealed class TrainingRowsTests
     [Fact]
     public void A_normal_class_trains_on_nine_tenths_of_its_rows_and_holds_the_rest_out()
     {
-        int all = Mnist.DataSet.Train.Labels.Count(l => l == 3);
+        int all = Mnist.DataSet.Train.Labels!.Count(l => l == 3);
 
-        (MnistSplit train, MnistSplit? calibration) = TrainingRows.Select(Mnist.DataSet.Train, Config(3));
+        (DataSplit train, DataSplit? calibration) = TrainingRows.Select(Mnist.DataSet.Train, Config(3));
 
-        Assert.All(train.Labels, l => Assert.Equal(3, l));
-        Assert.All(calibration!.Labels, l => Assert.Equal(3, l));
+        Assert.All(train.Labels!, l => Assert.Equal(3, l));
+        Assert.All(calibration!.Labels!, l => Assert.Equal(3, l));
         Assert.Equal(all, train.Count + calibration.Count);
         Assert.Equal((int)Math.Round(all * TrainingRows.CalibrationFraction), calibration.Count);
     }
@@ -35,12 +35,12 @@ public sealed class TrainingRowsTests
     [Fact]
     public void The_held_out_rows_depend_on_the_seed_only()
     {
-        MnistSplit first = TrainingRows.Select(Mnist.DataSet.Train, Config(3)).Calibration!;
-        MnistSplit again = TrainingRows.Select(Mnist.DataSet.Train, Config(3)).Calibration!;
-        MnistSplit other = TrainingRows.Select(Mnist.DataSet.Train, Config(3, seed: 1)).Calibration!;
+        DataSplit first = TrainingRows.Select(Mnist.DataSet.Train, Config(3)).Calibration!;
+        DataSplit again = TrainingRows.Select(Mnist.DataSet.Train, Config(3)).Calibration!;
+        DataSplit other = TrainingRows.Select(Mnist.DataSet.Train, Config(3, seed: 1)).Calibration!;
 
-        Assert.Equal(first.Images, again.Images);
-        Assert.NotEqual(first.Images, other.Images);
+        Assert.Equal(first.Rows, again.Rows);
+        Assert.NotEqual(first.Rows, other.Rows);
     }
 
     [Fact]

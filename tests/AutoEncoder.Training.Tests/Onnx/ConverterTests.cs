@@ -57,7 +57,7 @@ public sealed class ConverterTests
 
         var error = Assert.Throws<NotSupportedException>(() => Export(net));
 
-        Assert.Equal("cannot export module type GELU: supported types are Dropout, Identity, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, Tanh",
+        Assert.Equal("cannot export module type GELU: supported types are Dropout, Identity, LeakyReLU, Linear, ReLU, ScalingModule, Sequential, Sigmoid, Tanh",
             error.Message);
     }
 

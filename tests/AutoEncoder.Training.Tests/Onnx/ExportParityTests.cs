@@ -103,11 +103,7 @@ public sealed class ExportParityTests(TrainedModels models) : IClassFixture<Trai
     [Fact]
     public void Exporting_the_same_weights_twice_gives_byte_identical_files()
     {
-        float[] pixels = Mnist.TestPixels(TrainedModels.ParityRows);
-        var state = models.State("relu");
-
-        ModelExport.Result again = ModelExport.Build(models.Model("relu"), state.Config, state.DataChecksums,
-            state.History[^1].TestLoss, pixels, TrainedModels.ParityRows);
+        ModelExport.Result again = TrainingRuns.Export(models.Trainer("relu"), TrainedModels.ParityRows);
 
         foreach (ModelRole role in ModelRoles.All)
             Assert.Equal(models.Onnx("relu", role), again.Files[role]);

@@ -85,11 +85,13 @@ public sealed class ExportStructureTests(TrainedModels models) : IClassFixture<T
         var metadata = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
 
         Assert.Equal(
-            ["data_sha256", "image_shape", "input_divisor", "input_scaling", "input_size", "latent_size", "parity_max_abs_diff",
-             "parity_rows", "role", "test_bce", "training_config"],
+            ["data_sha256", "image_shape", "input_divisor", "input_scaling", "input_size", "latent_size", "loss", "output_space",
+             "parity_max_abs_diff", "parity_rows", "role", "test_bce", "test_loss", "training_config"],
             metadata.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("decoder", metadata["role"]);
         Assert.Equal("255", metadata["input_divisor"]);
+        Assert.Equal("""{"rule":"none"}""", metadata["input_scaling"]);
+        Assert.Equal("bce", metadata["loss"]);
         Assert.Equal("28,28", metadata["image_shape"]);
         Assert.Equal("2", metadata["latent_size"]);
         Assert.Contains("\"batch_size\":64", metadata["training_config"]);

@@ -20,12 +20,10 @@ public sealed class TrainedModels : IDisposable
     /// <summary>Trains and exports every architecture.</summary>
     public TrainedModels()
     {
-        float[] pixels = Support.Mnist.TestPixels(ParityRows);
         foreach ((string name, ModelConfig config) in Architectures)
         {
             Trainer trainer = TrainingRuns.Run(TrainingRuns.Config(config), trainImages: 5000, testImages: 500);
-            ModelExport.Result export = ModelExport.Build(trainer.Model, trainer.State.Config, trainer.State.DataChecksums,
-                trainer.State.History[^1].TestLoss, pixels, ParityRows);
+            ModelExport.Result export = TrainingRuns.Export(trainer, ParityRows);
             models[name] = (trainer, export);
         }
     }
@@ -40,6 +38,9 @@ public sealed class TrainedModels : IDisposable
 
     /// <summary>The trained TorchSharp model called <paramref name="name"/>.</summary>
     internal AutoEncoderModel Model(string name) => models[name].Trainer.Model;
+
+    /// <summary>The trainer that produced model <paramref name="name"/>.</summary>
+    internal Trainer Trainer(string name) => models[name].Trainer;
 
     /// <summary>Its training state (configuration, history, checksums).</summary>
     internal CheckpointState State(string name) => models[name].Trainer.State;

@@ -24,7 +24,7 @@ public sealed class PlotterTests(TrainedModels models) : IClassFixture<TrainedMo
     [Fact]
     public void Writes_four_valid_pngs_of_the_declared_sizes_for_the_committed_models()
     {
-        IReadOnlyList<string> written = Plotter.Write(Repository.ModelsFolder, Mnist.DataSet.Test.Take(2000), folder.Path);
+        IReadOnlyList<string> written = Plotter.Write(Repository.ModelsFolder, Mnist.WithTestRows(2000), folder.Path);
 
         Assert.Equal(["latent.png", "loss.png", "manifold.png", "reconstructions.png"], folder.Files());
         Assert.Equal((900, 800), PngSize(folder.File("latent.png")));
@@ -43,7 +43,7 @@ public sealed class PlotterTests(TrainedModels models) : IClassFixture<TrainedMo
             "--data", Repository.MnistFolder, "--out", modelDir);
         Assert.True(code == 0, error);
 
-        Plotter.Write(modelDir, Mnist.DataSet.Test.Take(2000), folder.File("out"));
+        Plotter.Write(modelDir, Mnist.WithTestRows(2000), folder.File("out"));
 
         Assert.Equal((900, 550), PngSize(Path.Combine(folder.File("out"), "scores.png")));
         Assert.Equal((650, 600), PngSize(Path.Combine(folder.File("out"), "roc.png")));
@@ -56,7 +56,7 @@ public sealed class PlotterTests(TrainedModels models) : IClassFixture<TrainedMo
         foreach (ModelRole role in ModelRoles.All)
             File.WriteAllBytes(Path.Combine(modelDir, role.FileName()), models.Onnx("tanh", role));
 
-        Plotter.Write(modelDir, Mnist.DataSet.Test.Take(500), folder.File("out"));
+        Plotter.Write(modelDir, Mnist.WithTestRows(500), folder.File("out"));
 
         // No manifest beside these models, so no loss curve.
         Assert.Equal(["latent.png", "manifold.png", "reconstructions.png"],

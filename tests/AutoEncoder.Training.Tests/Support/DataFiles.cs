@@ -43,10 +43,10 @@ internal static class DataFiles
     }
 
     /// <summary>One .npy file (format 1.0) holding <paramref name="data"/> with the given dtype and shape.</summary>
-    public static byte[] Npy(int[] shape, byte[] data, string descr = "|u1")
+    public static byte[] Npy(int[] shape, byte[] data, string descr = "|u1", bool fortran = false)
     {
         string dims = shape.Length == 1 ? $"{shape[0]}," : string.Join(", ", shape);
-        string header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({dims}), }}";
+        string header = $"{{'descr': '{descr}', 'fortran_order': {(fortran ? "True" : "False")}, 'shape': ({dims}), }}";
         // Format 1.0 pads the 10-byte preamble plus header to a multiple of 64, ending in a newline.
         int total = (10 + header.Length + 1 + 63) / 64 * 64;
         header = header.PadRight(total - 10 - 1) + "\n";
@@ -57,6 +57,12 @@ internal static class DataFiles
         bytes.AddRange(data);
         return bytes.ToArray();
     }
+
+    /// <summary>Intensities byte / 255 of <paramref name="bytes"/>, as the readers produce them from image bytes.</summary>
+    public static float[] Intensities(byte[] bytes) => [.. bytes.Select(b => b / 255f)];
+
+    /// <summary>Labels as the readers produce them.</summary>
+    public static int[] Ints(byte[] labels) => [.. labels.Select(l => (int)l)];
 
     /// <summary>Writes an .npz archive of the given named .npy entries.</summary>
     public static void WriteNpz(string path, IReadOnlyDictionary<string, byte[]> entries)

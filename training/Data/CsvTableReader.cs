@@ -1,0 +1,90 @@
+using System.Globalization;
+using Sylvan.Data.Csv;
+
+namespace AutoEncoder.Training.Data;
+
+/// <summary>
+/// Reads numeric CSV and TSV files through Sylvan.Data.Csv (quoting, delimiters and line endings are its
+/// job): every cell of a feature column must be a finite number, every row as wide as the first.
+/// </summary>
+internal static class CsvTableReader
+{
+    /// <summary>Reads <paramref name="path"/> as <paramref name="options"/> describe (header, label column, feature columns).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, has no data rows, a ragged row, a non-numeric or non-finite cell, or lacks a named column.</exception>
+    public static CsvTable Read(string path, DataOptions options)
+    {
+        string file = Path.GetFileName(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file", path);
+        var settings = new CsvDataReaderOptions { HasHeaders = false };
+        // The tab of a .tsv is certain; for anything else Sylvan detects , ; | or tab from the first row.
+        if (Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase)) settings.Delimiter = '\t';
+        using CsvDataReader reader = CsvDataReader.Create(path, settings);
+        if (!reader.Read()) throw new InvalidDataException($"{file}: expected a header or data rows, found an empty file");
+
+        int fields = reader.RowFieldCount;
+        string[] first = [.. Enumerable.Range(0, fields).Select(reader.GetString)];
+        bool header = options.Header switch
+        {
+            HeaderMode.Yes => true,
+            HeaderMode.No => false,
+            // A column named by text can only be found in a header; otherwise a header is a first row with a non-number.
+            _ => options.LabelColumn is { } l && !IsIndex(l) || options.Columns?.Any(c => !IsIndex(c)) == true || first.Any(cell => !IsNumber(cell)),
+        };
+        string[] names = header ? first : [.. Enumerable.Range(0, fields).Select(i => i.ToString(CultureInfo.InvariantCulture))];
+
+        int label = options.LabelColumn is { } labelName ? Column(labelName, names, header, file, "label column") : -1;
+        int[] features = options.Columns is { Count: > 0 } picked
+            ? [.. picked.Select(c => Column(c, names, header, file, "feature column"))]
+            : [.. Enumerable.Range(0, fields).Where(i => i != label)];
+        if (features.Length == 0) throw new InvalidDataException($"{file}: expected at least one feature column, found none besides the label column");
+        if (features.Contains(label))
+            throw new InvalidDataException($"{file}: column '{names[label]}' is both the label column and a feature column");
+
+        var rows = new GrowingBuffer(features.Length);
+        List<string>? labels = label >= 0 ? [] : null;
+        long line = 1; // the row just read, counted from 1 as editors do
+        if (!header) ReadRow(line);
+        while (reader.Read())
+        {
+            line++;
+            if (reader.RowFieldCount != fields)
+                throw new InvalidDataException($"{file}: row {line} has {reader.RowFieldCount} fields, expected {fields} as in row 1");
+            ReadRow(line);
+        }
+        if (rows.Count == 0) throw new InvalidDataException($"{file}: expected data rows after the header, found none");
+        return new CsvTable(rows.ToArray(), labels?.ToArray(), [.. features.Select(f => names[f])]);
+
+        void ReadRow(long at)
+        {
+            Span<float> values = rows.Append();
+            for (int f = 0; f < features.Length; f++)
+            {
+                ReadOnlySpan<char> cell = reader.GetFieldSpan(features[f]).Trim();
+                if (!float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value))
+                    throw new InvalidDataException(
+                        $"{file}: row {at}, column '{names[features[f]]}' ({features[f] + 1}): expected a finite number, found {(cell.IsEmpty ? "an empty cell" : $"'{cell}'")}");
+                values[f] = value;
+            }
+            if (labels is not null)
+            {
+                string text = reader.GetFieldSpan(label).Trim().ToString();
+                if (text.Length == 0) throw new InvalidDataException($"{file}: row {at}, label column '{names[label]}': expected a label, found an empty cell");
+                labels.Add(text);
+            }
+        }
+    }
+
+    static bool IsIndex(string column) => int.TryParse(column, NumberStyles.None, CultureInfo.InvariantCulture, out _);
+
+    static bool IsNumber(string cell) => double.TryParse(cell.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+    static int Column(string column, string[] names, bool header, string file, string role)
+    {
+        int index = Array.IndexOf(names, column);
+        if (index < 0 && !header && int.TryParse(column, NumberStyles.None, CultureInfo.InvariantCulture, out int i) && i < names.Length) index = i;
+        return index >= 0
+            ? index
+            : throw new InvalidDataException($"{file}: expected a {role} '{column}', found columns [{string.Join(", ", names)}]");
+    }
+}

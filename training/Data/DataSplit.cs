@@ -1,0 +1,34 @@
+namespace AutoEncoder.Training.Data;
+
+/// <summary>
+/// One split of a data set (train or test): rows of features as the source stores them (images as
+/// intensities in [0, 1], byte / 255), and optionally one class label per row.
+/// </summary>
+/// <param name="Rows">Count × <paramref name="Width"/> values, row-major.</param>
+/// <param name="Width">Features per row.</param>
+/// <param name="Labels">One class index per row, or null for unlabelled data.</param>
+internal sealed record DataSplit(float[] Rows, int Width, int[]? Labels)
+{
+    /// <summary>Number of rows.</summary>
+    public int Count => Rows.Length / Width;
+
+    /// <summary>The rows at <paramref name="rows"/>, in that order.</summary>
+    public DataSplit Pick(IReadOnlyList<int> rows)
+    {
+        var picked = new float[(long)rows.Count * Width];
+        for (int r = 0; r < rows.Count; r++) Rows.AsSpan(rows[r] * Width, Width).CopyTo(picked.AsSpan(r * Width));
+        return new DataSplit(picked, Width, Labels is null ? null : [.. rows.Select(r => Labels[r])]);
+    }
+
+    /// <summary>The first <paramref name="count"/> rows (or all of them, if fewer).</summary>
+    public DataSplit Take(int count)
+    {
+        count = Math.Min(count, Count);
+        return new DataSplit(Rows[..(count * Width)], Width, Labels?[..count]);
+    }
+
+    /// <summary>The labels, or an exception naming <paramref name="purpose"/> when the data have none.</summary>
+    /// <exception cref="InvalidOperationException">The split is unlabelled.</exception>
+    public int[] RequireLabels(string purpose) =>
+        Labels ?? throw new InvalidOperationException($"{purpose} needs class labels, and these data have none (give --label-column, --labels or labelled sub-folders)");
+}

@@ -1,0 +1,48 @@
+using AutoEncoder.Training.Data;
+
+namespace AutoEncoder.Training.Model;
+
+/// <summary>
+/// A data set made ready for one configuration: the rows it trains on and evaluates with, scaled into
+/// the training space by a scaler fitted on the training rows only, and (for a one-class run) the raw
+/// held-out normal rows the threshold is calibrated on.
+/// </summary>
+/// <param name="Scaler">The fitted scaling; the exported encoder and full model begin with it.</param>
+/// <param name="Train">The training rows, scaled.</param>
+/// <param name="Evaluation">The rows the per-epoch loss is measured on, scaled: the held-out normal rows of a
+/// one-class run, else the test split.</param>
+/// <param name="Calibration">The held-out normal rows, raw (as a consumer would feed them), or null.</param>
+internal sealed record TrainingData(FeatureScaler Scaler, DataSplit Train, DataSplit Evaluation, DataSplit? Calibration)
+{
+    /// <summary>
+    /// <paramref name="config"/> with what depends on the data settled: the input width, the scaling
+    /// (<c>auto</c>: none for images, whose rows are intensities in [0, 1]; standard for tables) and the loss
+    /// (unset: BCE when every scaled training value lies in [0, 1], else MSE).
+    /// </summary>
+    public static TrainingConfig Resolve(TrainingConfig config, DataSet data)
+    {
+        string scaling = config.Scaling != "auto" ? config.Scaling : data.Image is null ? "standard" : "none";
+        TrainingConfig resolved = config with { Model = config.Model with { InputSize = data.Width }, Scaling = scaling };
+        if (resolved.Loss is null)
+        {
+            DataSplit train = Prepare(data, resolved with { Loss = ReconstructionLoss.Mse }).Train;
+            resolved = resolved with { Loss = FeatureScaler.OutsideUnitInterval(train) is null ? ReconstructionLoss.Bce : ReconstructionLoss.Mse };
+        }
+        return resolved.Validate();
+    }
+
+    /// <summary>Selects, fits and scales the rows <paramref name="config"/> (already resolved) trains on.</summary>
+    /// <exception cref="ArgumentException">The data do not fit the configuration: another width, or BCE on values outside [0, 1].</exception>
+    public static TrainingData Prepare(DataSet data, TrainingConfig config)
+    {
+        if (data.Width != config.Model.InputSize)
+            throw new ArgumentException($"the model takes rows of {config.Model.InputSize} values, the data have {data.Width}");
+        (DataSplit train, DataSplit? calibration) = TrainingRows.Select(data.Train, config);
+        var scaler = FeatureScaler.Fit(ScalingRule.Parse(config.Scaling), train);
+        DataSplit scaled = scaler.Apply(train);
+        if (config.LossKind == ReconstructionLoss.Bce && FeatureScaler.OutsideUnitInterval(scaled) is { } outside)
+            throw new ArgumentException(
+                $"--loss bce: expected scaled training values in [0, 1], found {outside.Value} at row {outside.Row}, column {outside.Column}; use --scaling minmax or --loss mse");
+        return new TrainingData(scaler, scaled, scaler.Apply(calibration ?? data.Test), calibration);
+    }
+}
