@@ -1,4 +1,4 @@
-# The two commands a user needs: `make` (data, build, models) and `make test`.
+# The two commands a user needs: `make` (data, build with the models it trains, plots) and `make test`.
 DOTNET     ?= dotnet
 CONFIG     ?= Release
 DATA       ?= data/mnist
@@ -9,48 +9,47 @@ PYTHON     ?= /usr/bin/python3
 # Runtime the sample is published for (framework-dependent).
 RID        ?= linux-x64
 
-.PHONY: all data data-fashion build models seed-model plots evaluate anomaly test test-fast check-models tools bench bench-tools pack sample clean
+.PHONY: all data data-fashion build models plots evaluate anomaly test test-fast check-models tools bench bench-tools pack sample clean
 
-all: data build models plots
+all: build plots
 
 data:
 	@bash scripts/fetch-mnist.sh $(DATA)
 
-# Fashion-MNIST (same IDX layout, ten clothing classes) from Debian's dataset-fashion-mnist, for `make anomaly`.
+# Fashion-MNIST (same IDX layout, ten clothing classes) from Debian's dataset-fashion-mnist: the fashion model and `make anomaly`.
 data-fashion:
 	@bash scripts/fetch-fashion-mnist.sh data/fashion-mnist
 
-build:
-	$(DOTNET) build AutoEncoder.sln -c $(CONFIG) --nologo -v quiet
+# `dotnet build` trains the committed models that are out of date (models/*/config.json, through
+# models/AutoEncoder.Models.csproj); the script builds a second time so that the inference library embeds
+# any retrained model, and checks that this second build trains nothing.
+build: data data-fashion
+	@bash scripts/build.sh $(CONFIG)
 
-# The inference library embeds the seed model from $(MODELS): every target that trains rebuilds
-# afterwards, so the library, the tests and the package carry the models of this build, never older ones.
-models: data build
-	$(DOTNET) $(APP) train --preset seed --data $(DATA) --out $(MODELS)
-	$(DOTNET) $(APP) train --preset deep --data $(DATA) --out $(MODELS)/deep
-	$(DOTNET) build AutoEncoder.sln -c $(CONFIG) --nologo -v quiet
-
-# The seed model alone (a few seconds): what the package embeds.
-seed-model: data build
-	$(DOTNET) $(APP) train --preset seed --data $(DATA) --out $(MODELS)
+# The committed models, retrained whether or not they are out of date.
+models: data data-fashion
+	touch models/config.json models/deep/config.json models/fashion/config.json
+	@bash scripts/build.sh $(CONFIG)
 
 # Figures and figures of merit for both presets (plots/ is committed: README shows it).
-plots: build data
+plots: build
 	$(DOTNET) $(APP) plot --models $(MODELS) --data $(DATA) --out plots/seed
 	$(DOTNET) $(APP) plot --models $(MODELS)/deep --data $(DATA) --out plots/deep
+	$(DOTNET) $(APP) plot --models $(MODELS)/fashion --data data/fashion-mnist --out plots/fashion
 
-evaluate: build data
+evaluate: build
 	$(DOTNET) $(APP) evaluate --models $(MODELS) --data $(DATA)
 	$(DOTNET) $(APP) evaluate --models $(MODELS)/deep --data $(DATA)
+	$(DOTNET) $(APP) evaluate --models $(MODELS)/fashion --data data/fashion-mnist
 
 # The one-class protocol on MNIST and Fashion-MNIST: the anomaly preset trained on each class in turn,
 # AUROC over the whole test set beside PCA-32.
-anomaly: build data data-fashion
+anomaly: build
 	$(DOTNET) $(APP) bench-anomaly --data $(DATA)
 	$(DOTNET) $(APP) bench-anomaly --data data/fashion-mnist
 
 # Training speed against PyTorch (Debian's python3-torch with OpenBLAS), then the inference suite.
-bench: build data bench-tools
+bench: build bench-tools
 	$(DOTNET) $(APP) bench --data $(DATA)
 	cd bench/AutoEncoder.Benchmarks && $(DOTNET) run -c $(CONFIG) --no-build -- --filter '*'
 
@@ -68,11 +67,11 @@ tools:
 check-models: tools
 	$(PYTHON) scripts/check_onnx.py $(MODELS)/*.onnx
 
-test: data build tools
+test: build tools
 	@bash scripts/run-tests.sh $(CONFIG)
 
 # Everything but the tests marked Slow (package build, official checker, committed-model quality) and Fuzz.
-test-fast: data build
+test-fast: build
 	@bash scripts/run-tests.sh $(CONFIG) 'Category!=Slow&Category!=Fuzz'
 
 clean:
@@ -80,13 +79,13 @@ clean:
 	rm -rf artifacts
 
 # The NuGet package (+ symbols) of the inference library, into artifacts/, embedding a freshly trained seed model.
-pack: seed-model
+pack: build
 	$(DOTNET) pack inference/AutoEncoder.Inference.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 
 # The sample app, built against a freshly packed package. A unique pre-release version keeps NuGet's
 # global cache from serving an older build of the same version number.
 SAMPLE_VERSION := 0.1.0-local.$(shell date +%s)
-sample: seed-model
+sample: build
 	$(DOTNET) pack inference/AutoEncoder.Inference.csproj -c $(CONFIG) -o artifacts --nologo -v quiet -p:Version=$(SAMPLE_VERSION)
 	rm -rf artifacts/sample
 	$(DOTNET) publish inference/samples/EncodeDigits -c $(CONFIG) -r $(RID) --self-contained false -o artifacts/sample --nologo -v quiet -p:AutoEncoderInferenceVersion=$(SAMPLE_VERSION)

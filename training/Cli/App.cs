@@ -18,6 +18,7 @@ internal static class App
             PlotCommand.Create(),
             BenchCommand.Create(),
             BenchAnomalyCommand.Create(),
+            BenchDataCommand.Create(),
         };
         // A --config file becomes the flags it stands for before parsing, so that it is checked like them.
         string[]? expanded = null;

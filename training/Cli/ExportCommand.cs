@@ -4,7 +4,10 @@ using AutoEncoder.Training.Data;
 
 namespace AutoEncoder.Training.Cli;
 
-/// <summary><c>autoencoder export</c>: write the ONNX models and manifest from a finished checkpoint.</summary>
+/// <summary>
+/// <c>autoencoder export</c>: write the ONNX models and manifest from a finished checkpoint, or with
+/// <c>--triton</c> lay the exported models out as a Triton Inference Server model repository.
+/// </summary>
 internal static class ExportCommand
 {
     static readonly Option<string> CheckpointPath = new("--checkpoint")
@@ -15,19 +18,27 @@ internal static class ExportCommand
     static readonly Option<string> Out = new("--out") { Description = "Output folder", DefaultValueFactory = _ => "models" };
     static readonly Option<string> Data = new("--data")
     {
-        Description = "MNIST (folder or .npz), for the parity check on the test images",
+        Description = "The data the checkpoint was trained on, for the parity check on its test rows",
         DefaultValueFactory = _ => "data/mnist",
     };
+    static readonly Option<string?> Triton = new("--triton") { Description = "Instead: copy the ONNX models in --out into this Triton model repository, with a config.pbtxt each" };
+    static readonly Option<string> Prefix = new("--prefix") { Description = "With --triton: prefix of the model names (e.g. mnist_ gives mnist_encoder)", DefaultValueFactory = _ => "" };
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var command = new Command("export", "Export encoder.onnx, decoder.onnx and autoencoder.onnx from a checkpoint")
         {
-            CheckpointPath, Out, Data,
+            CheckpointPath, Out, Data, Triton, Prefix,
         };
         command.SetAction(result => CommandRunner.Run(() =>
         {
+            if (result.GetValue(Triton) is { } repository)
+            {
+                foreach (string name in TritonRepository.Write(result.GetValue(Out)!, repository, result.GetValue(Prefix)!))
+                    Console.WriteLine($"wrote {Path.Combine(repository, name)}/config.pbtxt and 1/model.onnx");
+                return CommandRunner.Success;
+            }
             string checkpoint = result.GetValue(CheckpointPath)!;
             (CheckpointState state, var model, _) = Checkpoint.Load(checkpoint);
             using (model)
