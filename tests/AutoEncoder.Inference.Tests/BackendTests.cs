@@ -92,6 +92,30 @@ public sealed class BackendTests
         Close.Assert(expected.AsSpan(0, 3), runtime.Encode(pixels.AsSpan(0, 784)), atol: 1e-5);
     }
 
+    // What the trainer exports for unscaled data: (x − offset) · scale by constant vectors before the first
+    // Gemm. Raw values near 1e5 must not lose precision in the kernel (it applies the same two float32
+    // operations, never folds them into the weights), so the codes agree as for any other encoder.
+    [Fact]
+    public void A_leading_sub_and_mul_run_in_the_managed_kernel_as_onnx_runtime_computes_them()
+    {
+        ModelProto proto = TestModels.Encoder([6, 8, 2], "Relu");
+        GraphProto graph = proto.Graph;
+        float[] offset = [100_000f, 0.01f, 20f, 3f, 0f, -1f], scale = [0.002f, 300f, 0.5f, 1f, 1f, 0.9f];
+        graph.Initializer.Add(TestModels.Tensor("offset", [6], offset));
+        graph.Initializer.Add(TestModels.Tensor("scale", [6], scale));
+        graph.Node.Insert(0, new NodeProto { Name = "sub", OpType = "Sub", Input = { "pixels", "offset" }, Output = { "centred" } });
+        graph.Node.Insert(1, new NodeProto { Name = "mul", OpType = "Mul", Input = { "centred", "scale" }, Output = { "scaled" } });
+        graph.Node[2].Input[0] = "scaled";
+        byte[] model = proto.ToByteArray();
+        var random = new Random(3);
+        float[] rows = [.. Enumerable.Range(0, 600).Select(i => offset[i % 6] + (random.NextSingle() - 0.5f) / scale[i % 6])];
+
+        using var auto = Encoder.Load(model);
+
+        Assert.Equal(InferenceBackend.Managed, auto.Backend);
+        Close.Assert(OrtReference.Run(model, rows, 100), auto.EncodeBatch(rows), atol: 1e-5);
+    }
+
     [Fact]
     public void Managed_refuses_a_model_it_cannot_run_and_says_why()
     {
