@@ -28,7 +28,7 @@ build: data data-fashion
 
 # The committed models, retrained whether or not they are out of date.
 models: data data-fashion
-	touch models/config.json models/deep/config.json models/fashion/config.json
+	touch models/config.json models/deep/config.json models/fashion/config.json models/umap/config.json
 	@bash scripts/build.sh $(CONFIG)
 
 # Figures and figures of merit for both presets (plots/ is committed: README shows it).
@@ -36,11 +36,13 @@ plots: build
 	$(DOTNET) $(APP) plot --models $(MODELS) --data $(DATA) --out plots/seed
 	$(DOTNET) $(APP) plot --models $(MODELS)/deep --data $(DATA) --out plots/deep
 	$(DOTNET) $(APP) plot --models $(MODELS)/fashion --data data/fashion-mnist --out plots/fashion
+	$(DOTNET) $(APP) plot --models $(MODELS)/umap --data $(DATA) --out plots/umap
 
 evaluate: build
 	$(DOTNET) $(APP) evaluate --models $(MODELS) --data $(DATA)
 	$(DOTNET) $(APP) evaluate --models $(MODELS)/deep --data $(DATA)
 	$(DOTNET) $(APP) evaluate --models $(MODELS)/fashion --data data/fashion-mnist
+	$(DOTNET) $(APP) evaluate --models $(MODELS)/umap --data $(DATA)
 
 # The one-class protocol on MNIST and Fashion-MNIST: the anomaly preset trained on each class in turn,
 # AUROC over the whole test set beside PCA-32.

@@ -1,15 +1,17 @@
 namespace AutoEncoder.Training.Artifacts;
 
 /// <summary>How good an exported model is, measured on the test split of its data set.</summary>
-/// <param name="Loss">The loss the model was trained with: bce or mse.</param>
-/// <param name="TestLoss">Mean per-feature loss (as trained) of autoencoder.onnx's reconstructions, in the scaled training space.</param>
-/// <param name="TestMse">Mean per-feature squared error of those reconstructions, in the same space.</param>
+/// <param name="Loss">The reconstruction loss the model was trained with (bce or mse); null without a full model (UMAP objective).</param>
+/// <param name="TestLoss">Mean per-feature loss (as trained) of autoencoder.onnx's reconstructions, in the scaled training space; null without a full model.</param>
+/// <param name="TestMse">Mean per-feature squared error of those reconstructions, in the same space; null without a full model.</param>
 /// <param name="Knn5Accuracy">Share of test codes whose 5 nearest train codes vote for the right class; null for unlabelled data.</param>
-/// <param name="Pca2Knn5Accuracy">The same for 2-D PCA projections of the scaled rows (the baseline); null for unlabelled data.</param>
+/// <param name="Knn1Accuracy">The same with the single nearest train code; null for unlabelled data.</param>
+/// <param name="Pca2Knn5Accuracy">The 5-NN accuracy of 2-D PCA projections of the scaled rows (the baseline); null for unlabelled data.</param>
+/// <param name="Trustworthiness">Trustworthiness (k = 10) of the codes of the first 5,000 test rows against the scaled rows.</param>
 /// <param name="LatentSize">Width of the codes.</param>
 /// <param name="Anomaly">For a model trained on one class: how its scores separate the other classes.</param>
-internal sealed record EvaluationReport(string Loss, double TestLoss, double TestMse, double? Knn5Accuracy, double? Pca2Knn5Accuracy, int LatentSize,
-    AnomalyEvaluation? Anomaly = null);
+internal sealed record EvaluationReport(string? Loss, double? TestLoss, double? TestMse, double? Knn5Accuracy, double? Knn1Accuracy,
+    double? Pca2Knn5Accuracy, double Trustworthiness, int LatentSize, AnomalyEvaluation? Anomaly = null);
 
 /// <summary>How well a one-class model's anomaly scores flag the test rows of other classes.</summary>
 /// <param name="NormalClass">The label the model was trained on.</param>

@@ -38,12 +38,14 @@ internal static class EvaluateCommand
             }
             var table = new Table().AddColumns("metric", "value");
             if (report.Loss == "bce") table.AddRow("test BCE (autoencoder.onnx)", $"{report.TestLoss:F4}");
-            table.AddRow("test MSE (autoencoder.onnx)", $"{report.TestMse:F4}");
-            if (report.Knn5Accuracy is { } knn && report.Pca2Knn5Accuracy is { } pcaKnn)
+            if (report.TestMse is { } mse) table.AddRow("test MSE (autoencoder.onnx)", $"{mse:F4}");
+            if (report.Knn5Accuracy is { } knn && report.Knn1Accuracy is { } nearest && report.Pca2Knn5Accuracy is { } pcaKnn)
             {
                 table.AddRow($"{Evaluator.K}-NN accuracy of {report.LatentSize}-D codes", $"{knn:F4}");
+                table.AddRow($"1-NN accuracy of {report.LatentSize}-D codes", $"{nearest:F4}");
                 table.AddRow($"{Evaluator.K}-NN accuracy of PCA-2 (baseline)", $"{pcaKnn:F4}");
             }
+            table.AddRow($"trustworthiness (k = {Evaluator.TrustworthinessNeighbors}, first {Evaluator.TrustworthinessRows:N0} test rows)", $"{report.Trustworthiness:F4}");
             if (report.Anomaly is { } anomaly)
             {
                 table.AddRow($"AUROC of scores for \"not {anomaly.NormalClass}\"", $"{anomaly.Auroc:F4}");

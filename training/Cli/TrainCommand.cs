@@ -13,7 +13,7 @@ internal static class TrainCommand
 {
     static readonly Option<string> Preset = new("--preset")
     {
-        Description = "Starting values: seed (784-2-784 linear, 5 epochs, batch 32), deep (784-512-256-2 relu, 40 epochs, batch 128, lr 2e-3 cosine) or anomaly (784-256-64-32 relu, 60 epochs, batch 128; use with --normal-class)",
+        Description = "Starting values: seed (784-2-784 linear, 5 epochs, batch 32), deep (784-512-256-2 relu, 40 epochs, batch 128, lr 2e-3 cosine), anomaly (784-256-64-32 relu, 60 epochs, batch 128; use with --normal-class) or umap (784-100-100-100-2 relu encoder, parametric UMAP, batches of 1,000 edges)",
         DefaultValueFactory = _ => "seed",
     };
     static readonly Option<int?> Epochs = new Option<int?>("--epochs") { Description = "Passes over the training set" }.AtLeast(1);
@@ -50,6 +50,11 @@ internal static class TrainCommand
     static readonly Option<string?> ImageSize = new("--image-size") { Description = "Image folders: resize every image to WxH (default: all images must have one size)" };
     static readonly Option<string?> Scaling = new("--scaling") { Description = "none, divide:D, minmax or standard, fitted on the training rows and exported in the graphs (default: none for images, standard for tables)" };
     static readonly Option<ReconstructionLoss?> Loss = new("--loss") { Description = "bce or mse (default: bce when the scaled training values lie in [0, 1], else mse)" };
+    static readonly Option<TrainingObjective?> Objective = new("--objective") { Description = "reconstruction (an autoencoder), umap (parametric UMAP: encoder only) or umapreconstruction (both)" };
+    static readonly Option<double?> UmapWeight = new Option<double?>("--umap-weight") { Description = "Weight of the UMAP term against the reconstruction term (default 1)" }.Positive();
+    static readonly Option<int?> Neighbors = new Option<int?>("--neighbors") { Description = "UMAP's n_neighbors, the row itself included (default 15)" }.AtLeast(2);
+    static readonly Option<double?> MinDist = new("--min-dist") { Description = "UMAP's min_dist (default 0.1)" };
+    static readonly Option<int?> NegativeSamples = new Option<int?>("--negative-samples") { Description = "Repelled pairs per attracted edge (default 5)" }.AtLeast(1);
     static readonly Option<string?> Config = new(ConfigFile.OptionName) { Description = "JSON file of these options by name without dashes ({\"preset\": \"deep\", \"hidden\": [512, 256]}); flags override it; paths are relative to the file" };
     static readonly Option<string> Out = new("--out") { Description = "Output folder", DefaultValueFactory = _ => "models" };
     static readonly Option<bool> Resume = new("--resume") { Description = "Continue from <out>/checkpoint.bin (--epochs may extend the run)" };
@@ -62,7 +67,7 @@ internal static class TrainCommand
         {
             Config, Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ActivationOption, Seed, Threads, Subset, PathOption,
             NormalClass, Score, Threshold, Data, Format, Test, Labels, TestLabels, ValidationFraction, LabelColumn, Columns, Header,
-            Channels, ImageSize, Scaling, Loss, Out, Resume,
+            Channels, ImageSize, Scaling, Loss, Objective, UmapWeight, Neighbors, MinDist, NegativeSamples, Out, Resume,
         };
         command.SetAction(result => CommandRunner.Run(() => Execute(result)));
         return command;
@@ -93,7 +98,13 @@ internal static class TrainCommand
             result.GetValue(Threshold) ?? preset.Threshold,
             DataOptionsOf(result),
             result.GetValue(Scaling) ?? preset.Scaling,
-            result.GetValue(Loss) ?? preset.Loss).Validate();
+            result.GetValue(Loss) ?? preset.Loss,
+            result.GetValue(Objective) ?? preset.Objective,
+            new UmapOptions(
+                result.GetValue(Neighbors) ?? preset.UmapSettings.Neighbors,
+                result.GetValue(MinDist) ?? preset.UmapSettings.MinDist,
+                result.GetValue(NegativeSamples) ?? preset.UmapSettings.NegativeSamples,
+                result.GetValue(UmapWeight) ?? preset.UmapSettings.Weight)).Validate();
     }
 
     static DataOptions DataOptionsOf(ParseResult result)
@@ -131,7 +142,7 @@ internal static class TrainCommand
         Trainer trainer;
         if (resume)
         {
-            trainer = new Trainer(checkpointPath, result.GetValue(Epochs), result.GetValue(Threads));
+            trainer = new Trainer(checkpointPath, result.GetValue(Epochs), result.GetValue(Threads), Console.Error.WriteLine);
             try
             {
                 data = DataSource.Load(dataPath, trainer.State.Config.DataOptions, trainer.State.Config.Seed);
@@ -146,7 +157,7 @@ internal static class TrainCommand
         {
             TrainingConfig asked = Configure(result);
             data = DataSource.Load(dataPath, asked.DataOptions, asked.Seed);
-            trainer = new Trainer(TrainingData.Resolve(asked, data), data.Checksums);
+            trainer = new Trainer(TrainingData.Resolve(asked, data), data.Checksums, Console.Error.WriteLine);
         }
         using var owned = trainer;
         if (!trainer.State.DataChecksums.Values.Order().SequenceEqual(data.Checksums.Values.Order()))
@@ -161,7 +172,7 @@ internal static class TrainCommand
         DataSplit train = prepared.Train, evaluation = prepared.Evaluation;
 
         Console.Error.WriteLine($"{(resume ? "resuming" : "training")} {config.Model} on {train.Count:N0} rows " +
-                                $"(scaling {config.Scaling}, loss {config.LossKind.ToString().ToLowerInvariant()}): " +
+                                $"(scaling {config.Scaling}, objective {config.Objective.ToString().ToLowerInvariant()}, loss {config.LossKind.ToString().ToLowerInvariant()}): " +
                                 $"{config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, seed {config.Seed}, {config.Threads} thread(s)");
 
         using var stop = new CancellationTokenSource();
@@ -194,7 +205,7 @@ internal static class TrainCommand
         }
 
         Manifest manifest = ArtifactWriter.Write(trainer.Model, trainer.State, data, outDir, checkpointPath);
-        string loss = config.LossKind.ToString().ToUpperInvariant();
+        string loss = config.Objective == TrainingObjective.Reconstruction ? config.LossKind.ToString().ToUpperInvariant() : "UMAP loss (sampled edges)";
         string measured = config.NormalClass is null ? $"test {loss}" : $"held-out normal {loss}";
         Console.WriteLine($"trained in {manifest.TrainSeconds:F1} s: train loss {manifest.FinalTrainLoss:F4}, {measured} {manifest.TestLoss:F4}; wrote {outDir}/");
         return CommandRunner.Success;

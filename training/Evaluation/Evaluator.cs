@@ -15,32 +15,49 @@ internal static class Evaluator
     /// <summary>Neighbours that vote in the k-NN accuracy.</summary>
     public const int K = 5;
 
+    /// <summary>Neighbours of the trustworthiness measure (scikit-learn's default is 5; 10 is what the reference figures use).</summary>
+    public const int TrustworthinessNeighbors = 10;
+
+    /// <summary>Test rows the trustworthiness is measured on (it compares all pairs).</summary>
+    public const int TrustworthinessRows = 5000;
+
     /// <summary>Evaluates the models in <paramref name="modelsDir"/> on the data set they were trained on.</summary>
     public static EvaluationReport Evaluate(string modelsDir, ModelData model)
     {
         (DataSet data, TrainingConfig config, FeatureScaler scaler) = (model.Data, model.Config, model.Scaler);
         using Encoder encoder = Encoder.Load(Path.Combine(modelsDir, ModelRole.Encoder.FileName()));
         float[] testCodes = encoder.EncodeBatch(data.Test.Rows);
-
-        byte[] autoencoder = File.ReadAllBytes(Path.Combine(modelsDir, ModelRole.Autoencoder.FileName()));
-        float[] reconstructions = OrtRunner.Run(autoencoder, data.Test.Rows, data.Test.Count);
         float[] scaledTest = scaler.Apply(data.Test).Rows;
-        double mse = ReconstructionError.MeanSquaredError(scaledTest, reconstructions);
-        double loss = config.LossKind == ReconstructionLoss.Bce ? ReconstructionError.MeanBce(scaledTest, reconstructions) : mse;
 
-        double? knn = null, pcaKnn = null;
+        // A UMAP-only model has no full model: no reconstruction figures.
+        string autoencoderPath = Path.Combine(modelsDir, ModelRole.Autoencoder.FileName());
+        double? loss = null, mse = null;
+        if (File.Exists(autoencoderPath))
+        {
+            float[] reconstructions = OrtRunner.Run(File.ReadAllBytes(autoencoderPath), data.Test.Rows, data.Test.Count);
+            mse = ReconstructionError.MeanSquaredError(scaledTest, reconstructions);
+            loss = config.LossKind == ReconstructionLoss.Bce ? ReconstructionError.MeanBce(scaledTest, reconstructions) : mse;
+        }
+
+        double? knn = null, nearest = null, pcaKnn = null;
         if (data.Train.Labels is { } trainLabels && data.Test.Labels is { } testLabels)
         {
             float[] trainCodes = encoder.EncodeBatch(data.Train.Rows);
-            knn = new NearestNeighbors(trainCodes, trainLabels, encoder.EmbeddingSize).Accuracy(testCodes, testLabels, K);
+            var neighbors = new NearestNeighbors(trainCodes, trainLabels, encoder.EmbeddingSize);
+            knn = neighbors.Accuracy(testCodes, testLabels, K);
+            nearest = neighbors.Accuracy(testCodes, testLabels, 1);
             float[] scaledTrain = scaler.Apply(data.Train).Rows;
             var pca = PrincipalComponents.Fit(scaledTrain, data.Train.Count, data.Width, 2);
             pcaKnn = new NearestNeighbors(pca.Project(scaledTrain, data.Train.Count), trainLabels, 2)
                 .Accuracy(pca.Project(scaledTest, data.Test.Count), testLabels, K);
         }
 
-        return new EvaluationReport(config.LossKind.ToString().ToLowerInvariant(), loss, mse, knn, pcaKnn, encoder.EmbeddingSize,
-            EvaluateAnomalies(Path.Combine(modelsDir, ModelRole.Autoencoder.FileName()), data.Test));
+        int rows = Math.Min(TrustworthinessRows, data.Test.Count);
+        double trust = Trustworthiness.Compute(scaledTest[..(rows * data.Width)], data.Width,
+            testCodes[..(rows * encoder.EmbeddingSize)], encoder.EmbeddingSize, TrustworthinessNeighbors);
+
+        return new EvaluationReport(loss is null ? null : config.LossKind.ToString().ToLowerInvariant(), loss, mse, knn, nearest, pcaKnn, trust,
+            encoder.EmbeddingSize, File.Exists(autoencoderPath) ? EvaluateAnomalies(autoencoderPath, data.Test) : null);
     }
 
     /// <summary>For a model calibrated on one class: AUROC, average precision, precision and recall at its threshold.</summary>

@@ -1,8 +1,26 @@
+using AutoEncoder.Training.Data;
+using AutoEncoder.Training.Model;
+using static TorchSharp.torch;
+
 namespace AutoEncoder.Training.Fitting;
 
-/// <summary>One way of taking Adam steps on an autoencoder: mean BCE-with-logits of its reconstructions.</summary>
+/// <summary>
+/// One way of taking Adam steps on an autoencoder. An epoch is an ordered list of items, by default the
+/// training rows shuffled; a step trains on a slice of it.
+/// </summary>
 internal interface ITrainingStep : IDisposable
 {
+    /// <summary>Sees the training rows before the first epoch (the UMAP step builds its neighbour graph of them).</summary>
+    void Prepare(DataSplit train)
+    {
+    }
+
+    /// <summary>The items of epoch <paramref name="epoch"/> in training order: the <paramref name="rows"/> row indices shuffled, seeded by (seed, epoch).</summary>
+    long[] EpochOrder(int rows, long seed, int epoch) => Trainer.ShuffleOrder(rows, seed, epoch);
+
+    /// <summary>The loss reported on held-out data after an epoch: the mean reconstruction loss of <paramref name="test"/>.</summary>
+    double TestLoss(AutoEncoderModel model, Tensor test, ReconstructionLoss loss) => Trainer.MeanLoss(model, test, loss);
+
     /// <summary>
     /// Trains on rows <paramref name="order"/>[start .. start + rows) of <paramref name="data"/> (row-major):
     /// gradients of the mean loss, then one Adam update with learning rate <paramref name="rate"/>. Returns

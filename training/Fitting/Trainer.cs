@@ -25,20 +25,20 @@ internal sealed class Trainer : IDisposable
 
     static Trainer() => NativeHeap.KeepLargeBlocks();
 
-    /// <summary>Starts fresh from <paramref name="config"/>.</summary>
-    public Trainer(TrainingConfig config, IReadOnlyDictionary<string, string> dataChecksums)
+    /// <summary>Starts fresh from <paramref name="config"/>; <paramref name="log"/> hears the steps' preparation (the UMAP graph).</summary>
+    public Trainer(TrainingConfig config, IReadOnlyDictionary<string, string> dataChecksums, Action<string>? log = null)
     {
         config.Validate();
         torch.set_num_threads(config.Threads);
         torch.manual_seed(config.Seed);
         Model = new AutoEncoderModel(config.Model);
-        step = TrainingSteps.Create(Model, config);
+        step = TrainingSteps.Create(Model, config, log);
         sharded = step is FusedTrainingStep;
         state = CheckpointState.Fresh(config, dataChecksums);
     }
 
     /// <summary>Continues from a checkpoint; <paramref name="epochs"/> may extend the run.</summary>
-    public Trainer(string checkpointPath, int? epochs = null, int? threads = null)
+    public Trainer(string checkpointPath, int? epochs = null, int? threads = null, Action<string>? log = null)
     {
         (CheckpointState saved, AutoEncoderModel model, byte[] moments) = Checkpoint.Load(checkpointPath);
         TrainingConfig config = saved.Config with
@@ -50,7 +50,7 @@ internal sealed class Trainer : IDisposable
         try
         {
             torch.set_num_threads(config.Validate().Threads);
-            step = TrainingSteps.Create(Model, config);
+            step = TrainingSteps.Create(Model, config, log);
         }
         catch
         {
@@ -92,22 +92,23 @@ internal sealed class Trainer : IDisposable
         float[] trainPixels = train.Rows;
         using Tensor testPixels = tensor(test.Rows, [test.Count, width]);
         int batchSize = state.Config.BatchSize;
-        int batches = (train.Count + batchSize - 1) / batchSize;
+        step.Prepare(train);
 
         while (!state.IsComplete)
         {
             int epoch = state.CompletedEpochs;
+            long[] order = step.EpochOrder(train.Count, state.Config.Seed, epoch);
+            int batches = (order.Length + batchSize - 1) / batchSize;
             progress.EpochStarted(epoch + 1, state.Config.Epochs, batches, state.CompletedBatches);
             Model.train();
             // Each shard of a fused step runs on its own core with one libtorch thread (FusedTrainingStep);
             // the autograd step and the evaluation below split their products over all threads.
             if (sharded) torch.set_num_threads(1);
             var clock = Stopwatch.StartNew();
-            long[] order = ShuffleOrder(train.Count, state.Config.Seed, epoch);
             for (int b = state.CompletedBatches; b < batches; b++)
             {
                 int start = b * batchSize;
-                int rows = Math.Min(batchSize, train.Count - start);
+                int rows = Math.Min(batchSize, order.Length - start);
                 double rate = LearningRates.At(state.Config.Schedule, state.Config.LearningRate,
                     (long)epoch * batches + b, (long)state.Config.Epochs * batches);
                 // The step disposes its own temporaries: each shard opens a scope on its thread.
@@ -136,7 +137,7 @@ internal sealed class Trainer : IDisposable
             var record = new EpochRecord(
                 epoch + 1,
                 state.EpochLossSum / state.EpochRows,
-                MeanLoss(Model, testPixels, state.Config.LossKind),
+                step.TestLoss(Model, testPixels, state.Config.LossKind),
                 state.EpochSeconds + seconds);
             state = state with
             {

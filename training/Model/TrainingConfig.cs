@@ -22,14 +22,23 @@ namespace AutoEncoder.Training.Model;
 /// <c>auto</c> until <see cref="TrainingData.Resolve"/> chooses for the data (none for images, standard for tables).</param>
 /// <param name="Loss">What training minimises; BCE needs scaled values in [0, 1]. Null until resolved for the data
 /// (checkpoints written before the option existed trained BCE).</param>
+/// <param name="Objective">What the encoder is trained for: reconstruction, UMAP, or both.</param>
+/// <param name="Umap">Settings of the UMAP objective; null for the defaults.</param>
 internal sealed record TrainingConfig(
     string Preset, ModelConfig Model, int Epochs, int BatchSize, double LearningRate, long Seed, int Threads,
     LearningRateSchedule Schedule = LearningRateSchedule.Constant, int? Subset = null, TrainingPath Path = TrainingPath.Auto,
     int? NormalClass = null, AnomalyScore Score = AnomalyScore.Mse, string Threshold = "percentile:99",
-    DataOptions? Data = null, string Scaling = "auto", ReconstructionLoss? Loss = null)
+    DataOptions? Data = null, string Scaling = "auto", ReconstructionLoss? Loss = null,
+    TrainingObjective Objective = TrainingObjective.Reconstruction, UmapOptions? Umap = null)
 {
     /// <summary>How the data set is read (defaults when none were given).</summary>
     public DataOptions DataOptions => Data ?? new DataOptions();
+
+    /// <summary>The UMAP settings (defaults when none were given).</summary>
+    public UmapOptions UmapSettings => Umap ?? new UmapOptions();
+
+    /// <summary>Whether a decoder is trained (reconstruction is part of the objective).</summary>
+    public bool TrainsDecoder => Objective != TrainingObjective.Umap;
 
     /// <summary>The loss trained: <see cref="Loss"/>, or BCE where it was not recorded.</summary>
     public ReconstructionLoss LossKind => Loss ?? ReconstructionLoss.Bce;
@@ -53,8 +62,18 @@ internal sealed record TrainingConfig(
     public static TrainingConfig AnomalyPreset { get; } =
         new("anomaly", new ModelConfig(784, [256, 64], 32, Activation.Relu), 60, 128, 1e-3, 0, 1);
 
+    /// <summary>
+    /// Parametric UMAP (Sainburg et al. 2021): their MNIST encoder, three ReLU layers of 100 units to a 2-D
+    /// code, trained on UMAP's neighbour graph (15 neighbours, min_dist 0.1, 5 negative samples) with Adam
+    /// 1e-3 on batches of 1,000 edges for 150 edge epochs: on MNIST here 60 epochs reached 5-NN 0.9518 in
+    /// 185 s, 150 reached 0.9549 in 436 s, both after the graph's 46 s (README, "A UMAP map of the digits").
+    /// </summary>
+    public static TrainingConfig UmapPreset { get; } =
+        new("umap", new ModelConfig(784, [100, 100, 100], 2, Activation.Relu), 150, 1000, 1e-3, 0, 2,
+            Objective: TrainingObjective.Umap, Path: TrainingPath.Autograd);
+
     /// <summary>Names of the presets, for messages.</summary>
-    public static IReadOnlyList<string> PresetNames { get; } = ["seed", "deep", "anomaly"];
+    public static IReadOnlyList<string> PresetNames { get; } = ["seed", "deep", "anomaly", "umap"];
 
     /// <summary>Looks a preset up by name.</summary>
     /// <exception cref="ArgumentException">No preset has that name.</exception>
@@ -63,6 +82,7 @@ internal sealed record TrainingConfig(
         "seed" => SeedPreset,
         "deep" => DeepPreset,
         "anomaly" => AnomalyPreset,
+        "umap" => UmapPreset,
         _ => throw new ArgumentException($"unknown preset '{name}': expected {string.Join(", ", PresetNames)}", nameof(name)),
     };
 
@@ -90,6 +110,8 @@ internal sealed record TrainingConfig(
         if (Scaling != "auto") ScalingRule.Parse(Scaling);
         DataOptions.Validate();
         if (Loss is { } loss && !Enum.IsDefined(loss)) throw new ArgumentOutOfRangeException("loss", Loss, "expected bce or mse");
+        if (!Enum.IsDefined(Objective)) throw new ArgumentOutOfRangeException("objective", Objective, "expected reconstruction, umap or umapreconstruction");
+        UmapSettings.Validate();
         if (!(LearningRate > 0 && double.IsFinite(LearningRate)))
             throw new ArgumentOutOfRangeException("learning-rate", LearningRate, "expected a finite value > 0");
         return this;

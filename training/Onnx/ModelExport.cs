@@ -60,7 +60,8 @@ internal static class ModelExport
 
         var files = new Dictionary<ModelRole, byte[]>();
         var parity = new Dictionary<ModelRole, double>();
-        foreach (ModelRole role in ModelRoles.All)
+        // Without a reconstruction term the decoder was never trained: only the encoder is exported.
+        foreach (ModelRole role in config.TrainsDecoder ? ModelRoles.All : [ModelRole.Encoder])
         {
             ModelProto proto = OnnxExporter.Export(Spec(role, source, scaling, output), Metadata(role, source));
             (float[] refInput, float[] refOutput) = references[role];
@@ -141,11 +142,17 @@ internal static class ModelExport
             entries.Add(new("output_space", config.LossKind == ReconstructionLoss.Bce
                 ? "scaled training space, sigmoid probabilities; raw = output / scale + offset (input_scaling)"
                 : "scaled training space, linear; raw = output / scale + offset (input_scaling)"));
+        if (config.Objective != TrainingObjective.Reconstruction)
+            entries.Add(new("objective", config.Objective == TrainingObjective.Umap
+                ? "umap: codes trained with UMAP's cross-entropy on the training rows' neighbour graph; no decoder or full model was trained or exported"
+                : "umap+reconstruction: UMAP's cross-entropy on the codes plus the decoder's reconstruction loss"));
         entries.Add(new("training_config", JsonSerializer.Serialize(config, Json.Compact)));
         entries.Add(new("data_sha256", JsonSerializer.Serialize(source.DataChecksums, Json.Compact)));
-        entries.Add(new("loss", config.LossKind.ToString().ToLowerInvariant()));
+        bool reconstruction = config.Objective == TrainingObjective.Reconstruction;
+        // A UMAP run's test loss is its cross-entropy on a fixed sample of graph edges.
+        entries.Add(new("loss", reconstruction ? config.LossKind.ToString().ToLowerInvariant() : "umap"));
         entries.Add(new("test_loss", Format(source.TestLoss)));
-        if (config.LossKind == ReconstructionLoss.Bce) entries.Add(new("test_bce", Format(source.TestLoss)));
+        if (reconstruction && config.LossKind == ReconstructionLoss.Bce) entries.Add(new("test_bce", Format(source.TestLoss)));
         return entries;
     }
 

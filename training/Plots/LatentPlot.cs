@@ -33,11 +33,24 @@ internal static class LatentPlot
             points.MarkerSize = 3;
             legend.Add(new LegendItem { LabelText = classNames[digit], MarkerShape = MarkerShape.FilledCircle, MarkerSize = 12, MarkerFillColor = palette.GetColor(digit), LineWidth = 0 });
         }
+        // Axes over the 0.5th–99.5th percentiles (plus a margin), not the extreme codes: a few outliers would
+        // otherwise squeeze the dense clusters into the middle of the figure.
+        (double xLow, double xHigh) = RobustRange(plane, 0, count);
+        (double yLow, double yHigh) = RobustRange(plane, 1, count);
+        plot.Axes.SetLimits(xLow, xHigh, yLow, yHigh);
         plot.ShowLegend(legend, Alignment.UpperRight);
         plot.Legend.FontSize = 14;
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.Title(title);
         return plot;
+    }
+
+    private static (double Low, double High) RobustRange(float[] plane, int axis, int count)
+    {
+        double[] values = [.. Enumerable.Range(0, count).Select(i => (double)plane[2 * i + axis]).Order()];
+        double low = values[(int)(0.005 * (count - 1))], high = values[(int)(0.995 * (count - 1))];
+        double margin = Math.Max(high - low, 1e-6) * 0.08;
+        return (low - margin, high + margin);
     }
 }

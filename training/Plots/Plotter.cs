@@ -13,14 +13,16 @@ internal static class Plotter
     public const int ManifoldSteps = 15;
 
     /// <summary>
-    /// Writes latent.png and loss.png into <paramref name="outDir"/>; for images also reconstructions.png and
-    /// manifold.png, and for a one-class model scores.png and roc.png; returns their paths.
+    /// Writes latent.png and loss.png into <paramref name="outDir"/>; for images with a decoder also
+    /// reconstructions.png and manifold.png, and for a one-class model scores.png and roc.png; returns their paths.
     /// </summary>
     public static IReadOnlyList<string> Write(string modelsDir, DataSet data, string outDir)
     {
         DataSplit test = data.Test;
         using Encoder encoder = Encoder.Load(Path.Combine(modelsDir, ModelRole.Encoder.FileName()));
-        using Decoder decoder = Decoder.Load(Path.Combine(modelsDir, ModelRole.Decoder.FileName()));
+        // A model trained with the UMAP objective alone has an encoder only.
+        string decoderPath = Path.Combine(modelsDir, ModelRole.Decoder.FileName()), autoencoderPath = Path.Combine(modelsDir, ModelRole.Autoencoder.FileName());
+        using Decoder? decoder = File.Exists(decoderPath) ? Decoder.Load(decoderPath) : null;
         float[] pixels = test.Rows;
         float[] codes = encoder.EncodeBatch(pixels);
         int latent = encoder.EmbeddingSize;
@@ -35,7 +37,7 @@ internal static class Plotter
 
         Directory.CreateDirectory(outDir);
         Save(LatentPlot.Create(codes, test.Labels, data.ClassNames, latent), "latent.png", 900, 800);
-        if (data.Image is { } image)
+        if (data.Image is { } image && decoder is not null)
         {
             Save(Reconstructions(test, image, codes, decoder), "reconstructions.png", 1000, 260);
             Save(Manifold(codes, test.Count, latent, image, decoder), "manifold.png", 800, 830);
@@ -44,7 +46,8 @@ internal static class Plotter
         string manifest = Path.Combine(modelsDir, Manifest.FileName);
         if (File.Exists(manifest)) Save(LossPlot.Create(Manifest.Load(manifest).History), "loss.png", 800, 500);
 
-        using var detector = AnomalyDetector.Load(Path.Combine(modelsDir, ModelRole.Autoencoder.FileName()));
+        if (!File.Exists(autoencoderPath)) return written;
+        using var detector = AnomalyDetector.Load(autoencoderPath);
         if (AnomalyCalibration.NormalClassOf(detector.Metadata) is { } normal)
         {
             float[] scores = detector.ScoreBatch(pixels);

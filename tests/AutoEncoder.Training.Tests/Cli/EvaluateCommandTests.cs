@@ -34,6 +34,8 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Equal("bce", root.GetProperty("loss").GetString());
         Assert.InRange(root.GetProperty("test_mse").GetDouble(), 0.01, 0.1);
         Assert.InRange(root.GetProperty("knn5_accuracy").GetDouble(), 0.2, 0.6);
+        Assert.InRange(root.GetProperty("knn1_accuracy").GetDouble(), 0.2, 0.6);
+        Assert.InRange(root.GetProperty("trustworthiness").GetDouble(), 0.5, 1);
         // PCA-2 with 5-NN on MNIST measured 0.42 with scikit-learn; allow for its rounding and tie rules.
         Assert.InRange(root.GetProperty("pca2_knn5_accuracy").GetDouble(), 0.41, 0.44);
         Assert.Equal(root.GetProperty("knn5_accuracy").GetDouble(),

@@ -43,6 +43,34 @@ public sealed class CommittedModelsTests
     }
 
     [Fact]
+    public void Nearest_neighbour_accuracy_and_trustworthiness_agree_with_scikit_learn_on_the_deep_model()
+    {
+        string models = Path.Combine(Repository.ModelsFolder, "deep");
+
+        EvaluationReport report = Evaluator.Evaluate(models, ModelData.Load(models, Repository.MnistFolder));
+
+        // Measured independently (onnxruntime-node codes, scikit-learn's KNeighborsClassifier and
+        // trustworthiness at k = 10 on the first 5,000 test images): 1-NN 0.799, trustworthiness 0.923,
+        // both rounded to three places, so within 0.0006 here (float32 codes; no ties decide either figure).
+        Assert.Equal(0.799, report.Knn1Accuracy!.Value, 0.0006);
+        Assert.Equal(0.923, report.Trustworthiness, 0.0006);
+    }
+
+    [Fact]
+    public void The_umap_map_separates_digits_as_umap_does_and_ships_an_encoder_only()
+    {
+        string models = Path.Combine(Repository.ModelsFolder, "umap");
+
+        EvaluationReport report = Evaluator.Evaluate(models, ModelData.Load(models, Repository.MnistFolder));
+
+        // Target: UMAP's own 2-D map of the test set reaches 5-NN 0.954 (Sainburg et al. 2021).
+        Assert.True(report.Knn5Accuracy >= 0.95, $"5-NN accuracy {report.Knn5Accuracy:F4}");
+        Assert.Null(report.TestLoss);
+        Assert.False(File.Exists(Path.Combine(models, "decoder.onnx")));
+        Assert.Contains("no decoder", Encoder.Load(Path.Combine(models, "encoder.onnx")).Metadata.Properties["objective"]);
+    }
+
+    [Fact]
     public void The_seed_preset_reaches_the_seed_tutorials_test_bce()
     {
         EvaluationReport report = Evaluator.Evaluate(Repository.ModelsFolder, ModelData.Load(Repository.ModelsFolder, Repository.MnistFolder));
