@@ -67,7 +67,8 @@ public sealed class CommittedModelsTests
         Assert.True(report.Knn5Accuracy >= 0.95, $"5-NN accuracy {report.Knn5Accuracy:F4}");
         Assert.Null(report.TestLoss);
         Assert.False(File.Exists(Path.Combine(models, "decoder.onnx")));
-        Assert.Contains("no decoder", Encoder.Load(Path.Combine(models, "encoder.onnx")).Metadata.Properties["objective"]);
+        using var encoder = Encoder.Load(Path.Combine(models, "encoder.onnx"));
+        Assert.Contains("no decoder", encoder.Metadata.Properties["objective"]);
     }
 
     [Fact]
