@@ -60,17 +60,7 @@ internal sealed class AutogradTrainingStep : ITrainingStep
     public void SaveState(BinaryWriter writer) => adam.save_state_dict(writer);
 
     /// <inheritdoc />
-    public void LoadState(BinaryReader reader)
-    {
-        try
-        {
-            adam.load_state_dict(reader);
-        }
-        catch (Exception e) when (e is ArgumentException or EndOfStreamException or InvalidOperationException)
-        {
-            throw new InvalidDataException($"optimizer state does not fit this model ({e.Message})", e);
-        }
-    }
+    public void LoadState(BinaryReader reader) => OptimizerState.Load(adam, reader);
 
     /// <inheritdoc />
     public void Dispose()

@@ -9,11 +9,11 @@ using static TorchSharp.torch;
 namespace AutoEncoder.Training.Fitting;
 
 /// <summary>
-/// Fits an <see cref="AutoEncoderModel"/> to reproduce its scaled input (X = y) with Adam and
-/// BCE-with-logits or MSE (the step <see cref="TrainingSteps"/> chooses), evaluating on the test set after every
-/// epoch. Deterministic for a given seed and thread count: initial weights come from the seeded global
-/// generator and each epoch's shuffle from a generator seeded by (seed, epoch), so a resumed run
-/// replays the same batches.
+/// Fits an <see cref="AutoEncoderModel"/> with Adam by the step <see cref="TrainingSteps"/> chooses: to
+/// reproduce its scaled input (X = y, BCE-with-logits or MSE), or to keep UMAP's neighbour graph in its codes,
+/// measuring the step's test loss after every epoch. Deterministic for a given seed and thread count: initial
+/// weights come from the seeded global generator and each epoch's order (rows or sampled edges) from a
+/// generator seeded by (seed, epoch), so a resumed run replays the same batches.
 /// </summary>
 internal sealed class Trainer : IDisposable
 {
