@@ -9,7 +9,7 @@ PYTHON     ?= /usr/bin/python3
 # Runtime the sample is published for (framework-dependent).
 RID        ?= linux-x64
 
-.PHONY: all data data-fashion build models plots evaluate anomaly test test-fast check-models tools bench bench-tools pack sample clean
+.PHONY: all data data-fashion build models plots evaluate anomaly test test-fast check-models tools browser-tools bench bench-tools pack sample serve load screenshot clean
 
 all: build plots
 
@@ -66,10 +66,17 @@ tools:
 	  echo "installing python3-onnx (the official ONNX checker) ..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-onnx >/dev/null; }
 
+# Debian's Chromium and chromedriver, for the map page's browser test (Selenium drives the system browser;
+# no test tool may download its own here).
+browser-tools:
+	@[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || { \
+	  echo "installing chromium and chromium-driver (the browser test) ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
 check-models: tools
 	$(PYTHON) scripts/check_onnx.py $(MODELS)/*.onnx
 
-test: build tools
+test: build tools browser-tools
 	@bash scripts/run-tests.sh $(CONFIG)
 
 # Everything but the tests marked Slow (package build, official checker, committed-model quality) and Fuzz.
@@ -80,9 +87,26 @@ clean:
 	$(DOTNET) clean AutoEncoder.sln -c $(CONFIG) --nologo -v quiet
 	rm -rf artifacts
 
-# The NuGet package (+ symbols) of the inference library, into artifacts/, embedding a freshly trained seed model.
+# The NuGet packages (+ symbols) of the inference library, embedding a freshly trained seed model, and of its
+# hosting companion (services.AddAutoEncoder), into artifacts/.
 pack: build
 	$(DOTNET) pack inference/AutoEncoder.Inference.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
+	$(DOTNET) pack inference/Hosting/AutoEncoder.Inference.Hosting.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
+
+# The encoder service on http://127.0.0.1:$${PORT:-5000} with the deep model and the MNIST test set's map;
+# open it in a browser and draw.
+serve: build
+	$(DOTNET) inference/samples/EncoderService/bin/$(CONFIG)/net10.0/EncoderService.dll --AutoEncoder:ModelDirectory=$(MODELS)/deep \
+	  --Map:Images=$(DATA)/t10k-images-idx3-ubyte --Map:Labels=$(DATA)/t10k-labels-idx1-ubyte
+
+# 8 clients for 30 s on /encode (single rows, then 256-row batches) beside EncodeBatch in-process (BENCHMARKS.md).
+load: build
+	@bash scripts/load.sh $(CONFIG)
+
+# README's picture of the map page: the browser test, saving what it sees after drawing a digit.
+screenshot: build browser-tools
+	AUTOENCODER_SCREENSHOT=$(CURDIR)/plots/service.png $(DOTNET) test tests/AutoEncoder.Service.Tests -c $(CONFIG) --no-build --nologo \
+	  --filter 'FullyQualifiedName~PageInBrowserTests.A_drawn_stroke'
 
 # The sample app, built against a freshly packed package. A unique pre-release version keeps NuGet's
 # global cache from serving an older build of the same version number.

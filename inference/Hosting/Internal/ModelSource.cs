@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AutoEncoder.Inference.Hosting.Internal;
+
+/// <summary>Checked options, and the loaders the registered singletons are built by.</summary>
+internal sealed class ModelSource
+{
+    private readonly AutoEncoderOptions options;
+
+    public ModelSource(AutoEncoderOptions options)
+    {
+        if ((options.Models & AutoEncoderModels.All) == 0 || (options.Models & ~AutoEncoderModels.All) != 0)
+            throw new ArgumentException($"AutoEncoder:Models: expected one or more of Encoder, Decoder, AnomalyDetector, found '{options.Models}'", nameof(options));
+        if (options.IntraOpThreads is < 1)
+            throw new ArgumentException($"AutoEncoder:IntraOpThreads: expected 1 or more, found {options.IntraOpThreads}", nameof(options));
+        if (options.AnomalyThreshold is float threshold && !(float.IsFinite(threshold) && threshold >= 0))
+            throw new ArgumentException($"AutoEncoder:AnomalyThreshold: expected a finite value ≥ 0, found {threshold}", nameof(options));
+        this.options = options;
+    }
+
+    public AutoEncoderModels Models => options.Models;
+
+    public Encoder LoadEncoder(IServiceProvider provider) =>
+        PathOf(provider, "encoder.onnx") is string path ? Encoder.Load(path, Inference) : Encoder.LoadDefault(Inference);
+
+    public Decoder LoadDecoder(IServiceProvider provider) =>
+        PathOf(provider, "decoder.onnx") is string path ? Decoder.Load(path, Inference) : Decoder.LoadDefault(Inference);
+
+    public AnomalyDetector LoadAnomalyDetector(IServiceProvider provider)
+    {
+        AnomalyDetector detector = PathOf(provider, "autoencoder.onnx") is string path
+            ? AnomalyDetector.Load(path, Inference)
+            : AnomalyDetector.LoadDefault(Inference);
+        if (options.AnomalyThreshold is float threshold) detector.Threshold = threshold;
+        return detector;
+    }
+
+    // A fresh object per model: the library reads its options once, at load.
+    InferenceOptions Inference => new()
+    {
+        Backend = options.Backend,
+        IntraOpThreads = options.IntraOpThreads,
+        ConfigureSession = options.ConfigureSession,
+    };
+
+    string? PathOf(IServiceProvider provider, string file)
+    {
+        if (string.IsNullOrEmpty(options.ModelDirectory)) return null;
+        string root = provider.GetService<IHostEnvironment>()?.ContentRootPath ?? Directory.GetCurrentDirectory();
+        return Path.Combine(Path.GetFullPath(options.ModelDirectory, root), file);
+    }
+}

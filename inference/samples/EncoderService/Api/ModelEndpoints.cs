@@ -1,0 +1,70 @@
+using AutoEncoder.Inference;
+using Microsoft.Extensions.Options;
+
+namespace AutoEncoder.Samples.EncoderService.Api;
+
+/// <summary><c>/encode</c>, <c>/decode</c> and <c>/score</c>: the models behind JSON (and, for encoding, images).</summary>
+internal static class ModelEndpoints
+{
+    public static void MapModelEndpoints(this IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder api = app.MapGroup("").AddEndpointFilter(RequestRejected.Filter);
+        api.MapPost("/encode", Encode);
+        api.MapPost("/decode", Decode);
+        api.MapPost("/score", Score);
+    }
+
+    static async Task<IResult> Encode(HttpRequest request, Encoder encoder, IOptions<ServiceOptions> options, CancellationToken cancellationToken)
+    {
+        if (RequestBody.MediaType(request) is "image/png" or "image/jpeg")
+        {
+            byte[] image = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+            return TypedResults.Ok(new EmbeddingsResponse([encoder.Encode(DigitImage.ToModelInput(image, encoder.InputSize))]));
+        }
+        float[] rows = await ReadRowsAsync(request, encoder.InputSize, options.Value, ", image/png or image/jpeg", cancellationToken);
+        return TypedResults.Ok(new EmbeddingsResponse(Matrix.Split(encoder.EncodeBatch(rows), encoder.EmbeddingSize)));
+    }
+
+    static async Task<IResult> Decode(HttpRequest request, IOptions<ServiceOptions> options, CancellationToken cancellationToken)
+    {
+        Decoder decoder = Registered<Decoder>(request, "a decoder");
+        EmbeddingsRequest parsed = RequestBody.ParseJson<EmbeddingsRequest>(await ReadJsonAsync(request, options.Value, cancellationToken));
+        float[] embeddings = Matrix.Flatten(parsed.Embeddings, decoder.EmbeddingSize, "embeddings");
+        return TypedResults.Ok(new RowsResponse(Matrix.Split(decoder.DecodeBatch(embeddings), decoder.OutputSize)));
+    }
+
+    static async Task<IResult> Score(HttpRequest request, IOptions<ServiceOptions> options, CancellationToken cancellationToken)
+    {
+        AnomalyDetector detector = Registered<AnomalyDetector>(request, "an anomaly detector (autoencoder.onnx)");
+        float[] rows = await ReadRowsAsync(request, detector.InputSize, options.Value, "", cancellationToken);
+        float[] scores = detector.ScoreBatch(rows);
+        float? threshold = detector.Threshold;
+        bool[]? anomalies = threshold is float t ? scores.Select(score => score > t).ToArray() : null;
+        return TypedResults.Ok(new ScoresResponse(scores, anomalies, threshold));
+    }
+
+    // Rows as JSON, or as raw float32 (application/octet-stream) for clients that send many: no number
+    // parsing, which is most of the service's cost per row under load (BENCHMARKS.md, "Serving").
+    static async Task<float[]> ReadRowsAsync(HttpRequest request, int width, ServiceOptions options, string alsoAccepted, CancellationToken cancellationToken)
+    {
+        string type = RequestBody.MediaType(request);
+        if (type is not ("application/json" or "application/octet-stream"))
+            throw RequestRejected.UnsupportedMediaType($"expected application/json, application/octet-stream (float32 rows){alsoAccepted}, found '{request.ContentType}'");
+        byte[] body = await RequestBody.ReadAsync(request, options.MaxBodyBytes, cancellationToken);
+        return type == "application/json"
+            ? Matrix.Flatten(RequestBody.ParseJson<RowsRequest>(body).Rows, width, "rows")
+            : Matrix.FromFloat32(body, width);
+    }
+
+    static async Task<byte[]> ReadJsonAsync(HttpRequest request, ServiceOptions options, CancellationToken cancellationToken)
+    {
+        if (RequestBody.MediaType(request) != "application/json")
+            throw RequestRejected.UnsupportedMediaType($"expected application/json, found '{request.ContentType}'");
+        return await RequestBody.ReadAsync(request, options.MaxBodyBytes, cancellationToken);
+    }
+
+    // Decoder and detector are optional registrations (a UMAP model has neither).
+    static T Registered<T>(HttpRequest request, string what) where T : class =>
+        request.HttpContext.RequestServices.GetService<T>()
+        ?? throw RequestRejected.NotAvailable($"expected this service to have {what}, found none registered (AutoEncoder:Models)");
+}

@@ -1,0 +1,168 @@
+// The map page: the test set's 2-D codes, a canvas to draw on (each stroke is sent to /encode as a PNG,
+// and the code comes back as a point on the map), and the decoder's image of that point or of a clicked one.
+'use strict';
+
+const palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+const mapCanvas = document.getElementById('map');
+const drawCanvas = document.getElementById('draw');
+const decodedCanvas = document.getElementById('decoded');
+const statusLine = document.getElementById('status');
+const codeOutput = document.getElementById('code');
+const caption = document.getElementById('decoded-caption');
+
+let map = null;      // { points, labels, bounds }
+let marker = null;   // the latest code, [x, y]
+
+function report(message, isError) {
+  statusLine.textContent = message;
+  statusLine.classList.toggle('error', Boolean(isError));
+}
+
+async function problemOf(response) {
+  try { return (await response.json()).detail || response.statusText; } catch { return response.statusText; }
+}
+
+async function postJson(url, body) {
+  const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${url}: ${await problemOf(response)}`);
+  return response.json();
+}
+
+// Axis limits from the 0.5th and 99.5th percentiles, as the training app's plots use: a few far points
+// would otherwise squeeze the clusters into the middle.
+function robustBounds(points) {
+  const limits = axis => {
+    const values = points.map(p => p[axis]).sort((a, b) => a - b);
+    const low = values[Math.floor(0.005 * (values.length - 1))], high = values[Math.ceil(0.995 * (values.length - 1))];
+    const margin = 0.05 * (high - low || 1);
+    return [low - margin, high + margin];
+  };
+  const [xmin, xmax] = limits(0), [ymin, ymax] = limits(1);
+  return { xmin, xmax, ymin, ymax };
+}
+
+function toPixel([x, y]) {
+  const b = map.bounds;
+  return [(x - b.xmin) / (b.xmax - b.xmin) * mapCanvas.width, (1 - (y - b.ymin) / (b.ymax - b.ymin)) * mapCanvas.height];
+}
+
+function toCode(px, py) {
+  const b = map.bounds;
+  return [b.xmin + px / mapCanvas.width * (b.xmax - b.xmin), b.ymin + (1 - py / mapCanvas.height) * (b.ymax - b.ymin)];
+}
+
+function drawMap() {
+  const context = mapCanvas.getContext('2d');
+  context.clearRect(0, 0, mapCanvas.width, mapCanvas.height);
+  context.globalAlpha = 0.45;
+  map.points.forEach((point, i) => {
+    const [px, py] = toPixel(point);
+    context.fillStyle = palette[map.labels[i] % palette.length];
+    context.fillRect(px - 1, py - 1, 2.5, 2.5);
+  });
+  context.globalAlpha = 1;
+  if (marker) {
+    const [px, py] = toPixel(marker);
+    context.beginPath();
+    context.arc(px, py, 8, 0, 2 * Math.PI);
+    context.lineWidth = 3;
+    context.strokeStyle = '#000';
+    context.stroke();
+    context.fillStyle = '#fff';
+    context.fill();
+  }
+}
+
+async function loadMap() {
+  const response = await fetch('/map');
+  if (!response.ok) { report(`No map: ${await problemOf(response)}`, true); return; }
+  const data = await response.json();
+  map = { points: data.points, labels: data.labels, bounds: robustBounds(data.points) };
+  const classes = [...new Set(map.labels)].sort((a, b) => a - b);
+  document.getElementById('legend').innerHTML =
+    classes.map(c => `<span><i style="background:${palette[c % palette.length]}"></i>${c}</span>`).join('');
+  drawMap();
+  report(`${map.points.length} test rows. Draw a digit on the black square.`);
+  document.body.dataset.mapReady = 'true';
+}
+
+async function showDecoded(code, title) {
+  const { rows } = await postJson('/decode', { embeddings: [code] });
+  const side = Math.round(Math.sqrt(rows[0].length));
+  const image = new ImageData(side, side);
+  rows[0].forEach((value, i) => {
+    const level = Math.max(0, Math.min(255, Math.round(value * 255)));
+    image.data.set([level, level, level, 255], 4 * i);
+  });
+  const scratch = new OffscreenCanvas(side, side);
+  scratch.getContext('2d').putImageData(image, 0, 0);
+  const context = decodedCanvas.getContext('2d');
+  context.imageSmoothingEnabled = false;
+  context.drawImage(scratch, 0, 0, decodedCanvas.width, decodedCanvas.height);
+  caption.textContent = title;
+  decodedCanvas.dataset.source = title;
+}
+
+function formatCode(code) { return `(${code.map(v => v.toFixed(3)).join(', ')})`; }
+
+// One request at a time: strokes that arrive meanwhile are folded into the next request.
+let busy = false, pending = false;
+async function encodeDrawing() {
+  if (busy) { pending = true; return; }
+  busy = true;
+  try {
+    const png = await new Promise(resolve => drawCanvas.toBlob(resolve, 'image/png'));
+    const response = await fetch('/encode', { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: png });
+    if (!response.ok) throw new Error(`/encode: ${await problemOf(response)}`);
+    const code = (await response.json()).embeddings[0];
+    marker = code;
+    codeOutput.textContent = `code ${formatCode(code)}`;
+    codeOutput.dataset.code = JSON.stringify(code);
+    if (map) drawMap();
+    await showDecoded(code, 'Reconstruction of the drawing');
+  } catch (error) {
+    report(error.message, true);
+  } finally {
+    busy = false;
+    if (pending) { pending = false; encodeDrawing(); }
+  }
+}
+
+function clearDrawing() {
+  const context = drawCanvas.getContext('2d');
+  context.fillStyle = '#000';
+  context.fillRect(0, 0, drawCanvas.width, drawCanvas.height);
+  codeOutput.textContent = '';
+}
+
+let last = null;
+drawCanvas.addEventListener('pointerdown', event => {
+  drawCanvas.setPointerCapture(event.pointerId);
+  last = [event.offsetX, event.offsetY];
+});
+drawCanvas.addEventListener('pointermove', event => {
+  if (!last) return;
+  const context = drawCanvas.getContext('2d');
+  context.strokeStyle = '#fff';
+  context.lineWidth = 18;
+  context.lineCap = 'round';
+  context.beginPath();
+  context.moveTo(...last);
+  context.lineTo(event.offsetX, event.offsetY);
+  context.stroke();
+  last = [event.offsetX, event.offsetY];
+  encodeDrawing();
+});
+drawCanvas.addEventListener('pointerup', () => { last = null; encodeDrawing(); });
+document.getElementById('clear').addEventListener('click', clearDrawing);
+
+mapCanvas.addEventListener('click', event => {
+  if (!map) return;
+  const code = toCode(event.offsetX, event.offsetY);
+  marker = code;
+  drawMap();
+  showDecoded(code, `Decoder output at ${formatCode(code)}`).catch(error => report(error.message, true));
+});
+
+clearDrawing();
+loadMap().catch(error => report(error.message, true));

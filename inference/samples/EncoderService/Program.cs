@@ -1,0 +1,38 @@
+// The encoder as a web service: JSON and image endpoints over AutoEncoder.Inference's shared models,
+// RFC 7807 problems for every bad request, and a page that shows the 2-D map and encodes what you draw.
+using AutoEncoder.Inference;
+using AutoEncoder.Inference.Hosting;
+using AutoEncoder.Samples.EncoderService.Api;
+using AutoEncoder.Samples.EncoderService.Map;
+using AutoEncoder.Samples.EncoderService.Page;
+using Microsoft.Extensions.Options;
+
+WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+    builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("PORT") ?? "5000"}");
+// Settings come from the command line and environment (no appsettings file: the content root is wherever
+// the service is started from, so that relative model and data paths read as a shell user means them).
+// ASP.NET Core logs every request at Information: too costly under load, so warnings only.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+builder.Services.AddAutoEncoder(builder.Configuration.GetSection("AutoEncoder"));
+builder.Services.Configure<ServiceOptions>(builder.Configuration.GetSection("Service"));
+builder.Services.Configure<MapOptions>(builder.Configuration.GetSection("Map"));
+builder.Services.AddSingleton(services => LatentMap.Build(
+    services.GetRequiredService<Encoder>(), services.GetRequiredService<IOptions<MapOptions>>().Value, builder.Environment.ContentRootPath));
+builder.Services.AddProblemDetails();
+
+WebApplication app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapGet("/healthz", (Encoder encoder) => TypedResults.Ok(new { status = "ready", backend = encoder.Backend.ToString() }));
+app.MapModelEndpoints();
+app.MapPage();
+
+// The map's codes before the first request: a missing or mismatched data file stops startup, as a bad model does.
+app.Services.GetRequiredService<LatentMap>();
+app.Run();
+
+/// <summary>The service's entry point (public for the in-process tests).</summary>
+public partial class Program;

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using AutoEncoder.Inference;
+using AutoEncoder.Samples.EncoderService.Api;
+using AutoEncoder.Service.Tests.Support;
+using Xunit;
+
+namespace AutoEncoder.Service.Tests;
+
+/// <summary>
+/// Each endpoint against the library called directly on the same embedded models. Same model, same
+/// backend and same rows give the same floats, and JSON carries floats in round-trip form, so the
+/// answers must be equal, not close.
+/// </summary>
+public sealed class EndpointTests(ServiceFactory service) : IClassFixture<ServiceFactory>
+{
+    private readonly HttpClient client = service.CreateClient();
+
+    [Fact]
+    public async Task Health_is_ready_once_the_models_are_loaded()
+    {
+        HttpResponseMessage response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"ready\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Encode_returns_the_libraryʼs_codes_for_json_rows()
+    {
+        float[][] rows = Requests.TestRows(0, 5);
+        using Encoder encoder = Encoder.LoadDefault();
+
+        var answer = await Post<EmbeddingsResponse>("/encode", Requests.Json(new { rows }));
+
+        Assert.Equal(Matrix.Split(encoder.EncodeBatch(rows.SelectMany(r => r).ToArray()), 2), answer.Embeddings);
+    }
+
+    [Fact]
+    public async Task Encode_reads_float32_rows_as_it_reads_json_rows()
+    {
+        float[][] rows = Requests.TestRows(20, 3);
+
+        var fromJson = await Post<EmbeddingsResponse>("/encode", Requests.Json(new { rows }));
+        var fromBinary = await Post<EmbeddingsResponse>("/encode", Requests.Bytes(Requests.Float32(rows.SelectMany(r => r).ToArray()), "application/octet-stream"));
+
+        Assert.Equal(fromJson.Embeddings, fromBinary.Embeddings);
+    }
+
+    [Fact]
+    public async Task Encode_reads_a_png_as_the_digit_it_shows()
+    {
+        byte[] png = Requests.Png(Requests.TestImage(0), side: 28, zoom: 5, inverted: true);
+        using Encoder encoder = Encoder.LoadDefault();
+
+        var answer = await Post<EmbeddingsResponse>("/encode", Requests.Bytes(png, "image/png"));
+
+        Assert.Equal([encoder.Encode(DigitImage.ToModelInput(png, 784))], answer.Embeddings);
+    }
+
+    [Fact]
+    public async Task Decode_returns_the_libraryʼs_images()
+    {
+        float[][] embeddings = [[0f, 0f], [1.5f, -2f]];
+        using Decoder decoder = Decoder.LoadDefault();
+
+        var answer = await Post<RowsResponse>("/decode", Requests.Json(new { embeddings }));
+
+        Assert.Equal(Matrix.Split(decoder.DecodeBatch(embeddings.SelectMany(e => e).ToArray()), 784), answer.Rows);
+    }
+
+    [Fact]
+    public async Task Score_returns_the_libraryʼs_scores_and_no_flags_without_a_threshold()
+    {
+        float[][] rows = Requests.TestRows(10, 4);
+        using AnomalyDetector detector = AnomalyDetector.LoadDefault();
+
+        var answer = await Post<ScoresResponse>("/score", Requests.Json(new { rows }));
+
+        Assert.Equal(detector.ScoreBatch(rows.SelectMany(r => r).ToArray()), answer.Scores);
+        Assert.Null(answer.Anomalies);
+        Assert.Null(answer.Threshold);
+    }
+
+    [Fact]
+    public async Task Map_holds_every_test_row_with_its_label_and_code()
+    {
+        using Encoder encoder = Encoder.LoadDefault();
+
+        var map = (await client.GetFromJsonAsync<MapAnswer>(new Uri("/map", UriKind.Relative)))!;
+
+        Assert.Equal(Requests.TestLabels.Select(label => (int)label), map.Labels);
+        Assert.Equal(10_000, map.Points.Length);
+        Assert.Equal(encoder.Encode(Requests.TestImage(9_999)), map.Points[9_999]);
+    }
+
+    [Fact]
+    public async Task Page_and_its_script_are_served()
+    {
+        string page = await client.GetStringAsync(new Uri("/", UriKind.Relative));
+        HttpResponseMessage script = await client.GetAsync(new Uri("/app.js", UriKind.Relative));
+
+        Assert.Contains("<canvas id=\"map\"", page, StringComparison.Ordinal);
+        Assert.Contains("<canvas id=\"draw\"", page, StringComparison.Ordinal);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task<T> Post<T>(string path, HttpContent body)
+    {
+        HttpResponseMessage response = await client.PostAsync(new Uri(path, UriKind.Relative), body);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<T>())!;
+    }
+
+    private sealed record MapAnswer(float[][] Points, int[] Labels);
+}

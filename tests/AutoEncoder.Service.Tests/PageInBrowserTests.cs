@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AutoEncoder.Samples.EncoderService.Api;
+using AutoEncoder.Service.Tests.Support;
+using AutoEncoder.Tests.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Interactions;
+using Xunit;
+
+namespace AutoEncoder.Service.Tests;
+
+/// <summary>
+/// The map page in a real browser against the service on a real socket: a stroke drawn with the mouse
+/// moves the point on the map to the code the service computes for the drawing, and shows the decoder's
+/// reconstruction; a click on the map shows what the decoder draws there. With AUTOENCODER_SCREENSHOT set,
+/// the page is saved there as a PNG (`make screenshot` writes README's picture this way).
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class PageInBrowserTests : IDisposable
+{
+    private readonly ServiceFactory service = new ServiceFactory().With("AutoEncoder:ModelDirectory", Path.Combine(Repository.ModelsFolder, "deep"));
+    private readonly HeadlessChromium browser;
+    private readonly Uri address;
+
+    public PageInBrowserTests()
+    {
+        service.UseKestrel(0);
+        service.StartServer();
+        address = new Uri(service.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        browser = new HeadlessChromium(1200, 960);
+        browser.Page.Navigate().GoToUrl(address);
+        HeadlessChromium.WaitFor(() => browser.Script("return document.body.dataset.mapReady") as string == "true", "the map to load");
+    }
+
+    [Fact]
+    public async Task A_drawn_stroke_moves_the_point_to_the_drawingʼs_code_and_shows_its_reconstruction()
+    {
+        IWebElement canvas = browser.Page.FindElement(By.Id("draw"));
+        new Actions(browser.Page)
+            .MoveToElement(canvas, -60, -90).ClickAndHold()
+            .MoveByOffset(110, 0).MoveByOffset(-50, 90).MoveByOffset(-30, 90)
+            .Release().Perform();
+
+        HeadlessChromium.WaitFor(() => DecodedSource() == "Reconstruction of the drawing" && !Busy(), "the reconstruction of the drawing");
+        float[] shown = JsonSerializer.Deserialize<float[]>((string)browser.Script("return document.getElementById('code').dataset.code")!)!;
+        Assert.Equal(await EncodeAsService(), shown);
+        Assert.True(LitPixels("decoded") > 0, "expected a reconstruction with lit pixels, found a black canvas");
+        Assert.Equal("rgba(255,255,255,255)", MarkerPixel());
+        SaveScreenshotIfAsked();
+    }
+
+    [Fact]
+    public void A_click_on_the_map_shows_what_the_decoder_draws_there()
+    {
+        IWebElement map = browser.Page.FindElement(By.Id("map"));
+        new Actions(browser.Page).MoveToElement(map, 40, -60).Click().Perform();
+
+        HeadlessChromium.WaitFor(() => DecodedSource()?.StartsWith("Decoder output at (", StringComparison.Ordinal) == true, "the decoder's image of the clicked point");
+        Assert.True(LitPixels("decoded") > 0, "expected a decoded image with lit pixels, found a black canvas");
+    }
+
+    // The drawing as the page sent it (a PNG of the canvas), encoded by the service directly.
+    private async Task<float[]> EncodeAsService()
+    {
+        string dataUrl = (string)browser.Script("return document.getElementById('draw').toDataURL('image/png')")!;
+        byte[] png = Convert.FromBase64String(dataUrl[(dataUrl.IndexOf(',', StringComparison.Ordinal) + 1)..]);
+        using var client = new HttpClient { BaseAddress = address };
+        HttpResponseMessage response = await client.PostAsync(new Uri("/encode", UriKind.Relative), Requests.Bytes(png, "image/png"));
+        return (await response.Content.ReadFromJsonAsync<EmbeddingsResponse>())!.Embeddings[0];
+    }
+
+    private string? DecodedSource() => browser.Script("return document.getElementById('decoded').dataset.source") as string;
+
+    private bool Busy() => browser.Script("return busy || pending") is true;
+
+    private long LitPixels(string canvasId) => Convert.ToInt64(browser.Script(
+        "const c = document.getElementById(arguments[0]); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;" +
+        "let lit = 0; for (let i = 0; i < d.length; i += 4) if (d[i] > 40) lit++; return lit;", canvasId), CultureInfo.InvariantCulture);
+
+    // The centre of the marker the page draws (white disc, black ring) at the code's position.
+    private string MarkerPixel() => (string)browser.Script(
+        "const [x, y] = toPixel(marker); const d = document.getElementById('map').getContext('2d').getImageData(Math.round(x), Math.round(y), 1, 1).data;" +
+        "return `rgba(${d[0]},${d[1]},${d[2]},${d[3]})`;")!;
+
+    private void SaveScreenshotIfAsked()
+    {
+        if (Environment.GetEnvironmentVariable("AUTOENCODER_SCREENSHOT") is string path && path.Length > 0)
+            browser.Page.GetScreenshot().SaveAsFile(path);
+    }
+
+    public void Dispose()
+    {
+        browser.Dispose();
+        service.Dispose();
+    }
+}

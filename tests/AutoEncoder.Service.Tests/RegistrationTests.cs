@@ -1,0 +1,140 @@
+using AutoEncoder.Inference;
+using AutoEncoder.Inference.Hosting;
+using AutoEncoder.Service.Tests.Support;
+using AutoEncoder.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Xunit;
+
+namespace AutoEncoder.Service.Tests;
+
+/// <summary><c>AddAutoEncoder</c> in a generic host: what it registers, from where, and how it fails.</summary>
+public sealed class RegistrationTests
+{
+    [Fact]
+    public async Task Models_are_singletons_loaded_when_the_host_starts()
+    {
+        using IHost host = Host(services => services.AddAutoEncoder(_ => { }));
+        await host.StartAsync();
+
+        Assert.Same(host.Services.GetRequiredService<Encoder>(), host.Services.GetRequiredService<Encoder>());
+        Assert.NotNull(host.Services.GetRequiredService<Decoder>());
+        Assert.NotNull(host.Services.GetRequiredService<AnomalyDetector>());
+    }
+
+    [Fact]
+    public async Task Only_the_models_asked_for_are_registered()
+    {
+        using IHost host = Host(services => services.AddAutoEncoder(options => options.Models = AutoEncoderModels.Encoder));
+        await host.StartAsync();
+
+        Assert.NotNull(host.Services.GetService<Encoder>());
+        Assert.Null(host.Services.GetService<Decoder>());
+        Assert.Null(host.Services.GetService<AnomalyDetector>());
+    }
+
+    [Fact]
+    public async Task A_relative_model_folder_is_read_from_the_content_root()
+    {
+        using IHost host = Host(services => services.AddAutoEncoder(Configuration(("ModelDirectory", "models/deep"), ("Models", "Encoder, Decoder"))));
+        await host.StartAsync();
+
+        using Encoder deep = Encoder.Load(Path.Combine(Repository.ModelsFolder, "deep", "encoder.onnx"));
+        Assert.Equal(deep.Metadata.TrainingConfiguration, host.Services.GetRequiredService<Encoder>().Metadata.TrainingConfiguration);
+    }
+
+    [Fact]
+    public async Task A_missing_model_stops_the_host_at_start_with_the_loaderʼs_message()
+    {
+        using var empty = new TempFolder();
+        using IHost host = Host(services => services.AddAutoEncoder(options => options.ModelDirectory = empty.Path));
+
+        var failure = await Assert.ThrowsAsync<FileNotFoundException>(() => host.StartAsync());
+
+        Assert.Contains(Path.Combine(empty.Path, "encoder.onnx"), failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_configured_threshold_overrides_the_modelʼs()
+    {
+        using IHost host = Host(services => services.AddAutoEncoder(Configuration(("AnomalyThreshold", "0.0125"))));
+        await host.StartAsync();
+
+        Assert.Equal(0.0125f, host.Services.GetRequiredService<AnomalyDetector>().Threshold);
+    }
+
+    [Fact]
+    public void An_unknown_configuration_key_is_named()
+    {
+        var failure = Assert.Throws<InvalidOperationException>(() =>
+            new ServiceCollection().AddAutoEncoder(Configuration(("ModelDirectroy", "models"))));
+
+        Assert.Contains("'ModelDirectroy'", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_value_of_the_wrong_type_is_named()
+    {
+        var failure = Assert.Throws<InvalidOperationException>(() =>
+            new ServiceCollection().AddAutoEncoder(Configuration(("IntraOpThreads", "two"))));
+
+        Assert.Contains("IntraOpThreads", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("AnomalyThreshold", "NaN", "AnomalyThreshold: expected a finite value ≥ 0, found NaN")]
+    [InlineData("AnomalyThreshold", "-1", "AnomalyThreshold: expected a finite value ≥ 0, found -1")]
+    [InlineData("IntraOpThreads", "0", "IntraOpThreads: expected 1 or more, found 0")]
+    [InlineData("Models", "0", "Models: expected one or more of Encoder, Decoder, AnomalyDetector, found '0'")]
+    public void An_invalid_option_is_refused_at_registration(string key, string value, string message)
+    {
+        var failure = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddAutoEncoder(Configuration((key, value))));
+
+        Assert.StartsWith("AutoEncoder:" + message, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_second_registration_is_refused()
+    {
+        var services = new ServiceCollection().AddAutoEncoder(_ => { });
+
+        Assert.Throws<InvalidOperationException>(() => services.AddAutoEncoder(_ => { }));
+    }
+
+    [Fact]
+    public async Task Disposing_the_host_disposes_the_models()
+    {
+        Encoder encoder;
+        using (IHost host = Host(services => services.AddAutoEncoder(options => options.Models = AutoEncoderModels.Encoder)))
+        {
+            await host.StartAsync();
+            encoder = host.Services.GetRequiredService<Encoder>();
+            await host.StopAsync();
+        }
+
+        Assert.Throws<ObjectDisposedException>(() => encoder.Encode(new float[784]));
+    }
+
+    [Fact]
+    public void The_service_does_not_start_with_a_bad_model()
+    {
+        using var empty = new TempFolder();
+        using var factory = new ServiceFactory().With("AutoEncoder:ModelDirectory", empty.Path);
+
+        var failure = Assert.Throws<FileNotFoundException>(() => factory.CreateClient());
+
+        Assert.Contains("encoder.onnx", failure.Message, StringComparison.Ordinal);
+    }
+
+    static IHost Host(Action<IServiceCollection> register)
+    {
+        HostApplicationBuilder builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(
+            new HostApplicationBuilderSettings { ContentRootPath = Repository.Root, DisableDefaults = true });
+        register(builder.Services);
+        return builder.Build();
+    }
+
+    static IConfiguration Configuration(params (string Key, string Value)[] settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
+}
