@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using AutoEncoder.Inference.Tests.Support;
 using AutoEncoder.Tests.Support;
 using Xunit;
@@ -14,30 +13,21 @@ public sealed class PackageTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    private static string Run(string workingDirectory, params string[] args)
-    {
-        (int code, string output) = ExternalProcess.Run("dotnet", workingDirectory, args);
-        Assert.True(code == 0, $"dotnet {string.Join(' ', args)} exited {code}:\n{output}");
-        return output;
-    }
-
     [Fact]
     public void A_fresh_app_restores_the_package_from_a_local_feed_and_encodes_like_the_committed_model()
     {
-        // A unique version, so NuGet's global cache cannot serve an older build of this package.
-        string version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+        string version = LocalPackages.UniqueVersion();
         string feed = Directory.CreateDirectory(folder.File("feed")).FullName;
         string app = Directory.CreateDirectory(folder.File("app")).FullName;
-        Run(Repository.Root, "pack", "inference/AutoEncoder.Inference.csproj", "-c", "Release", "-o", feed, $"-p:Version={version}", "--nologo", "-v", "quiet");
+        LocalPackages.Pack(feed, version, "inference/AutoEncoder.Inference.csproj");
 
         string sample = Path.Combine(Repository.Root, "inference", "samples", "EncodeDigits");
         File.Copy(Path.Combine(sample, "Program.cs"), Path.Combine(app, "Program.cs"));
         File.Copy(Path.Combine(sample, "EncodeDigits.csproj"), Path.Combine(app, "EncodeDigits.csproj"));
-        File.WriteAllText(Path.Combine(app, "nuget.config"),
-            $"""<configuration><packageSources><add key="local" value="{feed}" /></packageSources></configuration>""");
-        Run(app, "build", "-c", "Release", $"-p:AutoEncoderInferenceVersion={version}", "--nologo", "-v", "quiet");
+        LocalPackages.UseFeed(app, feed);
+        LocalPackages.Dotnet(app, "build", "-c", "Release", $"-p:AutoEncoderInferenceVersion={version}", "--nologo", "-v", "quiet");
 
-        string output = Run(app, Path.Combine("bin", "Release", "net10.0", "EncodeDigits.dll"),
+        string output = LocalPackages.Dotnet(app, Path.Combine("bin", "Release", "net10.0", "EncodeDigits.dll"),
             Path.Combine(Repository.MnistFolder, "t10k-images-idx3-ubyte"), Path.Combine(Repository.MnistFolder, "t10k-labels-idx1-ubyte"), "5");
 
         using var committed = Encoder.Load(Path.Combine(Repository.ModelsFolder, "encoder.onnx"));
@@ -50,8 +40,7 @@ public sealed class PackageTests : IDisposable
             Assert.Equal(expected, lines[i + 1].Trim());
         }
 
-        using JsonDocument assets = JsonDocument.Parse(File.ReadAllText(Path.Combine(app, "obj", "project.assets.json")));
-        string[] libraries = assets.RootElement.GetProperty("libraries").EnumerateObject().Select(p => p.Name).ToArray();
+        string[] libraries = LocalPackages.RestoredLibraries(app);
         Assert.Contains(libraries, name => name.StartsWith($"AutoEncoder.Inference/{version}", StringComparison.Ordinal));
         Assert.DoesNotContain(libraries, name => name.Contains("torch", StringComparison.OrdinalIgnoreCase));
     }

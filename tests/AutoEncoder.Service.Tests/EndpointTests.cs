@@ -59,6 +59,26 @@ public sealed class EndpointTests(ServiceFactory service) : IClassFixture<Servic
     }
 
     [Fact]
+    public async Task Encode_reads_a_jpeg_photo_of_dark_ink_on_light_paper_as_the_same_digit()
+    {
+        byte[] pixels = Requests.TestImage(3);
+        byte[] jpeg = Requests.Jpeg(pixels, side: 28, zoom: 8, inverted: true);
+        using Encoder encoder = Encoder.LoadDefault();
+
+        var answer = await Post<EmbeddingsResponse>("/encode", Requests.Bytes(jpeg, "image/jpeg"));
+
+        // JPEG blurs and rings; after inversion, cropping and re-centring the code must still be the
+        // digit's: within 15% of the map's extent along the code's axes is far inside its class cluster.
+        float[] direct = encoder.Encode(pixels);
+        float[][] map = Matrix.Split(encoder.EncodeBatch(Requests.TestRows(0, 1000).SelectMany(r => r).ToArray()), 2);
+        for (int axis = 0; axis < 2; axis++)
+        {
+            float extent = map.Max(p => p[axis]) - map.Min(p => p[axis]);
+            Assert.InRange(Math.Abs(answer.Embeddings[0][axis] - direct[axis]), 0, 0.15 * extent);
+        }
+    }
+
+    [Fact]
     public async Task Decode_returns_the_libraryʼs_images()
     {
         float[][] embeddings = [[0f, 0f], [1.5f, -2f]];

@@ -47,7 +47,12 @@ internal static class Requests
     }
 
     /// <summary>A PNG of <paramref name="pixels"/> (side × side, 0–255), drawn <paramref name="zoom"/> times larger, dark ink on white when <paramref name="inverted"/>.</summary>
-    public static byte[] Png(byte[] pixels, int side, int zoom, bool inverted)
+    public static byte[] Png(byte[] pixels, int side, int zoom, bool inverted) => Encode(pixels, side, zoom, inverted, SKEncodedImageFormat.Png);
+
+    /// <summary>As <see cref="Png"/>, as a JPEG of quality 80.</summary>
+    public static byte[] Jpeg(byte[] pixels, int side, int zoom, bool inverted) => Encode(pixels, side, zoom, inverted, SKEncodedImageFormat.Jpeg);
+
+    static byte[] Encode(byte[] pixels, int side, int zoom, bool inverted, SKEncodedImageFormat format)
     {
         using var bitmap = new SKBitmap(new SKImageInfo(side * zoom, side * zoom, SKColorType.Gray8, SKAlphaType.Opaque));
         for (int y = 0; y < side * zoom; y++)
@@ -56,8 +61,8 @@ internal static class Requests
                 byte value = pixels[y / zoom * side + x / zoom];
                 bitmap.SetPixel(x, y, inverted ? new SKColor((byte)(255 - value), (byte)(255 - value), (byte)(255 - value)) : new SKColor(value, value, value));
             }
-        using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        return png.ToArray();
+        using SKData encoded = bitmap.Encode(format, format == SKEncodedImageFormat.Jpeg ? 80 : 100);
+        return encoded.ToArray();
     }
 
     /// <summary>Asserts an RFC 7807 problem response with <paramref name="status"/> whose detail contains <paramref name="detail"/>.</summary>
