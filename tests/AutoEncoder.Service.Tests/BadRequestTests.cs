@@ -126,6 +126,26 @@ public sealed class BadRequestTests(ServiceFactory service) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task Decoding_without_a_decoder_is_a_problem_naming_the_option()
+    {
+        using var encoderOnly = new ServiceFactory().With("AutoEncoder:Models", "Encoder");
+
+        HttpResponseMessage response = await encoderOnly.CreateClient().PostAsync(new Uri("/decode", UriKind.Relative), Requests.Raw("{\"embeddings\":[[0,0]]}"));
+
+        await Requests.AssertProblem(response, 501, "expected this service to have a decoder, found none registered (AutoEncoder:Models)");
+    }
+
+    [Fact]
+    public async Task The_map_without_configured_rows_is_a_problem_naming_the_setting()
+    {
+        using var noMap = new ServiceFactory().With("Map:Images", "");
+
+        HttpResponseMessage response = await noMap.CreateClient().GetAsync(new Uri("/map", UriKind.Relative));
+
+        await Requests.AssertProblem(response, 404, "no map rows configured (Map:Images)");
+    }
+
+    [Fact]
     public async Task An_unknown_route_is_a_problem_too()
     {
         HttpResponseMessage response = await client.GetAsync(new Uri("/nothing", UriKind.Relative));
