@@ -16,10 +16,13 @@ public sealed partial class LayeringTests
 
     private static string TrainingFolder => Path.Combine(Repository.Root, "training");
 
+    // The app's own sources: not the exporter library (training/AutoEncoder.Onnx), a project of its own
+    // that the app references and that cannot reference the app back.
     private static IEnumerable<string> Sources() =>
         Directory.EnumerateFiles(TrainingFolder, "*.cs", SearchOption.AllDirectories)
             .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") &&
-                            !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"));
+                            !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") &&
+                            LayerOf(path) != "AutoEncoder.Onnx");
 
     private static string LayerOf(string path) => Path.GetRelativePath(TrainingFolder, path).Split(Path.DirectorySeparatorChar)[0];
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using AutoEncoder.Onnx;
 using AutoEncoder.Onnx.Schema;
+using AutoEncoder.Training.Onnx.Converters;
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.IO;
 using AutoEncoder.Training.Model;
@@ -17,6 +19,9 @@ namespace AutoEncoder.Training.Onnx;
 /// </summary>
 internal static class ModelExport
 {
+    // The exporter's converters and this app's own: the input scaling at the head of the graphs.
+    private static readonly ConverterRegistry Converters = ConverterRegistry.Builtin().Add(new ScalingConverter());
+
     /// <summary>Largest max-absolute difference between ONNX Runtime and TorchSharp an export accepts.</summary>
     public const double ParityTolerance = 1e-4;
 
@@ -63,7 +68,7 @@ internal static class ModelExport
         // Without a reconstruction term the decoder was never trained: only the encoder is exported.
         foreach (ModelRole role in config.TrainsDecoder ? ModelRoles.All : [ModelRole.Encoder])
         {
-            ModelProto proto = OnnxExporter.Export(Spec(role, source, scaling, output), Metadata(role, source));
+            ModelProto proto = OnnxExporter.Export(Spec(role, source, scaling, output), Metadata(role, source), Converters);
             (float[] refInput, float[] refOutput) = references[role];
             double difference = OrtRunner.MaxAbsDifference(refOutput, OrtRunner.Run(proto.ToByteArray(), refInput, count));
             if (!(difference <= ParityTolerance))
@@ -94,11 +99,11 @@ internal static class ModelExport
         string outputs = source.Config.LossKind == ReconstructionLoss.Bce ? "probabilities in [0, 1]" : "values";
         return role switch
         {
-            ModelRole.Encoder => new("encoder", ModelRoles.Pixels, input, ModelRoles.Embedding, encoder,
+            ModelRole.Encoder => new("encoder", ModelRoles.Pixels, [input], ModelRoles.Embedding, encoder,
                 $"Autoencoder encoder ({shape}): {rows} → {latent}-D code."),
-            ModelRole.Decoder => new("decoder", ModelRoles.Embedding, latent, ModelRoles.Reconstruction, decoder,
+            ModelRole.Decoder => new("decoder", ModelRoles.Embedding, [latent], ModelRoles.Reconstruction, decoder,
                 $"Autoencoder decoder ({shape}): {latent}-D code → reconstructed {outputs} in the scaled training space."),
-            _ => new("autoencoder", ModelRoles.Pixels, input, ModelRoles.Reconstruction, [.. encoder, .. decoder],
+            _ => new("autoencoder", ModelRoles.Pixels, [input], ModelRoles.Reconstruction, [.. encoder, .. decoder],
                 $"Autoencoder ({shape}): {rows} → reconstructed {outputs} in the scaled training space."),
         };
     }

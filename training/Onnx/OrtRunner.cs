@@ -5,14 +5,15 @@ namespace AutoEncoder.Training.Onnx;
 /// <summary>Runs an ONNX model in ONNX Runtime (for parity checks and evaluation), and measures distances between outputs.</summary>
 internal static class OrtRunner
 {
-    /// <summary>Runs <paramref name="model"/> on <paramref name="rows"/> rows of <paramref name="input"/>.</summary>
+    /// <summary>Runs <paramref name="model"/> on <paramref name="rows"/> examples of <paramref name="input"/>, each shaped as the model's input declares after its batch dimension.</summary>
     public static float[] Run(byte[] model, float[] input, int rows)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1 };
         using var session = new InferenceSession(model, options);
         string inputName = session.InputMetadata.Keys.Single();
         string outputName = session.OutputMetadata.Keys.Single();
-        using OrtValue tensor = OrtValue.CreateTensorValueFromMemory(input, [rows, input.Length / rows]);
+        long[] shape = [rows, .. session.InputMetadata[inputName].Dimensions.Skip(1).Select(d => (long)d)];
+        using OrtValue tensor = OrtValue.CreateTensorValueFromMemory(input, shape);
         using var runOptions = new RunOptions();
         using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, [inputName], [tensor], [outputName]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();

@@ -1,6 +1,7 @@
+using AutoEncoder.Onnx;
 using AutoEncoder.Tests.Support;
 using AutoEncoder.Training.Onnx;
-using AutoEncoder.Training.Onnx.Converters;
+using AutoEncoder.Onnx.Converters;
 using AutoEncoder.Training.Tests.Support;
 using TorchSharp;
 using Xunit;
@@ -11,7 +12,7 @@ namespace AutoEncoder.Training.Tests.Onnx;
 public sealed class ConverterTests
 {
     private static OnnxExporter.GraphSpec Spec(nn.Module module, long width = 16) =>
-        new("test", "x", width, "y", [("net", module)], "test graph");
+        new("test", "x", [width], "y", [("net", module)], "test graph");
 
     private static byte[] Export(nn.Module module, long width = 16) =>
         Google.Protobuf.MessageExtensions.ToByteArray(OnnxExporter.Export(Spec(module, width), []));
@@ -53,11 +54,12 @@ public sealed class ConverterTests
     [Fact]
     public void An_unsupported_module_fails_naming_its_type_and_the_supported_ones()
     {
-        using var net = nn.Sequential(nn.Linear(16, 8), nn.GELU());
+        using var net = nn.Sequential(nn.Linear(16, 8), nn.Softplus());
 
         var error = Assert.Throws<NotSupportedException>(() => Export(net));
 
-        Assert.Equal("cannot export module type GELU: supported types are Dropout, Identity, LeakyReLU, Linear, ReLU, ScalingModule, Sequential, Sigmoid, Tanh",
+        Assert.Equal("cannot export module type Softplus: supported types are BatchNorm1d, BatchNorm2d, Conv2d, ConvTranspose2d, Dropout, Dropout2d, " +
+            "ELU, Flatten, GELU, Identity, LeakyReLU, Linear, MaxPool2d, ReLU, Sequential, Sigmoid, Tanh, Unflatten, Upsample",
             error.Message);
     }
 

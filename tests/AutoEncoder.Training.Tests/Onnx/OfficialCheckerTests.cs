@@ -34,6 +34,24 @@ public sealed class OfficialCheckerTests(TrainedModels models) : IClassFixture<T
     }
 
     [Fact]
+    public void Full_check_accepts_every_image_layer_graph()
+    {
+        var files = new List<string>();
+        foreach (object[] row in ImageLayerConverterTests.Layers)
+        {
+            using var layer = ((Func<TorchSharp.torch.nn.Module>)row[1])();
+            layer.eval();
+            files.Add(folder.File($"layer-{files.Count}.onnx"));
+            File.WriteAllBytes(files[^1], Google.Protobuf.MessageExtensions.ToByteArray(ImageLayerConverterTests.Export(layer, (long[])row[2])));
+        }
+
+        (int code, string output) = Check(files);
+
+        Assert.True(code == 0, output);
+        Assert.Equal(files.Count, output.Split('\n').Count(line => line.Contains(": ok (onnx")));
+    }
+
+    [Fact]
     public void Full_check_accepts_the_committed_models()
     {
         string[] files = new[] { Repository.ModelsFolder, Path.Combine(Repository.ModelsFolder, "deep") }

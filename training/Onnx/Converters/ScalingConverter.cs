@@ -1,6 +1,7 @@
 // Emits: Sub(X [batch, n], offset [n]) -> Mul(_, scale [n]) -> [batch, n], broadcasting over the batch.
 // The same two float32 operations, in the same order, as FeatureScaler.Apply in training. Minimum opset 7
 // (multidirectional broadcasting). A zero offset or a unit scale is left out.
+using AutoEncoder.Onnx;
 using AutoEncoder.Training.Model;
 using TorchSharp;
 

@@ -2,7 +2,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace AutoEncoder.Training.Onnx.Converters;
+namespace AutoEncoder.Onnx.Converters;
 
 /// <summary>Converts <see cref="Sequential"/> by chaining its children's conversions, scoped "parent.index".</summary>
 internal sealed class SequentialConverter : IModuleConverter

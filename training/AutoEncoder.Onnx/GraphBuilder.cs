@@ -1,11 +1,12 @@
 using AutoEncoder.Onnx.Schema;
 using Google.Protobuf;
 
-namespace AutoEncoder.Training.Onnx;
+namespace AutoEncoder.Onnx;
 
 /// <summary>
-/// Owns one ONNX graph under construction: unique value and node names, float32 initializers, nodes
-/// checked against the target opset, and a declared [batch, width] shape for every value.
+/// Owns one ONNX graph under construction: unique value and node names, float32 and int64 initializers,
+/// nodes checked against the target opset, and a declared shape [batch, d1, …] for every value, the batch
+/// dimension symbolic.
 /// </summary>
 internal sealed class GraphBuilder
 {
@@ -13,13 +14,19 @@ internal sealed class GraphBuilder
     public const string BatchDimension = "batch";
 
     private readonly HashSet<string> names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> widths = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long[]> shapes = new(StringComparer.Ordinal);
 
-    /// <summary>Starts an empty graph targeting the default-domain operator set <paramref name="opset"/>.</summary>
-    public GraphBuilder(string name, long opset)
+    private readonly long? batchSize;
+
+    /// <summary>
+    /// Starts an empty graph targeting the default-domain operator set <paramref name="opset"/>, whose values
+    /// have the symbolic batch dimension, or <paramref name="batchSize"/> examples when it is given.
+    /// </summary>
+    public GraphBuilder(string name, long opset, long? batchSize = null)
     {
         Graph = new GraphProto { Name = name };
         Opset = opset;
+        this.batchSize = batchSize;
     }
 
     /// <summary>The graph; complete once <see cref="AddOutput"/> was called.</summary>
@@ -28,17 +35,29 @@ internal sealed class GraphBuilder
     /// <summary>The target opset of the default ONNX domain.</summary>
     public long Opset { get; }
 
-    /// <summary>Width (size of the last dimension) of the value <paramref name="name"/>.</summary>
-    public long WidthOf(string name) => widths.TryGetValue(name, out long width)
-        ? width
+    /// <summary>The dimensions of the value <paramref name="name"/> after the batch dimension.</summary>
+    public long[] ShapeOf(string name) => shapes.TryGetValue(name, out long[]? shape)
+        ? shape
         : throw new InvalidOperationException($"no value named '{name}' in graph {Graph.Name}");
 
+    /// <summary>The width of a [batch, width] value <paramref name="name"/>.</summary>
+    /// <exception cref="InvalidOperationException">The value has more dimensions (a Flatten is missing).</exception>
+    public long WidthOf(string name) => ShapeOf(name) is [long width]
+        ? width
+        : throw new InvalidOperationException($"'{name}' has shape {Describe(ShapeOf(name))}, not [{BatchDimension}, width]: flatten it first");
+
+    /// <summary>"[batch, d1, …]", as messages and doc strings write a shape.</summary>
+    public static string Describe(long[] shape) => $"[{string.Join(", ", shape.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).Prepend(BatchDimension))}]";
+
     /// <summary>Declares a float input of shape [batch, <paramref name="width"/>].</summary>
-    public string AddInput(string name, long width, string doc)
+    public string AddInput(string name, long width, string doc) => AddInput(name, [width], doc);
+
+    /// <summary>Declares a float input of shape [batch, …<paramref name="shape"/>].</summary>
+    public string AddInput(string name, long[] shape, string doc)
     {
         Claim(name);
-        widths[name] = width;
-        Graph.Input.Add(ValueInfo(name, width, doc));
+        shapes[name] = shape;
+        Graph.Input.Add(ValueInfo(name, shape, doc));
         return name;
     }
 
@@ -47,11 +66,11 @@ internal sealed class GraphBuilder
     /// when the value is a graph input (an empty model) is an Identity node needed.</remarks>
     public void AddOutput(string value, string name, string doc)
     {
-        long width = WidthOf(value);
+        long[] shape = ShapeOf(value);
         NodeProto? producer = Graph.Node.LastOrDefault(node => node.Output.Contains(value));
         if (producer is null)
         {
-            AddNode("Identity", minimumOpset: 1, [value], name, width, scope: "output");
+            AddNode("Identity", minimumOpset: 1, [value], name, shape, scope: "output");
         }
         else
         {
@@ -61,9 +80,9 @@ internal sealed class GraphBuilder
                 for (int i = 0; i < consumer.Input.Count; i++)
                     if (consumer.Input[i] == value) consumer.Input[i] = name;
             Graph.ValueInfo.Remove(Graph.ValueInfo.Single(info => info.Name == value));
-            widths[name] = width;
+            shapes[name] = shape;
         }
-        Graph.Output.Add(ValueInfo(name, width, doc));
+        Graph.Output.Add(ValueInfo(name, shape, doc));
     }
 
     /// <summary>Adds a float32 initializer and returns its (unique) name.</summary>
@@ -84,12 +103,32 @@ internal sealed class GraphBuilder
         return name;
     }
 
+    /// <summary>Adds an int64 initializer (shapes, axes) and returns its (unique) name.</summary>
+    public string AddInt64Initializer(string name, long[] values)
+    {
+        Claim(name);
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.Add(values);
+        Graph.Initializer.Add(tensor);
+        return name;
+    }
+
     /// <summary>
     /// Adds a node of <paramref name="opType"/> writing a new value of shape [batch, <paramref name="width"/>],
     /// named after <paramref name="scope"/>; returns the value's name.
     /// </summary>
     /// <exception cref="NotSupportedException">The operator needs a newer opset than the target.</exception>
     public string AddNode(string opType, long minimumOpset, IReadOnlyList<string> inputs, string? output, long width,
+        string scope, params AttributeProto[] attributes) =>
+        AddNode(opType, minimumOpset, inputs, output, [width], scope, attributes);
+
+    /// <summary>
+    /// Adds a node of <paramref name="opType"/> writing a new value of shape [batch, …<paramref name="shape"/>],
+    /// named after <paramref name="scope"/>; returns the value's name.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The operator needs a newer opset than the target.</exception>
+    public string AddNode(string opType, long minimumOpset, IReadOnlyList<string> inputs, string? output, long[] shape,
         string scope, params AttributeProto[] attributes)
     {
         if (minimumOpset > Opset)
@@ -103,8 +142,8 @@ internal sealed class GraphBuilder
         node.Attribute.Add(attributes);
         Graph.Node.Add(node);
 
-        widths[value] = width;
-        if (output is null) Graph.ValueInfo.Add(ValueInfo(value, width, ""));
+        shapes[value] = shape;
+        if (output is null) Graph.ValueInfo.Add(ValueInfo(value, shape, ""));
         return value;
     }
 
@@ -112,15 +151,29 @@ internal sealed class GraphBuilder
     public static AttributeProto IntAttribute(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
+    /// <summary>An attribute holding a list of integers.</summary>
+    public static AttributeProto IntsAttribute(string name, IEnumerable<long> values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.Add(values);
+        return attribute;
+    }
+
+    /// <summary>A string attribute.</summary>
+    public static AttributeProto StringAttribute(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
+
     /// <summary>A float attribute.</summary>
     public static AttributeProto FloatAttribute(string name, float value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
-    private static ValueInfoProto ValueInfo(string name, long width, string doc)
+    private ValueInfoProto ValueInfo(string name, long[] dims, string doc)
     {
         var shape = new TensorShapeProto();
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = BatchDimension });
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = width });
+        shape.Dim.Add(batchSize is long fixedBatch
+            ? new TensorShapeProto.Types.Dimension { DimValue = fixedBatch }
+            : new TensorShapeProto.Types.Dimension { DimParam = BatchDimension });
+        foreach (long dim in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = dim });
         return new ValueInfoProto
         {
             Name = name,

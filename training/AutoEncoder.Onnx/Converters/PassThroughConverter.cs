@@ -2,7 +2,7 @@
 // output is its input and the graph stays free of no-op nodes.
 using TorchSharp;
 
-namespace AutoEncoder.Training.Onnx.Converters;
+namespace AutoEncoder.Onnx.Converters;
 
 /// <summary>Converts a module that computes the identity at inference by emitting no node at all.</summary>
 internal sealed class PassThroughConverter<TModule> : IModuleConverter where TModule : torch.nn.Module

@@ -1,24 +1,40 @@
-using AutoEncoder.Training.Onnx.Converters;
+using AutoEncoder.Onnx.Converters;
 using TorchSharp;
 
-namespace AutoEncoder.Training.Onnx;
+namespace AutoEncoder.Onnx;
 
 /// <summary>Maps each supported TorchSharp module type to its converter; the one place they are registered.</summary>
 internal sealed class ConverterRegistry
 {
     private readonly Dictionary<Type, IModuleConverter> converters = [];
 
-    /// <summary>Every converter this project ships.</summary>
-    public static ConverterRegistry Default { get; } = new ConverterRegistry()
+    /// <summary>Every converter this project ships (shared: add to a <see cref="Builtin"/> registry instead).</summary>
+    public static ConverterRegistry Default { get; } = Builtin();
+
+    /// <summary>A new registry holding every converter this project ships, for a caller to add its own to.</summary>
+    public static ConverterRegistry Builtin() => new ConverterRegistry()
         .Add(new LinearConverter())
         .Add(new ActivationConverter<TorchSharp.Modules.ReLU>("Relu", minimumOpset: 6))
         .Add(new ActivationConverter<TorchSharp.Modules.Sigmoid>("Sigmoid", minimumOpset: 6))
         .Add(new ActivationConverter<TorchSharp.Modules.Tanh>("Tanh", minimumOpset: 6))
         .Add(new LeakyReluConverter())
+        .Add(new EluConverter())
+        .Add(new GeluConverter())
+        .Add(new ConvConverter())
+        .Add(new ConvTransposeConverter())
+        .Add(new BatchNormConverter<TorchSharp.Modules.BatchNorm1d>())
+        .Add(new BatchNormConverter<TorchSharp.Modules.BatchNorm2d>())
+        .Add(new MaxPoolConverter())
+        .Add(new UpsampleConverter())
+        .Add(new ReshapeConverter<TorchSharp.Modules.Flatten>((flatten, rank) => Dimension(flatten.start_dim, rank) >= 1))
+        .Add(new ReshapeConverter<TorchSharp.Modules.Unflatten>((unflatten, rank) => Dimension(unflatten.dim, rank) >= 1))
         .Add(new PassThroughConverter<TorchSharp.Modules.Identity>())
         .Add(new PassThroughConverter<TorchSharp.Modules.Dropout>())
-        .Add(new ScalingConverter())
+        .Add(new PassThroughConverter<TorchSharp.Modules.Dropout2d>())
         .Add(new SequentialConverter());
+
+    // A dimension index as torch resolves it: negative counts from the end.
+    static long Dimension(long index, int rank) => index < 0 ? index + rank : index;
 
     /// <summary>Module types that can be exported, by name.</summary>
     public IEnumerable<string> SupportedTypes => converters.Keys.Select(type => type.Name).Order(StringComparer.Ordinal);

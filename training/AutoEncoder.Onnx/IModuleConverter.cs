@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace AutoEncoder.Training.Onnx;
+namespace AutoEncoder.Onnx;
 
 /// <summary>Turns one TorchSharp module type into ONNX nodes.</summary>
 internal interface IModuleConverter

@@ -1,8 +1,8 @@
-// Emits: <OpType>(X [batch, n]) -> [batch, n], element-wise, no attributes (Relu, Sigmoid, Tanh).
+// Emits: <OpType>(X [batch, …]) -> same shape, element-wise, no attributes (Relu, Sigmoid, Tanh).
 // Minimum opset 6 for each (the signature without the legacy consumed_inputs attribute).
 using TorchSharp;
 
-namespace AutoEncoder.Training.Onnx.Converters;
+namespace AutoEncoder.Onnx.Converters;
 
 /// <summary>Converts a parameterless element-wise activation module to the ONNX operator of the same function.</summary>
 internal sealed class ActivationConverter<TModule>(string opType, long minimumOpset) : IModuleConverter
@@ -13,5 +13,5 @@ internal sealed class ActivationConverter<TModule>(string opType, long minimumOp
 
     /// <inheritdoc />
     public string Convert(torch.nn.Module module, string scope, string input, ExportContext context) =>
-        context.Graph.AddNode(opType, minimumOpset, [input], output: null, context.Graph.WidthOf(input), scope);
+        context.Graph.AddNode(opType, minimumOpset, [input], output: null, context.Graph.ShapeOf(input), scope);
 }

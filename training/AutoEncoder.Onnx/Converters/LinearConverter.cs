@@ -3,7 +3,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace AutoEncoder.Training.Onnx.Converters;
+namespace AutoEncoder.Onnx.Converters;
 
 /// <summary>Converts <see cref="Linear"/> to a single Gemm node with transB = 1, as torch.onnx.export does.</summary>
 internal sealed class LinearConverter : IModuleConverter
@@ -24,18 +24,12 @@ internal sealed class LinearConverter : IModuleConverter
         List<string> inputs =
         [
             input,
-            graph.AddInitializer($"{scope}.weight", Values(linear.weight!), linear.out_features, linear.in_features),
+            graph.AddInitializer($"{scope}.weight", Parameters.Values(linear.weight!), linear.out_features, linear.in_features),
         ];
         if (linear.bias is { } bias)
-            inputs.Add(graph.AddInitializer($"{scope}.bias", Values(bias), linear.out_features));
+            inputs.Add(graph.AddInitializer($"{scope}.bias", Parameters.Values(bias), linear.out_features));
 
         return graph.AddNode("Gemm", minimumOpset: 11, inputs, output: null, linear.out_features, scope,
             GraphBuilder.IntAttribute("transB", 1));
-    }
-
-    private static float[] Values(torch.Tensor parameter)
-    {
-        using torch.Tensor values = parameter.detach().cpu().to_type(torch.ScalarType.Float32).contiguous();
-        return values.data<float>().ToArray();
     }
 }

@@ -1,7 +1,7 @@
 using AutoEncoder.Onnx.Schema;
 using TorchSharp;
 
-namespace AutoEncoder.Training.Onnx;
+namespace AutoEncoder.Onnx;
 
 /// <summary>
 /// Builds an ONNX model from TorchSharp modules applied one after another. The IR version and opset are
@@ -22,27 +22,30 @@ internal static class OnnxExporter
     /// <summary>Describes one graph: its name, tensors and the modules it computes.</summary>
     /// <param name="GraphName">Name of the graph.</param>
     /// <param name="Input">Input tensor name.</param>
-    /// <param name="InputWidth">Input width (the batch dimension is symbolic).</param>
+    /// <param name="InputShape">Dimensions of one input example (the batch dimension before them is symbolic).</param>
     /// <param name="Output">Output tensor name.</param>
     /// <param name="Stages">Modules applied in order, each with the scope that prefixes its names.</param>
     /// <param name="Doc">The graph's documentation string.</param>
     public sealed record GraphSpec(
-        string GraphName, string Input, long InputWidth, string Output,
+        string GraphName, string Input, long[] InputShape, string Output,
         IReadOnlyList<(string Scope, torch.nn.Module Module)> Stages, string Doc);
 
-    /// <summary>Converts <paramref name="spec"/> into a model carrying <paramref name="metadata"/>.</summary>
+    /// <summary>
+    /// Converts <paramref name="spec"/> into a model carrying <paramref name="metadata"/>, for opset
+    /// <paramref name="opset"/> (default <see cref="Opset"/>) and a symbolic batch unless <paramref name="batchSize"/> is given.
+    /// </summary>
     /// <exception cref="NotSupportedException">A module type has no converter, or needs a newer opset.</exception>
     public static ModelProto Export(GraphSpec spec, IEnumerable<KeyValuePair<string, string>> metadata,
-        ConverterRegistry? converters = null)
+        ConverterRegistry? converters = null, long opset = Opset, long? batchSize = null)
     {
-        var graph = new GraphBuilder(spec.GraphName, Opset);
+        var graph = new GraphBuilder(spec.GraphName, opset, batchSize);
         graph.Graph.DocString = spec.Doc;
         var context = new ExportContext(graph, converters ?? ConverterRegistry.Default);
 
-        string value = graph.AddInput(spec.Input, spec.InputWidth, $"float32 [{GraphBuilder.BatchDimension}, {spec.InputWidth}]");
+        string value = graph.AddInput(spec.Input, spec.InputShape, $"float32 {GraphBuilder.Describe(spec.InputShape)}");
         foreach ((string scope, torch.nn.Module module) in spec.Stages)
             value = context.Convert(module, scope, value);
-        graph.AddOutput(value, spec.Output, $"float32 [{GraphBuilder.BatchDimension}, {graph.WidthOf(value)}]");
+        graph.AddOutput(value, spec.Output, $"float32 {GraphBuilder.Describe(graph.ShapeOf(value))}");
 
         var model = new ModelProto
         {
@@ -53,7 +56,7 @@ internal static class OnnxExporter
             DocString = spec.Doc,
             Graph = graph.Graph,
         };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
         foreach ((string key, string text) in metadata)
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = text });
         return model;
