@@ -121,6 +121,17 @@ public sealed class ImageLayerConverterTests
     }
 
     [Fact]
+    public void A_kernel_larger_than_its_input_is_refused_naming_the_layer_and_shape()
+    {
+        using var net = nn.Sequential(nn.Conv2d(1, 2, 5));
+        net.eval();
+
+        var error = Assert.Throws<InvalidOperationException>(() => Export(net, [1, 3, 3]));
+
+        Assert.StartsWith("net.0: Conv2d cannot take an input of shape [batch, 1, 3, 3]: ", error.Message);
+    }
+
+    [Fact]
     public void A_layer_in_training_mode_is_refused()
     {
         using var net = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2));
