@@ -36,6 +36,8 @@ public sealed class BackendTests
     [InlineData("deep/encoder.onnx", InferenceBackend.Auto, 1e-4)]
     [InlineData("deep/encoder.onnx", InferenceBackend.OnnxRuntime, 1e-4)]
     [InlineData("deep/encoder.onnx", InferenceBackend.Managed, 1e-4)]
+    [InlineData("conv/encoder.onnx", InferenceBackend.Auto, 1e-4)]
+    [InlineData("conv/encoder.onnx", InferenceBackend.OnnxRuntime, 1e-4)]
     public void Every_backend_encodes_the_committed_models_as_onnx_runtime_does(string file, InferenceBackend backend, double tolerance)
     {
         float[] pixels = TestImages.Pixels(Rows);
@@ -126,6 +128,19 @@ public sealed class BackendTests
 
         Assert.StartsWith("model bytes: the managed backend cannot run this model: node 'act0' (Softplus) is not supported here", error.Message);
         using var auto = Encoder.Load(model.ToByteArray());
+        Assert.Equal(InferenceBackend.OnnxRuntime, auto.Backend);
+    }
+
+    [Fact]
+    public void The_committed_conv_encoder_runs_in_onnx_runtime_and_the_managed_backend_refuses_it_naming_its_reshape_head()
+    {
+        string file = Path.Combine(Repository.ModelsFolder, "conv", "encoder.onnx");
+
+        var error = Assert.Throws<NotSupportedException>(() => Encoder.Load(file, On(InferenceBackend.Managed)));
+
+        Assert.Contains("the managed backend cannot run this model: node", error.Message);
+        Assert.Contains("(Reshape)", error.Message);
+        using var auto = Encoder.Load(file);
         Assert.Equal(InferenceBackend.OnnxRuntime, auto.Backend);
     }
 

@@ -45,7 +45,7 @@ internal static class BenchAnomalyCommand
             Schedule = result.GetValue(Schedule) ?? preset.Schedule,
             Model = preset.Model with
             {
-                Hidden = result.GetValue(Hidden) is { } hidden ? TrainCommand.ParseWidths(hidden) : preset.Model.Hidden,
+                Hidden = result.GetValue(Hidden) is { } hidden ? TrainCommand.ParseWidths(hidden, "--hidden") : preset.Model.Hidden,
                 Latent = result.GetValue(Latent) ?? preset.Model.Latent,
             },
         };

@@ -19,7 +19,7 @@ internal static class BenchCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("bench", "Time the seed preset (5 epochs) and one deep-preset epoch against PyTorch, on the fused and the autograd path") { Data, Reference };
+        var command = new Command("bench", "Time the seed preset (5 epochs), one deep-preset epoch (fused and autograd path) and one conv-preset epoch against PyTorch") { Data, Reference };
         command.SetAction(result => CommandRunner.Run(() => Execute(result.GetValue(Data)!, result.GetValue(Reference)!)));
         return command;
     }
@@ -44,7 +44,12 @@ internal static class BenchCommand
         Console.Error.WriteLine("seed preset and deep epoch again, autograd path ...");
         TrainingBenchmark.Run seedAutograd = TrainingBenchmark.Measure("seed", TrainingConfig.SeedPreset with { Path = TrainingPath.Autograd }, data, progress);
         TrainingBenchmark.Run deepAutograd = TrainingBenchmark.Measure("deep", deepConfig with { Path = TrainingPath.Autograd }, data, progress);
+        Console.Error.WriteLine("conv preset, 1 epoch ...");
+        // PyTorch's loop again: the conv architecture at the preset's batch 128, Adam 1e-3, constant rate.
+        TrainingConfig convConfig = TrainingConfig.ConvPreset with { Epochs = 1, LearningRate = 1e-3, Schedule = LearningRateSchedule.Constant };
+        TrainingBenchmark.Run conv = TrainingBenchmark.Measure("conv", convConfig, data, progress);
         double deepPeak = deepConfig.Threads == 1 ? peak1 : peak2;
+        double convPeak = convConfig.Threads == 1 ? peak1 : peak2;
 
         Console.Error.WriteLine("PyTorch reference ...");
         (PyTorchReference.Result? torch, string? missing) = PyTorchReference.Run(reference, dataPath);
@@ -58,14 +63,18 @@ internal static class BenchCommand
         Row("deep: train loss after 1 epoch", deep.FinalTrainLoss, torch?.DeepEpoch.FinalTrainLoss, "F4");
         Row("seed, autograd path (s)", seedAutograd.Seconds, torch?.Seed.Seconds, "F2");
         Row("deep, autograd path (s)", deepAutograd.Seconds, torch?.DeepEpoch.Seconds, "F2");
+        Row("conv: 1 epoch, batch 128 (s)", conv.Seconds, torch?.ConvEpoch.Seconds, "F2");
+        Row("conv: train loss after 1 epoch", conv.FinalTrainLoss, torch?.ConvEpoch.FinalTrainLoss, "F4");
         AnsiConsole.Write(table);
 
         Console.WriteLine($"seed: {seed.StepsPerSecond:N0} steps/s, {seed.SamplesPerSecond:N0} samples/s ({TrainingConfig.SeedPreset.Threads} thread)");
         Console.WriteLine($"deep: {deep.StepsPerSecond:N1} steps/s, {deep.SamplesPerSecond:N0} samples/s, {deep.GflopsPerSecond:F1} GFLOP/s " +
                           $"= {deep.GflopsPerSecond / deepPeak:P0} of the measured matmul peak ({deepPeak:F1} GFLOP/s on {deepConfig.Threads} threads; 1 thread {peak1:F1})");
+        Console.WriteLine($"conv: {conv.StepsPerSecond:N1} steps/s, {conv.SamplesPerSecond:N0} samples/s, {conv.GflopsPerSecond:F1} GFLOP/s " +
+                          $"= {conv.GflopsPerSecond / convPeak:P0} of the matmul peak on {convConfig.Threads} threads ({conv.Gflops / convConfig.Epochs:N0} GFLOP an epoch, forward and backward)");
         Console.WriteLine(torch is null
             ? $"PyTorch reference not run: {missing}"
-            : $"PyTorch {torch.Torch}: seed on {torch.Seed.Threads} thread(s), deep on {torch.DeepEpoch.Threads}");
+            : $"PyTorch {torch.Torch}: seed on {torch.Seed.Threads} thread(s), deep on {torch.DeepEpoch.Threads}, conv on {torch.ConvEpoch.Threads}");
         return CommandRunner.Success;
     }
 }

@@ -21,6 +21,9 @@ internal static class TrainCommand
     static readonly Option<double?> LearningRate = new Option<double?>("--learning-rate") { Description = "Adam step size" }.Positive();
     static readonly Option<int?> Latent = new Option<int?>("--latent") { Description = "Width of the code layer" }.AtLeast(1);
     static readonly Option<string?> Hidden = new("--hidden") { Description = "Encoder hidden widths, e.g. 512,256 (mirrored in the decoder); empty for none" };
+    static readonly Option<string?> ConvChannels = new("--conv-channels") { Description = "Convolutions in front of the dense layers, e.g. 32,64: 3×3, stride 2 each, mirrored by transposed convolutions (image data only); empty for none" };
+    static readonly Option<bool> BatchNormOption = new("--batch-norm") { Description = "Batch normalisation after every hidden layer and convolution, before its activation" };
+    static readonly Option<double?> Dropout = new("--dropout") { Description = "Probability of zeroing a hidden activation while training, in [0, 1) (default 0)" };
     static readonly Option<Activation?> ActivationOption = new("--activation") { Description = "Between hidden layers: linear, relu, leakyrelu, tanh or sigmoid" };
     static readonly Option<TrainingPath?> PathOption = new("--training-path") { Description = "auto (fused where the network allows), fused, or autograd" };
     static readonly Option<LearningRateSchedule?> Schedule = new("--schedule") { Description = "Learning-rate schedule: constant, or cosine decay to zero over the run" };
@@ -65,7 +68,7 @@ internal static class TrainCommand
         Preset.AcceptOnlyFromAmong([.. TrainingConfig.PresetNames]);
         var command = new Command("train", "Train an autoencoder on MNIST or your own data and export it to ONNX")
         {
-            Config, Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ActivationOption, Seed, Threads, Subset, PathOption,
+            Config, Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ConvChannels, BatchNormOption, Dropout, ActivationOption, Seed, Threads, Subset, PathOption,
             NormalClass, Score, Threshold, Data, Format, Test, Labels, TestLabels, ValidationFraction, LabelColumn, Columns, Header,
             Channels, ImageSize, Scaling, Loss, Objective, UmapWeight, Neighbors, MinDist, NegativeSamples, Out, Resume,
         };
@@ -79,8 +82,13 @@ internal static class TrainCommand
         ModelConfig model = preset.Model with
         {
             Latent = result.GetValue(Latent) ?? preset.Model.Latent,
-            Hidden = result.GetValue(Hidden) is { } hidden ? ParseWidths(hidden) : preset.Model.Hidden,
+            Hidden = result.GetValue(Hidden) is { } hidden ? ParseWidths(hidden, "--hidden") : preset.Model.Hidden,
+            Conv = result.GetValue(ConvChannels) is { } channels
+                ? ParseWidths(channels, "--conv-channels") is { Length: > 0 } widths ? new ConvOptions(widths) : null
+                : preset.Model.Conv,
             Activation = result.GetValue(ActivationOption) ?? preset.Model.Activation,
+            BatchNorm = result.GetValue(BatchNormOption) || preset.Model.BatchNorm,
+            Dropout = result.GetValue(Dropout) ?? preset.Model.Dropout,
         };
         return new TrainingConfig(
             preset.Preset,
@@ -123,12 +131,12 @@ internal static class TrainCommand
             result.GetValue(ImageSize));
     }
 
-    /// <summary>Parses "512,256" into widths; an empty string means no hidden layers.</summary>
-    internal static int[] ParseWidths(string text) =>
+    /// <summary>Parses "512,256" into widths; an empty string means no layers.</summary>
+    internal static int[] ParseWidths(string text, string flag) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(part => int.TryParse(part, out int width) && width > 0
                 ? width
-                : throw new ArgumentException($"--hidden expects positive integers separated by commas, found '{part}'"))
+                : throw new ArgumentException($"{flag} expects positive integers separated by commas, found '{part}'"))
             .ToArray();
 
     static int Execute(ParseResult result)

@@ -111,6 +111,9 @@ internal sealed class Trainer : IDisposable
                 int rows = Math.Min(batchSize, order.Length - start);
                 double rate = LearningRates.At(state.Config.Schedule, state.Config.LearningRate,
                     (long)epoch * batches + b, (long)state.Config.Epochs * batches);
+                // Dropout draws its masks from libtorch's generator: seeded per step, a resumed run draws the
+                // masks an uninterrupted one would.
+                if (state.Config.Model.Dropout > 0) torch.random.manual_seed(state.Config.Seed * 1_000_003 + (long)epoch * batches + b);
                 // The step disposes its own temporaries: each shard opens a scope on its thread.
                 double loss = step.Step(trainPixels, order, start, rows, rate);
                 if (!double.IsFinite(loss)) throw new TrainingDivergedException(epoch + 1, b + 1, loss);

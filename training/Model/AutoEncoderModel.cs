@@ -19,9 +19,17 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
     public AutoEncoderModel(ModelConfig config) : base(nameof(AutoEncoderModel))
     {
         Config = config.Validate();
-        int[] widths = [config.InputSize, .. config.Hidden, config.Latent];
-        encoder = Stack(widths, config.Activation);
-        decoder = Stack(widths.Reverse().ToArray(), config.Activation);
+        int[] widths = [config.DenseInput, .. config.Hidden, config.Latent];
+        ConvOptions? conv = config.Conv;
+        if (conv is { Image: null })
+            throw new ArgumentException("--conv-channels: the image shape is settled from the data before the model is built; none was", nameof(config));
+        // Created in this order (convolutions, encoder's dense layers, decoder's, transposed convolutions),
+        // which fixes what each takes from the seeded generator.
+        List<nn.Module<Tensor, Tensor>> encoderLayers = [.. conv is null ? [] : ConvolutionalEncoder(config, conv), .. Stack(widths, config)];
+        List<nn.Module<Tensor, Tensor>> decoderLayers = Stack(widths.Reverse().ToArray(), config);
+        if (conv is not null) decoderLayers = [.. decoderLayers, .. Hidden(config, config.DenseInput), .. ConvolutionalDecoder(config, conv)];
+        encoder = nn.Sequential(encoderLayers);
+        decoder = nn.Sequential(decoderLayers);
         RegisterComponents();
         EncoderPlan = LayerPlan.Of([("encoder", encoder)], config.InputSize);
         DecoderPlan = LayerPlan.Of([("decoder", decoder)], config.Latent);
@@ -53,16 +61,62 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
         return decoder.forward(code);
     }
 
-    /// <summary>Linear layers through <paramref name="widths"/>, activations between them but not after the last.</summary>
-    private static Sequential Stack(int[] widths, Activation activation)
+    /// <summary>Linear layers through <paramref name="widths"/>, each hidden one followed by <see cref="Hidden"/>; nothing after the last.</summary>
+    private static List<nn.Module<Tensor, Tensor>> Stack(int[] widths, ModelConfig config)
     {
         var layers = new List<nn.Module<Tensor, Tensor>>();
         for (int i = 0; i + 1 < widths.Length; i++)
         {
-            if (i > 0 && activation != Activation.Linear) layers.Add(CreateActivation(activation));
+            if (i > 0) layers.AddRange(Hidden(config, widths[i]));
             layers.Add(nn.Linear(widths[i], widths[i + 1]));
         }
-        return nn.Sequential(layers);
+        return layers;
+    }
+
+    /// <summary>What follows a hidden layer of <paramref name="width"/> values: batch norm, activation, dropout, each where configured.</summary>
+    private static IEnumerable<nn.Module<Tensor, Tensor>> Hidden(ModelConfig config, long width)
+    {
+        if (config.BatchNorm) yield return nn.BatchNorm1d(width);
+        if (config.Activation != Activation.Linear) yield return CreateActivation(config.Activation);
+        if (config.Dropout > 0) yield return nn.Dropout(config.Dropout);
+    }
+
+    /// <summary>What follows a convolution of <paramref name="channels"/> channels: batch norm and activation, where configured.</summary>
+    private static IEnumerable<nn.Module<Tensor, Tensor>> AfterConvolution(ModelConfig config, long channels)
+    {
+        if (config.BatchNorm) yield return nn.BatchNorm2d(channels);
+        if (config.Activation != Activation.Linear) yield return CreateActivation(config.Activation);
+    }
+
+    /// <summary>Row → image, then each stride-2 convolution with its activation, then flat again for the dense layers.</summary>
+    private static List<nn.Module<Tensor, Tensor>> ConvolutionalEncoder(ModelConfig config, ConvOptions conv)
+    {
+        List<nn.Module<Tensor, Tensor>> layers = [nn.Unflatten(1, [.. conv.Image!.Select(d => (long)d)])];
+        long previous = conv.Image![0];
+        foreach (int channels in conv.Channels)
+        {
+            layers.Add(nn.Conv2d(previous, channels, ConvOptions.Kernel, stride: ConvOptions.Stride, padding: ConvOptions.Kernel / 2));
+            layers.AddRange(AfterConvolution(config, channels));
+            previous = channels;
+        }
+        layers.Add(nn.Flatten());
+        return layers;
+    }
+
+    /// <summary>The dense output → the last convolution's shape, transposed convolutions back to the image (logits), flat again.</summary>
+    private static List<nn.Module<Tensor, Tensor>> ConvolutionalDecoder(ModelConfig config, ConvOptions conv)
+    {
+        IReadOnlyList<int> image = conv.Image!;
+        List<nn.Module<Tensor, Tensor>> layers = [nn.Unflatten(1, [conv.Channels[^1], conv.Reduced(image[1]), conv.Reduced(image[2])])];
+        for (int i = conv.Channels.Count - 1; i >= 0; i--)
+        {
+            long target = i > 0 ? conv.Channels[i - 1] : image[0];
+            layers.Add(nn.ConvTranspose2d(conv.Channels[i], target, ConvOptions.Kernel, stride: ConvOptions.Stride,
+                padding: ConvOptions.Kernel / 2, output_padding: ConvOptions.Stride - 1));
+            if (i > 0) layers.AddRange(AfterConvolution(config, target));
+        }
+        layers.Add(nn.Flatten());
+        return layers;
     }
 
     private static nn.Module<Tensor, Tensor> CreateActivation(Activation activation) => activation switch

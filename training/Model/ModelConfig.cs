@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AutoEncoder.Training.Model;
 
 /// <summary>The autoencoder's architecture: input → hidden… → latent, mirrored back to input.</summary>
@@ -5,7 +7,14 @@ namespace AutoEncoder.Training.Model;
 /// <param name="Hidden">Encoder hidden layer widths, outermost first; the decoder mirrors them.</param>
 /// <param name="Latent">Width of the code (embedding) layer.</param>
 /// <param name="Activation">Non-linearity between hidden layers.</param>
-internal sealed record ModelConfig(int InputSize, IReadOnlyList<int> Hidden, int Latent, Activation Activation)
+/// <param name="Conv">Convolutional layers in front of the dense ones; null (and absent from files) for a dense model.</param>
+/// <param name="BatchNorm">Batch normalisation after every hidden layer and convolution, before its activation
+/// (absent from files when off, so earlier models' configurations are unchanged).</param>
+/// <param name="Dropout">Probability of zeroing a hidden activation while training; 0 (absent from files) for none.</param>
+internal sealed record ModelConfig(int InputSize, IReadOnlyList<int> Hidden, int Latent, Activation Activation,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ConvOptions? Conv = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool BatchNorm = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double Dropout = 0)
 {
     /// <summary>Checks every size is positive.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is zero or negative.</exception>
@@ -15,28 +24,51 @@ internal sealed record ModelConfig(int InputSize, IReadOnlyList<int> Hidden, int
         ArgumentOutOfRangeException.ThrowIfLessThan(Latent, 1, nameof(Latent));
         foreach (int width in Hidden)
             ArgumentOutOfRangeException.ThrowIfLessThan(width, 1, nameof(Hidden));
+        Conv?.Validate();
+        if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentOutOfRangeException("dropout", Dropout, "expected a probability in [0, 1)");
         return this;
     }
+
+    /// <summary>Values a row has where the dense layers begin: the input, or the last convolution's output flattened.</summary>
+    [JsonIgnore]
+    public int DenseInput => Conv is { Image: [int _, int height, int width] } conv
+        ? conv.Channels[^1] * conv.Reduced(height) * conv.Reduced(width)
+        : InputSize;
 
     /// <summary>Weights and biases of the encoder and the mirrored decoder.</summary>
     public long CountParameters()
     {
-        long[] widths = [InputSize, .. Hidden.Select(w => (long)w), Latent];
+        long[] widths = [DenseInput, .. Hidden.Select(w => (long)w), Latent];
         long parameters = 0;
+        if (Conv is { Image: [int imageChannels, ..] } conv)
+        {
+            long previous = imageChannels;
+            foreach (int channels in conv.Channels)
+            {
+                // A convolution previous → channels and its mirror channels → previous, each with its bias.
+                parameters += 2 * ConvOptions.Kernel * ConvOptions.Kernel * previous * channels + channels + previous;
+                previous = channels;
+            }
+            // Scale and shift after each convolution, and after each transposed one but the last (the logits).
+            if (BatchNorm) parameters += 2 * (2L * conv.Channels.Sum() - conv.Channels[^1]);
+        }
         for (int i = 0; i + 1 < widths.Length; i++)
             parameters += 2 * widths[i] * widths[i + 1] + widths[i + 1] + widths[i]; // encoder layer and its mirror
+        if (BatchNorm) parameters += 2 * 2 * Hidden.Sum() + (Conv is null ? 0 : 2 * DenseInput); // scale and shift, encoder and decoder
         return parameters;
     }
 
     /// <summary>Compares by value, including the hidden widths (a record compares lists by reference).</summary>
     public bool Equals(ModelConfig? other) =>
         other is not null && InputSize == other.InputSize && Latent == other.Latent &&
-        Activation == other.Activation && Hidden.SequenceEqual(other.Hidden);
+        Activation == other.Activation && Hidden.SequenceEqual(other.Hidden) && Equals(Conv, other.Conv) &&
+        BatchNorm == other.BatchNorm && Dropout == other.Dropout;
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(InputSize, Latent, Activation, Hidden.Count);
 
-    /// <summary>A compact description such as <c>784-512-256-2 relu</c>.</summary>
+    /// <summary>A compact description such as <c>784-512-256-2 relu</c> or <c>conv 32-64 → 3136-256-2 relu, batch norm, dropout 0.1</c>.</summary>
     public override string ToString() =>
-        $"{string.Join('-', new[] { InputSize }.Concat(Hidden).Append(Latent))} {Activation.ToString().ToLowerInvariant()}";
+        $"{(Conv is null ? "" : $"{Conv} → ")}{string.Join('-', new[] { DenseInput }.Concat(Hidden).Append(Latent))} {Activation.ToString().ToLowerInvariant()}" +
+        $"{(BatchNorm ? ", batch norm" : "")}{(Dropout > 0 ? $", dropout {Dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "")}";
 }

@@ -22,7 +22,7 @@ internal sealed record TrainingData(FeatureScaler Scaler, DataSplit Train, DataS
     public static TrainingConfig Resolve(TrainingConfig config, DataSet data)
     {
         string scaling = config.Scaling != "auto" ? config.Scaling : data.Image is null ? "standard" : "none";
-        TrainingConfig resolved = config with { Model = config.Model with { InputSize = data.Width }, Scaling = scaling };
+        TrainingConfig resolved = config with { Model = config.Model with { InputSize = data.Width, Conv = ConvFor(config.Model.Conv, data) }, Scaling = scaling };
         if (resolved.Loss is null)
         {
             DataSplit train = Prepare(data, resolved with { Loss = ReconstructionLoss.Mse }).Train;
@@ -30,6 +30,11 @@ internal sealed record TrainingData(FeatureScaler Scaler, DataSplit Train, DataS
         }
         return resolved.Validate();
     }
+
+    // Convolutions read rows as the data's images.
+    static ConvOptions? ConvFor(ConvOptions? conv, DataSet data) => conv is null ? null
+        : data.Image is { } image ? conv with { Image = [image.Channels, image.Height, image.Width] }
+        : throw new ArgumentException($"--conv-channels: expected image data (IDX, a 3-D .npy, an image folder), found rows of {data.Width} features without an image shape");
 
     /// <summary>Selects, fits and scales the rows <paramref name="config"/> (already resolved) trains on.</summary>
     /// <exception cref="ArgumentException">The data do not fit the configuration: another width, or BCE on values outside [0, 1].</exception>

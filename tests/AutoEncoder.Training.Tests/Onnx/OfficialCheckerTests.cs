@@ -54,7 +54,7 @@ public sealed class OfficialCheckerTests(TrainedModels models) : IClassFixture<T
     [Fact]
     public void Full_check_accepts_the_committed_models()
     {
-        string[] files = new[] { Repository.ModelsFolder, Path.Combine(Repository.ModelsFolder, "deep") }
+        string[] files = new[] { Repository.ModelsFolder, Path.Combine(Repository.ModelsFolder, "deep"), Path.Combine(Repository.ModelsFolder, "conv") }
             .SelectMany(folder => ModelRoles.All.Select(role => Path.Combine(folder, role.FileName()))).ToArray();
 
         (int code, string output) = Check(files);
