@@ -43,7 +43,8 @@ internal static class ModelExport
     /// feeds them). With <paramref name="calibration"/> (raw held-out normal rows, as <see cref="TrainingRows"/>
     /// picks them), the full model also carries the anomaly threshold calibrated on them.
     /// </summary>
-    /// <exception cref="InvalidDataException">A model's parity exceeds <see cref="ParityTolerance"/>.</exception>
+    /// <exception cref="InvalidDataException">The encoder's or decoder's parity exceeds <see cref="ParityTolerance"/>, or the
+    /// full model differs by more from TorchSharp's decoder run on ONNX Runtime's codes.</exception>
     public static Result Build(Source source, float[] rows, int count, float[]? calibration = null)
     {
         (AutoEncoderModel model, TrainingConfig config) = (source.Model, source.Config);
@@ -70,8 +71,24 @@ internal static class ModelExport
         {
             ModelProto proto = OnnxExporter.Export(Spec(role, source, scaling, output), Metadata(role, source), Converters);
             (float[] refInput, float[] refOutput) = references[role];
-            double difference = OrtRunner.MaxAbsDifference(refOutput, OrtRunner.Run(proto.ToByteArray(), refInput, count));
-            if (!(difference <= ParityTolerance))
+            float[] actual = OrtRunner.Run(proto.ToByteArray(), refInput, count);
+            double difference = OrtRunner.MaxAbsDifference(refOutput, actual);
+            if (role == ModelRole.Autoencoder)
+            {
+                // The full model is the encoder's graph followed by the decoder's. End to end, the decoder can
+                // amplify the float32 rounding of the 2-D codes far beyond 1e-4 (Fashion-MNIST's deep model
+                // measured 3.3e-4 on an AVX2 host, 9.2e-5 on an AVX-512 one, with its encoder at 2e-5), which is
+                // the network's conditioning, not the export's. So the gate takes the codes ONNX Runtime computes
+                // (already held to the encoder's gate) and checks the rest against TorchSharp's decoder on them;
+                // the end-to-end figure is still the one recorded.
+                float[] onnxCodes = OrtRunner.Run(files[ModelRole.Encoder], rows, count);
+                float[] decoded = output.forward(model.Decoder.forward(tensor(onnxCodes, [count, config.Model.Latent]))).data<float>().ToArray();
+                double composed = OrtRunner.MaxAbsDifference(decoded, actual);
+                if (!(composed <= ParityTolerance))
+                    throw new InvalidDataException(
+                        $"{role.FileName()}: expected ONNX Runtime to match TorchSharp's decoder on ONNX Runtime's own codes within {ParityTolerance:G}, found max |difference| {composed:G}; no files written");
+            }
+            else if (!(difference <= ParityTolerance))
                 throw new InvalidDataException(
                     $"{role.FileName()}: expected ONNX Runtime to match TorchSharp within {ParityTolerance:G}, found max |difference| {difference:G}; no files written");
 
