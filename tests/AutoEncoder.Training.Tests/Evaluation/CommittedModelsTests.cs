@@ -43,17 +43,20 @@ public sealed class CommittedModelsTests
     }
 
     [Fact]
-    public void Nearest_neighbour_accuracy_and_trustworthiness_agree_with_scikit_learn_on_the_deep_model()
+    public void Nearest_neighbour_accuracy_and_trustworthiness_agree_with_scikit_learn_on_the_conv_model()
     {
-        string models = Path.Combine(Repository.ModelsFolder, "deep");
+        // The conv model, because the build never retrains it: the others are retrained on every fresh
+        // clone, and a host with other SIMD kernels gives other weights (seen 2026-12-02 on an AVX2 host).
+        string models = Path.Combine(Repository.ModelsFolder, "conv");
 
         EvaluationReport report = Evaluator.Evaluate(models, ModelData.Load(models, Repository.MnistFolder));
 
-        // Measured independently (onnxruntime-node codes, scikit-learn's KNeighborsClassifier and
-        // trustworthiness at k = 10 on the first 5,000 test images): 1-NN 0.799, trustworthiness 0.923,
-        // both rounded to three places, so within 0.0006 here (float32 codes; no ties decide either figure).
-        Assert.Equal(0.799, report.Knn1Accuracy!.Value, 0.0006);
-        Assert.Equal(0.923, report.Trustworthiness, 0.0006);
+        // Measured independently on 2026-12-02: the codes from AutoEncoder.Inference (ONNX Runtime), then
+        // scikit-learn 1.2's KNeighborsClassifier (1-NN) and trustworthiness (k = 10, first 5,000 test
+        // images against their pixels): 0.8139 and 0.93084. Within one test image (1e-4) and 1e-4; no
+        // ties decide either figure.
+        Assert.Equal(0.8139, report.Knn1Accuracy!.Value, 0.0001);
+        Assert.Equal(0.93084, report.Trustworthiness, 0.0001);
     }
 
     [Fact]
