@@ -62,9 +62,11 @@ public sealed class FusedTrainingStepTests
         using var noGrad = no_grad();
         using Tensor expected = nn.functional.binary_cross_entropy_with_logits(model.forward(batch), batch);
 
-        // The managed pass sums in float64, libtorch's mean in float32: they agree to a few float ulps of ~0.7.
+        // The managed pass sums in float64, libtorch's mean in float32: they agree to a few float ulps of ~0.7
+        // (one ulp is 6e-8). On an AVX2 host without AVX-512 the pass uses .NET's exp and log and libtorch other
+        // kernels; measured 2.6e-7 there (2026-12-02), so 5e-7, about eight ulps.
         using (NewDisposeScope())
-            Assert.Equal(expected.item<float>(), step.ComputeGradients(batch), tolerance: 2e-7);
+            Assert.Equal(expected.item<float>(), step.ComputeGradients(batch), tolerance: 5e-7);
     }
 
     [Theory]
