@@ -9,7 +9,7 @@ PYTHON     ?= /usr/bin/python3
 # Runtime the sample is published for (framework-dependent).
 RID        ?= linux-x64
 
-.PHONY: all data data-fashion build models conv-model plots evaluate anomaly test test-fast check-models tools browser-tools bench bench-tools pack sample serve load screenshot clean
+.PHONY: all data data-fashion build models plots evaluate anomaly test test-fast check-models tools browser-tools bench bench-tools pack sample serve load screenshot clean
 
 all: build plots
 
@@ -20,22 +20,16 @@ data:
 data-fashion:
 	@bash scripts/fetch-fashion-mnist.sh data/fashion-mnist
 
-# `dotnet build` trains the committed models that are out of date (models/*/config.json, through
-# models/AutoEncoder.Models.csproj); the script builds a second time so that the inference library embeds
+# `dotnet build` trains the committed models whose training key (sources, config, data) changed
+# (models/*/config.json, through models/AutoEncoder.Models.csproj); the script builds a second time so that the inference library embeds
 # any retrained model, and checks that this second build trains nothing.
 build: data data-fashion
 	@bash scripts/build.sh $(CONFIG)
 
-# The committed models, retrained whether or not they are out of date.
+# The committed models, retrained whether or not they are out of date (their keys deleted).
 models: data data-fashion
-	touch models/config.json models/deep/config.json models/fashion/config.json models/umap/config.json
+	rm -f $(MODELS)/training.key $(MODELS)/*/training.key
 	@bash scripts/build.sh $(CONFIG)
-
-# The conv preset's committed model, retrained on request only: its 40 epochs took 29 min on a 2-core
-# machine here (2026-12-02), too long for every fresh clone's build, so the build leaves it alone.
-conv-model: data
-	$(DOTNET) build training/AutoEncoder.Training.csproj -c $(CONFIG) --nologo -v quiet
-	$(DOTNET) $(APP) train --config models/conv/config.json
 
 # Figures and figures of merit for every committed model (plots/ is committed: README shows it).
 plots: build

@@ -7,7 +7,7 @@ namespace AutoEncoder.Benchmarks;
 /// <summary>
 /// The committed 2-D map encoders side by side through AutoEncoder.Inference (Auto backend): the deep
 /// autoencoder's (784-512-256-2), parametric UMAP's (784-100-100-100-2) and the convolutional one's
-/// (conv 32-64 → 3136-512-256-2), one row and 10,000 rows, each beside a straightforward ONNX Runtime call on
+/// (conv 32-64 → 3136-96-512-256-2), one row and 10,000 rows, each beside a straightforward ONNX Runtime call on
 /// the same file.
 /// </summary>
 [MemoryDiagnoser]

@@ -44,10 +44,12 @@ internal static class BenchCommand
         Console.Error.WriteLine("seed preset and deep epoch again, autograd path ...");
         TrainingBenchmark.Run seedAutograd = TrainingBenchmark.Measure("seed", TrainingConfig.SeedPreset with { Path = TrainingPath.Autograd }, data, progress);
         TrainingBenchmark.Run deepAutograd = TrainingBenchmark.Measure("deep", deepConfig with { Path = TrainingPath.Autograd }, data, progress);
-        Console.Error.WriteLine("conv preset, 1 epoch ...");
-        // PyTorch's loop again: the conv architecture at the preset's batch 128, Adam 1e-3, constant rate.
+        Console.Error.WriteLine("conv preset, 1 epoch, twice ...");
+        // PyTorch's loop again: the conv architecture at the preset's batch 128, Adam 1e-3, constant rate. The
+        // faster of two epochs, as the reference takes: one epoch took 16 to 25 s in three runs here (2026-12-02).
         TrainingConfig convConfig = TrainingConfig.ConvPreset with { Epochs = 1, LearningRate = 1e-3, Schedule = LearningRateSchedule.Constant };
-        TrainingBenchmark.Run conv = TrainingBenchmark.Measure("conv", convConfig, data, progress);
+        TrainingBenchmark.Run conv = new[] { TrainingBenchmark.Measure("conv", convConfig, data, progress), TrainingBenchmark.Measure("conv", convConfig, data, progress) }
+            .MinBy(run => run.Seconds)!;
         double deepPeak = deepConfig.Threads == 1 ? peak1 : peak2;
         double convPeak = convConfig.Threads == 1 ? peak1 : peak2;
 

@@ -13,7 +13,7 @@ internal static class TrainCommand
 {
     static readonly Option<string> Preset = new("--preset")
     {
-        Description = "Starting values: seed (784-2-784 linear, 5 epochs, batch 32), deep (784-512-256-2 relu, 40 epochs, batch 128, lr 2e-3 cosine), anomaly (784-256-64-32 relu, 60 epochs, batch 128; use with --normal-class) or umap (784-100-100-100-2 relu encoder, parametric UMAP, batches of 1,000 edges)",
+        Description = "Starting values: seed (784-2-784 linear, 5 epochs, batch 32), deep (784-512-256-2 relu, 40 epochs, batch 128, lr 2e-3 cosine), anomaly (784-256-64-32 relu, 60 epochs, batch 128; use with --normal-class), umap (784-100-100-100-2 relu encoder, parametric UMAP, batches of 1,000 edges) or conv (3×3 stride-2 convolutions of 32 and 64 channels, then 3136-96-512-256-2 relu, 40 epochs, batch 128, lr 2e-3 cosine)",
         DefaultValueFactory = _ => "seed",
     };
     static readonly Option<int?> Epochs = new Option<int?>("--epochs") { Description = "Passes over the training set" }.AtLeast(1);

@@ -37,12 +37,16 @@ internal sealed record TrainingData(FeatureScaler Scaler, DataSplit Train, DataS
         : throw new ArgumentException($"--conv-channels: expected image data (IDX, a 3-D .npy, an image folder), found rows of {data.Width} features without an image shape");
 
     /// <summary>Selects, fits and scales the rows <paramref name="config"/> (already resolved) trains on.</summary>
-    /// <exception cref="ArgumentException">The data do not fit the configuration: another width, or BCE on values outside [0, 1].</exception>
+    /// <exception cref="ArgumentException">The data do not fit the configuration: another width, BCE on values outside [0, 1], or batch normalisation with a last batch of one row.</exception>
     public static TrainingData Prepare(DataSet data, TrainingConfig config)
     {
         if (data.Width != config.Model.InputSize)
             throw new ArgumentException($"the model takes rows of {config.Model.InputSize} values, the data have {data.Width}");
         (DataSplit train, DataSplit? calibration) = TrainingRows.Select(data.Train, config);
+        // Batch statistics of a single row are undefined: libtorch would stop at the epoch's last batch.
+        if (config.Model.BatchNorm && config.Objective == TrainingObjective.Reconstruction && train.Count % config.BatchSize == 1)
+            throw new ArgumentException(
+                $"--batch-norm: {train.Count} training rows in batches of {config.BatchSize} leave a last batch of 1 row, and batch normalisation needs at least 2; choose another --batch-size");
         var scaler = FeatureScaler.Fit(ScalingRule.Parse(config.Scaling), train);
         DataSplit scaled = scaler.Apply(train);
         if (config.LossKind == ReconstructionLoss.Bce && FeatureScaler.OutsideUnitInterval(scaled) is { } outside)

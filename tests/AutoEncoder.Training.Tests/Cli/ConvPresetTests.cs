@@ -112,6 +112,17 @@ public sealed class ConvPresetTests : IDisposable
     }
 
     [Fact]
+    public void Batch_norm_with_a_last_batch_of_one_row_is_refused_before_training()
+    {
+        // 640 rows in batches of 639 leave one row for the epoch's last batch.
+        (int code, string error) = Train(output.Path, "1", "8,16", "--batch-norm", "--batch-size", "639");
+
+        Assert.Equal(1, code);
+        Assert.Contains("--batch-norm: 640 training rows in batches of 639 leave a last batch of 1 row", error);
+        Assert.Empty(output.Files());
+    }
+
+    [Fact]
     public void A_dropout_rate_outside_zero_to_one_is_refused()
     {
         (int code, string error) = Train(output.Path, "1", "8,16", "--dropout", "1");
