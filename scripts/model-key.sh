@@ -12,8 +12,8 @@
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 MODEL_CONFIG DATA_DIR [--list]" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
-config=$(realpath --relative-to="$root" "$1")
-data=$(realpath --relative-to="$root" "$2")
+config=$(realpath -m --relative-to="$root" "$1")
+data=$(realpath -m --relative-to="$root" "$2")
 cd "$root"
 [ -f "$config" ] || { echo "error: model config $config not found" >&2; exit 1; }
 [ -d "$data" ] || { echo "error: data folder $data not found (run make data)" >&2; exit 1; }
