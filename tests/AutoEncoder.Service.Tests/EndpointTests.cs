@@ -48,6 +48,33 @@ public sealed class EndpointTests(ServiceFactory service) : IClassFixture<Servic
     }
 
     [Fact]
+    public async Task Encode_answers_float32_codes_to_a_client_that_accepts_them()
+    {
+        float[] rows = Requests.TestRows(20, 3).SelectMany(r => r).ToArray();
+        using Encoder encoder = Encoder.LoadDefault();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/encode", UriKind.Relative))
+        {
+            Content = Requests.Bytes(Requests.Float32(rows), "application/octet-stream"),
+        };
+        request.Headers.Accept.ParseAdd("application/octet-stream");
+
+        HttpResponseMessage response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/octet-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(Requests.Float32(encoder.EncodeBatch(rows)), await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Encode_answers_json_to_float32_rows_without_that_accept()
+    {
+        HttpResponseMessage response = await client.PostAsync(new Uri("/encode", UriKind.Relative),
+            Requests.Bytes(Requests.Float32(Requests.TestRows(20, 1)[0]), "application/octet-stream"));
+
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Encode_reads_a_png_as_the_digit_it_shows()
     {
         byte[] png = Requests.Png(Requests.TestImage(0), side: 28, zoom: 5, inverted: true);

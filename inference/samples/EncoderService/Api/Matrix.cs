@@ -38,6 +38,15 @@ internal static class Matrix
         return flat;
     }
 
+    /// <summary>Values as raw little-endian float32, the layout <see cref="FromFloat32"/> reads.</summary>
+    public static byte[] ToFloat32(float[] flat)
+    {
+        var bytes = new byte[flat.Length * sizeof(float)];
+        for (int i = 0; i < flat.Length; i++)
+            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), flat[i]);
+        return bytes;
+    }
+
     /// <summary>Rows of <paramref name="width"/> values split out of <paramref name="flat"/>.</summary>
     public static float[][] Split(float[] flat, int width)
     {

@@ -22,8 +22,18 @@ internal static class ModelEndpoints
             return TypedResults.Ok(new EmbeddingsResponse([encoder.Encode(DigitImage.ToModelInput(image, encoder.InputSize))]));
         }
         float[] rows = await ReadRowsAsync(request, encoder.InputSize, options.Value, ", image/png or image/jpeg", cancellationToken);
-        return TypedResults.Ok(new EmbeddingsResponse(Matrix.Split(encoder.EncodeBatch(rows), encoder.EmbeddingSize)));
+        float[] embeddings = encoder.EncodeBatch(rows);
+        // A client that sends float32 rows to skip number parsing can ask for float32 codes back the same way.
+        return AcceptsFloat32(request)
+            ? TypedResults.Bytes(Matrix.ToFloat32(embeddings), Float32)
+            : TypedResults.Ok(new EmbeddingsResponse(Matrix.Split(embeddings, encoder.EmbeddingSize)));
     }
+
+    const string Float32 = "application/octet-stream";
+
+    // Only an explicit Accept of application/octet-stream: JSON stays the answer to any other (or none).
+    static bool AcceptsFloat32(HttpRequest request) =>
+        request.GetTypedHeaders().Accept.Any(type => type.MediaType.Equals(Float32, StringComparison.OrdinalIgnoreCase) && type.Quality is not 0);
 
     static async Task<IResult> Decode(HttpRequest request, IOptions<ServiceOptions> options, CancellationToken cancellationToken)
     {
@@ -48,7 +58,7 @@ internal static class ModelEndpoints
     static async Task<float[]> ReadRowsAsync(HttpRequest request, int width, ServiceOptions options, string alsoAccepted, CancellationToken cancellationToken)
     {
         string type = RequestBody.MediaType(request);
-        if (type is not ("application/json" or "application/octet-stream"))
+        if (type is not ("application/json" or Float32))
             throw RequestRejected.UnsupportedMediaType($"expected application/json, application/octet-stream (float32 rows){alsoAccepted}, found '{request.ContentType}'");
         byte[] body = await RequestBody.ReadAsync(request, options.MaxBodyBytes, cancellationToken);
         return type == "application/json"
