@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using AutoEncoder.Inference.Internal;
 
@@ -24,6 +25,7 @@ public sealed class AnomalyDetector : IDisposable
     private const int MinRowsPerThread = 1000;
     private readonly OnnxModel model;
     private readonly int threads;
+    private readonly StructuralError? structural;
     private float? threshold;
 
     private AnomalyDetector(OnnxModel model, int? threads)
@@ -39,8 +41,10 @@ public sealed class AnomalyDetector : IDisposable
             {
                 "mse" => AnomalyScore.Mse,
                 "bce" => AnomalyScore.Bce,
-                string other => throw new InvalidDataException($"expected metadata anomaly_score 'mse' or 'bce', found '{other}'"),
+                "structural" => AnomalyScore.Structural,
+                string other => throw new InvalidDataException($"expected metadata anomaly_score 'mse', 'bce' or 'structural', found '{other}'"),
             };
+            if (ScoreKind == AnomalyScore.Structural) structural = StructuralError.FromMetadata(model.Metadata.Properties, model.InputSize);
             if (model.Metadata.Properties.TryGetValue("anomaly_threshold", out string? text))
             {
                 if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value) || value < 0)
@@ -266,8 +270,17 @@ public sealed class AnomalyDetector : IDisposable
         return ScoreScaled(row, reconstruction, perFeature);
     }
 
-    private float ScoreScaled(ReadOnlySpan<float> row, ReadOnlySpan<float> reconstruction, Span<float> perFeature) =>
-        ScoreKind == AnomalyScore.Mse ? MeanSquaredError(row, reconstruction, perFeature) : MeanBce(row, reconstruction, perFeature);
+    // No zeroing of the scratch space: the structural score clears what it reads before writing.
+    [SkipLocalsInit]
+    private float ScoreScaled(ReadOnlySpan<float> row, ReadOnlySpan<float> reconstruction, Span<float> perFeature)
+    {
+        if (structural is null)
+            return ScoreKind == AnomalyScore.Mse ? MeanSquaredError(row, reconstruction, perFeature) : MeanBce(row, reconstruction, perFeature);
+        // 1,684 floats (6.6 KB) for 28×28: on the stack up to 4,096, as elsewhere here.
+        int length = structural.ScratchLength;
+        Span<float> scratch = length <= 4096 ? stackalloc float[length] : new float[length];
+        return structural.Score(row, reconstruction, perFeature, scratch);
+    }
 
     // Vectorised, with four float accumulators: a mean of 784 terms in [0, 1] keeps ~6 significant digits,
     // far more than any threshold needs. The scalar double loop it replaced measured 0.44 µs a row here,

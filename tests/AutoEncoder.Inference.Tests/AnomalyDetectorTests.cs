@@ -1,3 +1,4 @@
+using AutoEncoder.Inference.Internal;
 using AutoEncoder.Inference.Tests.Support;
 using AutoEncoder.Onnx.Schema;
 using AutoEncoder.Tests.Support;
@@ -15,13 +16,14 @@ public sealed class AnomalyDetectorTests
 {
     private const int Rows = 200;
 
-    private static byte[] WithMetadata(params (string Key, string Value)[] entries)
+    // A null value removes the key.
+    private static byte[] WithMetadata(params (string Key, string? Value)[] entries)
     {
         ModelProto model = TestModels.CommittedProto("autoencoder.onnx");
-        foreach ((string key, string value) in entries)
+        foreach ((string key, string? value) in entries)
         {
             if (model.MetadataProps.FirstOrDefault(e => e.Key == key) is { } existing) model.MetadataProps.Remove(existing);
-            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+            if (value is not null) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         }
         return model.ToByteArray();
     }
@@ -72,6 +74,34 @@ public sealed class AnomalyDetectorTests
 
         Assert.Equal(AnomalyScore.Bce, detector.ScoreKind);
         Close.Assert(ReferenceScores(rows, Rows, bce: true), detector.ScoreBatch(rows), atol: 1e-6);
+    }
+
+    // The formula itself is pinned in StructuralErrorTests; here, that the detector takes it from the
+    // metadata and applies it to ONNX Runtime's reconstructions, for rows and batches alike.
+    [Fact]
+    public void A_model_that_declares_structural_is_scored_by_the_blurred_error_of_its_image_rows()
+    {
+        float[] rows = TestImages.Pixels(Rows);
+        float[] reconstructions = OrtReference.Run(TestModels.Committed("autoencoder.onnx"), rows, Rows);
+        using var detector = AnomalyDetector.Load(WithMetadata(("anomaly_score", "structural")), new InferenceOptions { Backend = InferenceBackend.OnnxRuntime });
+        StructuralError structural = StructuralError.FromMetadata(detector.Metadata.Properties, 784);
+        float[] scratch = new float[structural.ScratchLength];
+
+        float[] expected = [.. Enumerable.Range(0, Rows).Select(r =>
+            structural.Score(rows.AsSpan(r * 784, 784), reconstructions.AsSpan(r * 784, 784), [], scratch))];
+
+        Assert.Equal(AnomalyScore.Structural, detector.ScoreKind);
+        // ONNX Runtime's batch and single-row kernels may round differently (see EncoderTests): 1e-6 on scores of ~0.1.
+        Close.Assert(expected, detector.ScoreBatch(rows), atol: 1e-6);
+        Close.Assert(expected[..1], [detector.Score(rows.AsSpan(0, 784))], atol: 1e-6);
+    }
+
+    [Fact]
+    public void A_structural_model_without_an_image_shape_is_refused_at_load()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => AnomalyDetector.Load(WithMetadata(("anomaly_score", "structural"), ("image_shape", null))));
+
+        Assert.Equal("model bytes: expected metadata image_shape with anomaly_score 'structural' (a score for images), found none", error.Message);
     }
 
     // 200 rows are scored on the calling thread; 3,000 are split across threads, twice over.
@@ -170,7 +200,7 @@ public sealed class AnomalyDetectorTests
     [Theory]
     [InlineData("anomaly_threshold", "-0.5", "expected metadata anomaly_threshold to be a finite number ≥ 0, found '-0.5'")]
     [InlineData("anomaly_threshold", "NaN", "expected metadata anomaly_threshold to be a finite number ≥ 0, found 'NaN'")]
-    [InlineData("anomaly_score", "l1", "expected metadata anomaly_score 'mse' or 'bce', found 'l1'")]
+    [InlineData("anomaly_score", "l1", "expected metadata anomaly_score 'mse', 'bce' or 'structural', found 'l1'")]
     public void Bad_anomaly_metadata_is_refused_at_load_naming_the_key(string key, string value, string message)
     {
         var error = Assert.Throws<InvalidDataException>(() => AnomalyDetector.Load(WithMetadata((key, value))));

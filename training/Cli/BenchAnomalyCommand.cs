@@ -13,7 +13,7 @@ internal static class BenchAnomalyCommand
     static readonly Option<string> Data = new("--data") { Description = "MNIST-layout data (folder of IDX files or .npz)", DefaultValueFactory = _ => "data/mnist" };
     static readonly Option<string> Classes = new("--classes") { Description = "Labels to run, e.g. 0,8; all ten by default", DefaultValueFactory = _ => "0,1,2,3,4,5,6,7,8,9" };
     static readonly Option<int?> Epochs = new Option<int?>("--epochs") { Description = "Override the anomaly preset's epochs" }.AtLeast(1);
-    static readonly Option<AnomalyScore?> Score = new("--score") { Description = "mse or bce" };
+    static readonly Option<AnomalyScore?> Score = new("--score") { Description = "mse, bce or structural (default: the preset's, structural)" };
     static readonly Option<string?> Hidden = new("--hidden") { Description = "Override the preset's hidden widths, e.g. 256,64" };
     static readonly Option<int?> Latent = new Option<int?>("--latent") { Description = "Override the preset's code width" }.AtLeast(1);
     static readonly Option<int?> BatchSize = new Option<int?>("--batch-size") { Description = "Override the preset's batch size" }.AtLeast(1);

@@ -34,7 +34,7 @@ internal static class TrainCommand
     {
         Description = "Train on the rows of this label only (anomaly detection); 10% of them are held out to calibrate the threshold",
     }.AtLeast(0);
-    static readonly Option<AnomalyScore?> Score = new("--score") { Description = "Anomaly score: mse or bce, the mean per-feature reconstruction error" };
+    static readonly Option<AnomalyScore?> Score = new("--score") { Description = "Anomaly score: mse or bce (the mean per-feature reconstruction error) or structural (images: the blurred error over the square root of the ink; the anomaly preset's)" };
     static readonly Option<string?> Threshold = new("--threshold") { Description = "percentile:P, contamination:C or max of the held-out normal rows' scores (default percentile:99)" };
     static readonly Option<string> Data = new("--data")
     {

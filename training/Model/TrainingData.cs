@@ -1,3 +1,4 @@
+using AutoEncoder.Inference;
 using AutoEncoder.Training.Data;
 
 namespace AutoEncoder.Training.Model;
@@ -19,8 +20,11 @@ internal sealed record TrainingData(FeatureScaler Scaler, DataSplit Train, DataS
     /// (<c>auto</c>: none for images, whose rows are intensities in [0, 1]; standard for tables) and the loss
     /// (unset: BCE when every scaled training value lies in [0, 1], else MSE).
     /// </summary>
+    /// <exception cref="ArgumentException">The configuration needs images (convolutions, the structural score) and the data are a table.</exception>
     public static TrainingConfig Resolve(TrainingConfig config, DataSet data)
     {
+        if (config.Score == AnomalyScore.Structural && data.Image is null)
+            throw new ArgumentException($"--score structural: expected image data (IDX, a 3-D .npy, an image folder), found rows of {data.Width} features without an image shape; use --score mse");
         string scaling = config.Scaling != "auto" ? config.Scaling : data.Image is null ? "standard" : "none";
         TrainingConfig resolved = config with { Model = config.Model with { InputSize = data.Width, Conv = ConvFor(config.Model.Conv, data) }, Scaling = scaling };
         if (resolved.Loss is null)

@@ -116,6 +116,21 @@ public sealed class OwnDataTests : IDisposable
     }
 
     [Fact]
+    public void The_anomaly_preset_on_a_table_fails_naming_the_score_it_needs_instead()
+    {
+        string csv = WriteCsv();
+        string models = folder.File("models");
+
+        // The preset's structural score blurs images; a table has no neighbouring pixels to blur.
+        (int code, _, string error) = ConsoleCapture.Run("train", "--preset", "anomaly", "--data", csv, "--label-column", "kind", "--normal-class", "1", "--out", models);
+
+        Assert.Equal(1, code);
+        Assert.Equal("error: --score structural: expected image data (IDX, a 3-D .npy, an image folder), found rows of 6 features without an image shape; use --score mse",
+            error.Trim());
+        Assert.False(Directory.Exists(models) && Directory.EnumerateFileSystemEntries(models).Any());
+    }
+
+    [Fact]
     public void The_anomaly_score_compares_reconstructions_with_rows_in_the_scaled_space()
     {
         string csv = WriteCsv();
