@@ -84,7 +84,7 @@ public sealed class StructuralErrorTests
     }
 
     [Fact]
-    public void The_same_residual_on_a_row_with_four_times_the_ink_scores_half()
+    public void The_same_residual_on_a_row_with_four_times_the_ink_scores_by_the_root_of_the_ink_ratio()
     {
         StructuralError score = Shape("28,28", 784);
         float[] faint = new float[784], bright = new float[784], error = Random(784, 3);
