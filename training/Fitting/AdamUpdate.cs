@@ -21,12 +21,21 @@ internal static class AdamUpdate
     public const float Epsilon = 1e-8f;
 
     /// <summary>
-    /// Updates <paramref name="parameters"/> (elements [<paramref name="start"/>, start + its length) of the
-    /// flat vectors) in place; <paramref name="step"/> counts from 1.
+    /// The length of each of <paramref name="parts"/> slices that split <paramref name="size"/> parameters
+    /// among threads: a multiple of 16 floats, so that vector loads stay aligned (the last slice may be shorter).
     /// </summary>
+    public static int Slice(int size, int parts) => (size / parts + 15) & ~15;
+
+    /// <summary>
+    /// Updates <paramref name="parameters"/> (elements [<paramref name="start"/>, start + its length) of the
+    /// flat vectors) in place, as step <see cref="AdamMoments.Steps"/> (counted from 1) of <paramref name="moments"/>.
+    /// </summary>
+    public static void Apply(Span<float> parameters, ReadOnlyMemory<float>[] gradients, AdamMoments moments, int start, double rate) =>
+        Apply(parameters, gradients, moments.First, moments.Second, start, moments.Steps, rate);
+
     // Hot loop: compile optimised from the first call rather than after tiering up.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Apply(Span<float> parameters, ReadOnlyMemory<float>[] gradients, float[] firstMoment, float[] secondMoment,
+    private static void Apply(Span<float> parameters, ReadOnlyMemory<float>[] gradients, float[] firstMoment, float[] secondMoment,
         int start, long step, double rate)
     {
         float stepSize = (float)(rate / (1 - Math.Pow(Beta1, step)));

@@ -33,7 +33,7 @@ internal sealed class FusedTrainingStep : ITrainingStep
 {
     private readonly SharedBuffer parameterBuffer;
     private readonly Tensor parameters;
-    private readonly float[] firstMoment, secondMoment;
+    private readonly AdamMoments moments;
     private readonly Layer[] layers;
     private readonly Shard[] shards;
     private readonly ShardWorkers? workers;
@@ -90,8 +90,7 @@ internal sealed class FusedTrainingStep : ITrainingStep
 
         parameterBuffer = new SharedBuffer(1, (int)size);
         parameters = parameterBuffer.Tensor.view(size);
-        firstMoment = new float[size];
-        secondMoment = new float[size];
+        moments = new AdamMoments((int)size);
 
         layers = new Layer[linears.Count];
         long offset = 0;
@@ -114,9 +113,6 @@ internal sealed class FusedTrainingStep : ITrainingStep
         if (threads > 1) workers = new ShardWorkers(threads, () => torch.set_num_threads(1));
         CopyFromModel();
     }
-
-    // Adam steps taken so far (the bias-correction counter).
-    private long steps;
 
     /// <summary>
     /// Trains on rows <paramref name="order"/>[start .. start + rows) of <paramref name="data"/> (row-major,
@@ -141,20 +137,19 @@ internal sealed class FusedTrainingStep : ITrainingStep
     /// <summary>One Adam update of the flat parameters from the flat gradients (PyTorch's rule, no weight decay).</summary>
     internal void ApplyAdam(double rate)
     {
-        steps++;
-        int size = firstMoment.Length;
+        moments.Steps++;
+        int size = moments.First.Length;
         if (workers is null)
         {
-            AdamUpdate.Apply(parameterBuffer.Array.AsSpan(parameterBuffer.Offset, size), gradients, firstMoment, secondMoment, 0, steps, rate);
+            AdamUpdate.Apply(parameterBuffer.Array.AsSpan(parameterBuffer.Offset, size), gradients, moments, 0, rate);
             return;
         }
-        // Each shard's thread updates one slice (a multiple of 16 floats, so vector loads stay aligned).
-        int slice = (size / workers.Count + 15) & ~15;
+        // Each shard's thread updates one slice.
+        int slice = AdamUpdate.Slice(size, workers.Count);
         workers.Run(k =>
         {
             int start = Math.Min(size, k * slice), length = Math.Min(slice, size - start);
-            AdamUpdate.Apply(parameterBuffer.Array.AsSpan(parameterBuffer.Offset + start, length), gradients, firstMoment, secondMoment,
-                start, steps, rate);
+            AdamUpdate.Apply(parameterBuffer.Array.AsSpan(parameterBuffer.Offset + start, length), gradients, moments, start, rate);
             return 0;
         }, shardResults);
     }
@@ -185,34 +180,11 @@ internal sealed class FusedTrainingStep : ITrainingStep
     }
 
     /// <summary>Writes Adam's state: step count and both moment vectors.</summary>
-    public void SaveState(BinaryWriter writer)
-    {
-        writer.Write(steps);
-        foreach (float[] moment in new[] { firstMoment, secondMoment })
-        {
-            writer.Write((long)moment.Length);
-            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(moment.AsSpan()));
-        }
-    }
+    public void SaveState(BinaryWriter writer) => moments.Save(writer);
 
     /// <summary>Restores Adam's state written by <see cref="SaveState"/>.</summary>
     /// <exception cref="InvalidDataException">The state is for a model of another size.</exception>
-    public void LoadState(BinaryReader reader)
-    {
-        if (reader.BaseStream.Length - reader.BaseStream.Position < sizeof(long) * 3 + 2L * firstMoment.Length * sizeof(float))
-            throw new InvalidDataException("optimizer state is truncated");
-        steps = reader.ReadInt64();
-        if (steps < 0) throw new InvalidDataException($"optimizer state: expected a step count ≥ 0, found {steps}");
-        foreach (float[] moment in new[] { firstMoment, secondMoment })
-        {
-            long count = reader.ReadInt64();
-            if (count != moment.Length)
-                throw new InvalidDataException($"optimizer state holds {count} values, the model has {moment.Length} parameters");
-            byte[] bytes = reader.ReadBytes(moment.Length * sizeof(float));
-            if (bytes.Length != moment.Length * sizeof(float)) throw new InvalidDataException("optimizer state is truncated");
-            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).CopyTo(moment);
-        }
-    }
+    public void LoadState(BinaryReader reader) => moments.Load(reader);
 
     /// <summary>
     /// Fills each shard's batch with its share of <paramref name="rows"/> rows (<paramref name="fill"/>(shard,

@@ -33,7 +33,7 @@ internal sealed class Trainer : IDisposable
         torch.manual_seed(config.Seed);
         Model = new AutoEncoderModel(config.Model);
         step = TrainingSteps.Create(Model, config, log);
-        sharded = step is FusedTrainingStep;
+        sharded = step is FusedTrainingStep or AutogradTrainingStep { Sharded: true };
         state = CheckpointState.Fresh(config, dataChecksums);
     }
 
@@ -57,7 +57,7 @@ internal sealed class Trainer : IDisposable
             model.Dispose();
             throw;
         }
-        sharded = step is FusedTrainingStep;
+        sharded = step is FusedTrainingStep or AutogradTrainingStep { Sharded: true };
         try
         {
             using var reader = new BinaryReader(new MemoryStream(moments));
@@ -101,8 +101,8 @@ internal sealed class Trainer : IDisposable
             int batches = (order.Length + batchSize - 1) / batchSize;
             progress.EpochStarted(epoch + 1, state.Config.Epochs, batches, state.CompletedBatches);
             Model.train();
-            // Each shard of a fused step runs on its own core with one libtorch thread (FusedTrainingStep);
-            // the autograd step and the evaluation below split their products over all threads.
+            // Each shard of a sharded step runs on its own core with one libtorch thread (FusedTrainingStep,
+            // AutogradTrainingStep); an unsplit step and the evaluation below split their products over all threads.
             if (sharded) torch.set_num_threads(1);
             var clock = Stopwatch.StartNew();
             for (int b = state.CompletedBatches; b < batches; b++)

@@ -15,7 +15,7 @@ internal static class TrainingSteps
         TrainingPath.Fused => config.LossKind == ReconstructionLoss.Bce
             ? new FusedTrainingStep(model, config.BatchSize, config.Threads)
             : throw new NotSupportedException("--training-path fused: the fused step trains BCE only; use --training-path autograd (or auto) with --loss mse"),
-        _ => new AutogradTrainingStep(model, config.BatchSize, config.LossKind),
+        _ => new AutogradTrainingStep(model, config.BatchSize, config.LossKind, config.Threads),
     };
 
     /// <summary>

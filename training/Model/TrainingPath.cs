@@ -9,6 +9,6 @@ internal enum TrainingPath
     /// <summary>Hand-written gradients and a one-pass Adam over flat buffers: the fast path for chains of Linear layers.</summary>
     Fused,
 
-    /// <summary>libtorch's autograd and TorchSharp's Adam: any network the layer plan holds.</summary>
+    /// <summary>libtorch's autograd and a one-pass Adam: any network the layer plan holds, split into one shard per thread unless it has batch normalisation or dropout.</summary>
     Autograd,
 }

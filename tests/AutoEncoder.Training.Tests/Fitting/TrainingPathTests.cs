@@ -8,8 +8,9 @@ using Xunit;
 namespace AutoEncoder.Training.Tests.Fitting;
 
 /// <summary>
-/// The general path (autograd and TorchSharp's Adam) and the fused path train the same network the same
-/// way; the fused one is only faster, and only for chains it supports.
+/// The general path (autograd) and the fused path train the same network the same way; the fused one is
+/// only faster, and only for chains it supports. Both split a batch into one shard per thread, which
+/// changes only the order of sums. (Their shared Adam is pinned to TorchSharp's in FusedTrainingStepTests.)
 /// </summary>
 public sealed class TrainingPathTests
 {
@@ -19,6 +20,13 @@ public sealed class TrainingPathTests
     {
         torch.manual_seed(5);
         return new AutoEncoderModel(new ModelConfig(784, [64, 32], 3, activation));
+    }
+
+    /// <summary>A small convolutional autoencoder (4 and 8 channels), the kind of network only autograd trains.</summary>
+    private static AutoEncoderModel ConvModel(bool batchNorm = false, double dropout = 0)
+    {
+        torch.manual_seed(5);
+        return new AutoEncoderModel(new ModelConfig(784, [32], 2, Activation.Relu, new ConvOptions([4, 8], [1, 28, 28]), batchNorm, dropout));
     }
 
     /// <summary>Takes <see cref="Steps"/> steps with <paramref name="step"/>; returns each step's loss.</summary>
@@ -53,6 +61,58 @@ public sealed class TrainingPathTests
         // Each Adam step moves a weight by at most ~lr = 1e-3; 25 steps of two float32 implementations that
         // differ in summation order agree far inside one step's size (measured here: at most 8.3e-7).
         Close.Assert(TrainingRuns.Weights(autogradModel), TrainingRuns.Weights(fusedModel), atol: 2e-6);
+    }
+
+    [Fact]
+    public void The_autograd_step_split_over_two_threads_gives_the_losses_and_weights_of_the_whole_batch()
+    {
+        using AutoEncoderModel wholeModel = ConvModel(), splitModel = ConvModel();
+        torch.set_num_threads(1);
+        using (var whole = new AutogradTrainingStep(wholeModel, BatchSize))
+        using (var split = new AutogradTrainingStep(splitModel, BatchSize, threads: 2))
+        {
+            Assert.False(whole.Sharded);
+            Assert.True(split.Sharded);
+            double[] wholeLosses = Train(whole), splitLosses = Train(split);
+
+            // The split loss is the sum of two half-batch means, each weighted by one half: a float32 ulp or two
+            // of a mean near 0.5 apart from libtorch's one mean (measured here: at most 6e-8).
+            for (int s = 0; s < Steps; s++) Assert.Equal(wholeLosses[s], splitLosses[s], tolerance: 1e-6);
+        }
+        // The gradients differ by summation order only (two half-batch sums added); after 25 Adam steps of at most
+        // ~lr = 1e-3 each the weights agree far inside one step's size (measured here: at most 1.2e-6).
+        Close.Assert(TrainingRuns.Weights(wholeModel), TrainingRuns.Weights(splitModel), atol: 1e-5);
+    }
+
+    [Fact]
+    public void A_batch_of_one_row_over_two_autograd_shards_trains_as_one_shard()
+    {
+        using AutoEncoderModel wholeModel = ConvModel(), splitModel = ConvModel();
+        torch.set_num_threads(1);
+        float[] row = Mnist.DataSet.Train.Take(1).Rows;
+        using (var whole = new AutogradTrainingStep(wholeModel, BatchSize))
+        using (var split = new AutogradTrainingStep(splitModel, BatchSize, threads: 2))
+        {
+            double wholeLoss = whole.Step(row, [0], 0, 1, 1e-3), splitLoss = split.Step(row, [0], 0, 1, 1e-3);
+
+            // One row goes to the first shard whole, and the empty one adds zero gradients: the same arithmetic.
+            Assert.Equal(wholeLoss, splitLoss);
+        }
+        Assert.Equal(TrainingRuns.Weights(wholeModel), TrainingRuns.Weights(splitModel));
+    }
+
+    [Theory]
+    [InlineData(true, 0)]
+    [InlineData(false, 0.2)]
+    public void Batch_normalisation_or_dropout_keeps_the_batch_whole(bool batchNorm, double dropout)
+    {
+        using AutoEncoderModel model = ConvModel(batchNorm, dropout);
+
+        using var step = new AutogradTrainingStep(model, BatchSize, threads: 2);
+
+        // Split, each shard would normalise by its own statistics and draw its dropout masks in thread order.
+        Assert.False(AutogradTrainingStep.Splits(model.Plan));
+        Assert.False(step.Sharded);
     }
 
     [Fact]
