@@ -39,6 +39,25 @@ public sealed class TrainingPathTests
         return losses;
     }
 
+    /// <summary>
+    /// Trains a fresh copy of <paramref name="model"/> with <paramref name="first"/> and another with
+    /// <paramref name="second"/>, <see cref="Steps"/> steps each on one libtorch thread; returns each run's
+    /// losses and final weights.
+    /// </summary>
+    private static ((double[] Losses, float[] Weights) First, (double[] Losses, float[] Weights) Second) TrainCopies(
+        Func<AutoEncoderModel> model, Func<AutoEncoderModel, ITrainingStep> first, Func<AutoEncoderModel, ITrainingStep> second)
+    {
+        torch.set_num_threads(1);
+        (double[], float[]) Run(Func<AutoEncoderModel, ITrainingStep> create)
+        {
+            using AutoEncoderModel copy = model();
+            using ITrainingStep step = create(copy);
+            double[] losses = Train(step);
+            return (losses, TrainingRuns.Weights(copy));
+        }
+        return (Run(first), Run(second));
+    }
+
     [Theory]
     [InlineData("linear", 1)]
     [InlineData("relu", 1)]
@@ -46,42 +65,40 @@ public sealed class TrainingPathTests
     [InlineData("sigmoid", 2)]
     public void Fused_and_autograd_paths_give_the_same_losses_and_weights_after_25_steps(string activation, int threads)
     {
-        using AutoEncoderModel fusedModel = Model(Enum.Parse<Activation>(activation, ignoreCase: true));
-        using AutoEncoderModel autogradModel = Model(Enum.Parse<Activation>(activation, ignoreCase: true));
-        torch.set_num_threads(1);
-        using (var fused = new FusedTrainingStep(fusedModel, BatchSize, threads))
-        using (var autograd = new AutogradTrainingStep(autogradModel, BatchSize))
-        {
-            double[] fusedLosses = Train(fused), autogradLosses = Train(autograd);
+        var (fused, autograd) = TrainCopies(() => Model(Enum.Parse<Activation>(activation, ignoreCase: true)),
+            m => new FusedTrainingStep(m, BatchSize, threads), m => new AutogradTrainingStep(m, BatchSize));
 
-            // Losses are means of 25,088 BCE terms near 0.7, summed in float64 (fused) and float32 (libtorch):
-            // they agree to a few float32 ulps of the mean (measured here: at most 2.0e-7 over these cases).
-            for (int s = 0; s < Steps; s++) Assert.Equal(autogradLosses[s], fusedLosses[s], tolerance: 1e-6);
-        }
+        // Losses are means of 25,088 BCE terms near 0.7, summed in float64 (fused) and float32 (libtorch):
+        // they agree to a few float32 ulps of the mean (measured here: at most 2.0e-7 over these cases).
+        for (int s = 0; s < Steps; s++) Assert.Equal(autograd.Losses[s], fused.Losses[s], tolerance: 1e-6);
         // Each Adam step moves a weight by at most ~lr = 1e-3; 25 steps of two float32 implementations that
         // differ in summation order agree far inside one step's size (measured here: at most 8.3e-7).
-        Close.Assert(TrainingRuns.Weights(autogradModel), TrainingRuns.Weights(fusedModel), atol: 2e-6);
+        Close.Assert(autograd.Weights, fused.Weights, atol: 2e-6);
     }
 
     [Fact]
     public void The_autograd_step_split_over_two_threads_gives_the_losses_and_weights_of_the_whole_batch()
     {
-        using AutoEncoderModel wholeModel = ConvModel(), splitModel = ConvModel();
-        torch.set_num_threads(1);
-        using (var whole = new AutogradTrainingStep(wholeModel, BatchSize))
-        using (var split = new AutogradTrainingStep(splitModel, BatchSize, threads: 2))
-        {
-            Assert.False(whole.Sharded);
-            Assert.True(split.Sharded);
-            double[] wholeLosses = Train(whole), splitLosses = Train(split);
+        var (whole, split) = TrainCopies(() => ConvModel(),
+            m =>
+            {
+                var step = new AutogradTrainingStep(m, BatchSize);
+                Assert.False(step.Sharded);
+                return step;
+            },
+            m =>
+            {
+                var step = new AutogradTrainingStep(m, BatchSize, threads: 2);
+                Assert.True(step.Sharded);
+                return step;
+            });
 
-            // The split loss is the sum of two half-batch means, each weighted by one half: a float32 ulp or two
-            // of a mean near 0.7 apart from libtorch's one mean (measured here: at most 8.9e-8).
-            for (int s = 0; s < Steps; s++) Assert.Equal(wholeLosses[s], splitLosses[s], tolerance: 1e-6);
-        }
+        // The split loss is the sum of two half-batch means, each weighted by one half: a float32 ulp or two
+        // of a mean near 0.7 apart from libtorch's one mean (measured here: at most 8.9e-8).
+        for (int s = 0; s < Steps; s++) Assert.Equal(whole.Losses[s], split.Losses[s], tolerance: 1e-6);
         // The gradients differ by summation order only (two half-batch sums added); after 25 Adam steps of at most
         // ~lr = 1e-3 each the weights agree far inside one step's size (measured here: at most 3.0e-8).
-        Close.Assert(TrainingRuns.Weights(wholeModel), TrainingRuns.Weights(splitModel), atol: 1e-6);
+        Close.Assert(whole.Weights, split.Weights, atol: 1e-6);
     }
 
     [Fact]
