@@ -22,7 +22,8 @@ internal static class AdamUpdate
 
     /// <summary>
     /// The length of each of <paramref name="parts"/> slices that split <paramref name="size"/> parameters
-    /// among threads: a multiple of 16 floats, so that vector loads stay aligned (the last slice may be shorter).
+    /// among threads: a multiple of 16 floats (the last slice may be shorter), so that slices of a 64-byte
+    /// aligned buffer, as the fused step's is, start aligned for vector loads.
     /// </summary>
     public static int Slice(int size, int parts) => (size / parts + 15) & ~15;
 

@@ -49,7 +49,11 @@ internal sealed class AutogradTrainingStep : ITrainingStep
         batch = new SharedBuffer(maxBatchSize, width);
         gradients = [.. Enumerable.Range(0, shards).Select(_ => new SharedBuffer(1, size))];
         gradientMemory = [.. gradients.Select(g => (ReadOnlyMemory<float>)g.Array.AsMemory(g.Offset, size))];
-        gradientViews = [.. gradients.Select(g => ParameterViews(g.Tensor.view(size)))];
+        gradientViews = [.. gradients.Select(g =>
+        {
+            using Tensor flat = g.Tensor.view(size);
+            return ParameterViews(flat);
+        })];
         moments = new AdamMoments(size);
         shardResults = new double[shards];
         if (shards > 1) workers = new ShardWorkers(shards, () => torch.set_num_threads(1));
@@ -58,7 +62,7 @@ internal sealed class AutogradTrainingStep : ITrainingStep
     /// <summary>Whether a batch of <paramref name="plan"/>'s network may be split into shards: no batch normalisation, no dropout.</summary>
     public static bool Splits(LayerPlan plan) => !plan.Layers.Any(l => l.Kind is LayerKind.Normalization or LayerKind.Dropout);
 
-    /// <summary>Whether batches are split into shards, each on its own thread with one libtorch thread.</summary>
+    /// <inheritdoc />
     public bool Sharded => workers is not null;
 
     /// <inheritdoc />

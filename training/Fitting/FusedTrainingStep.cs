@@ -114,6 +114,10 @@ internal sealed class FusedTrainingStep : ITrainingStep
         CopyFromModel();
     }
 
+    /// <inheritdoc />
+    /// <remarks>Always: with one thread, into one shard.</remarks>
+    public bool Sharded => true;
+
     /// <summary>
     /// Trains on rows <paramref name="order"/>[start .. start + rows) of <paramref name="data"/> (row-major,
     /// one row per image): gradients of mean BCE-with-logits, then one Adam update with learning rate

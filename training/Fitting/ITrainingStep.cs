@@ -15,6 +15,12 @@ internal interface ITrainingStep : IDisposable
     {
     }
 
+    /// <summary>
+    /// Whether the step splits each batch into shards, each on its own thread with one libtorch thread; the
+    /// trainer then leaves libtorch one thread between steps too.
+    /// </summary>
+    bool Sharded => false;
+
     /// <summary>The items of epoch <paramref name="epoch"/> in training order: the <paramref name="rows"/> row indices shuffled, seeded by (seed, epoch).</summary>
     long[] EpochOrder(int rows, long seed, int epoch) => Trainer.ShuffleOrder(rows, seed, epoch);
 

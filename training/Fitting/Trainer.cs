@@ -20,7 +20,6 @@ internal sealed class Trainer : IDisposable
     const int EvaluationChunk = 2000;
 
     private readonly ITrainingStep step;
-    private readonly bool sharded;
     private CheckpointState state;
 
     static Trainer() => NativeHeap.KeepLargeBlocks();
@@ -33,7 +32,6 @@ internal sealed class Trainer : IDisposable
         torch.manual_seed(config.Seed);
         Model = new AutoEncoderModel(config.Model);
         step = TrainingSteps.Create(Model, config, log);
-        sharded = step is FusedTrainingStep or AutogradTrainingStep { Sharded: true };
         state = CheckpointState.Fresh(config, dataChecksums);
     }
 
@@ -57,7 +55,6 @@ internal sealed class Trainer : IDisposable
             model.Dispose();
             throw;
         }
-        sharded = step is FusedTrainingStep or AutogradTrainingStep { Sharded: true };
         try
         {
             using var reader = new BinaryReader(new MemoryStream(moments));
@@ -103,7 +100,7 @@ internal sealed class Trainer : IDisposable
             Model.train();
             // Each shard of a sharded step runs on its own core with one libtorch thread (FusedTrainingStep,
             // AutogradTrainingStep); an unsplit step and the evaluation below split their products over all threads.
-            if (sharded) torch.set_num_threads(1);
+            if (step.Sharded) torch.set_num_threads(1);
             var clock = Stopwatch.StartNew();
             for (int b = state.CompletedBatches; b < batches; b++)
             {

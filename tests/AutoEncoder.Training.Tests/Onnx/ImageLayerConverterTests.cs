@@ -23,6 +23,8 @@ public sealed class ImageLayerConverterTests
         { "Conv2d dilation 2, groups 2", () => nn.Conv2d(4, 6, 3, dilation: 2, groups: 2), [4, 11, 11], 1e-5 },
         { "Conv2d padding same, even kernel", () => nn.Conv2d(2, 4, 4, padding: Padding.Same), [2, 7, 7], 1e-5 },
         { "ConvTranspose2d stride 2, output padding 1", () => nn.ConvTranspose2d(8, 3, 3, stride: 2, padding: 1, output_padding: 1), [8, 7, 7], 1e-5 },
+        // TorchSharp 0.107's module applies its first output padding to both axes: the graph must follow the module.
+        { "ConvTranspose2d output padding (1, 0)", () => nn.ConvTranspose2d(3, 2, (3, 3), stride: (3, 3), output_padding: (1, 0)), [3, 4, 5], 1e-5 },
         { "ConvTranspose2d groups 2, no bias", () => nn.ConvTranspose2d(4, 6, 2, stride: 2, groups: 2, bias: false), [4, 5, 6], 1e-5 },
         { "BatchNorm2d", () => nn.BatchNorm2d(5), [5, 4, 4], 1e-5 },
         { "BatchNorm1d", () => nn.BatchNorm1d(12), [12], 1e-5 },

@@ -31,17 +31,29 @@ internal sealed class ConvolutionConverter<TModule> : IModuleConverter where TMo
 
         List<string> inputs = [input, graph.AddInitializer($"{scope}.weight", Parameters.Values(conv.weight!), conv.weight!.shape)];
         if (conv.bias is { } bias) inputs.Add(graph.AddInitializer($"{scope}.bias", Parameters.Values(bias), bias.shape));
+        long[] pads = Pads(conv), outputShape = ExportContext.OutputShapeOf(conv, scope, inputShape);
         List<Schema.AttributeProto> attributes =
         [
             GraphBuilder.IntsAttribute("kernel_shape", conv.kernel_size),
             GraphBuilder.IntsAttribute("strides", conv.stride),
-            GraphBuilder.IntsAttribute("pads", Pads(conv)),
+            GraphBuilder.IntsAttribute("pads", pads),
             GraphBuilder.IntsAttribute("dilations", conv.dilation),
             GraphBuilder.IntAttribute("group", conv.groups),
         ];
-        if (conv.transposed) attributes.Add(GraphBuilder.IntsAttribute("output_padding", conv.output_padding));
-        return graph.AddNode(opType, minimumOpset: 11, inputs, output: null, ExportContext.OutputShapeOf(conv, scope, inputShape), scope, [.. attributes]);
+        if (conv.transposed) attributes.Add(GraphBuilder.IntsAttribute("output_padding", OutputPadding(conv, pads, inputShape, outputShape)));
+        return graph.AddNode(opType, minimumOpset: 11, inputs, output: null, outputShape, scope, [.. attributes]);
     }
+
+    /// <summary>
+    /// The output padding that gives the size the module computed, solved from ONNX's
+    /// output = stride·(input − 1) + output_padding + dilation·(kernel − 1) + 1 − pad_begin − pad_end.
+    /// Read from the module's output rather than its output_padding: TorchSharp 0.107's ConvTranspose2d
+    /// applies the first value to both axes (output padding (1, 0) makes 4×4 at stride 3 into 13×13, where
+    /// PyTorch's rule, and conv_transpose2d, make 13×12).
+    /// </summary>
+    static long[] OutputPadding(Convolution conv, long[] pads, long[] inputShape, long[] outputShape) =>
+        [.. Enumerable.Range(0, 2).Select(axis => outputShape[axis + 1]
+            - (conv.stride[axis] * (inputShape[axis + 1] - 1) + conv.dilation[axis] * (conv.kernel_size[axis] - 1) + 1 - pads[axis] - pads[axis + 2]))];
 
     /// <summary>ONNX pads [top, left, bottom, right] for torch's symmetric padding or its "same" / "valid" modes.</summary>
     static long[] Pads(Convolution conv)
