@@ -167,14 +167,16 @@ internal sealed class StructuralError
         for (; i + Vector<float>.Count <= values.Length; i += Vector<float>.Count)
         {
             var v = new Vector<float>(values[i..]);
-            sum += v * v;
-            if (!squares.IsEmpty) (v * v).CopyTo(squares[i..]);
+            Vector<float> square = v * v;
+            sum += square;
+            if (!squares.IsEmpty) square.CopyTo(squares[i..]);
         }
         float total = Vector.Sum(sum);
         for (; i < values.Length; i++)
         {
-            total += values[i] * values[i];
-            if (!squares.IsEmpty) squares[i] = values[i] * values[i];
+            float square = values[i] * values[i];
+            total += square;
+            if (!squares.IsEmpty) squares[i] = square;
         }
         return total;
     }

@@ -21,11 +21,31 @@ internal static class AdamUpdate
     public const float Epsilon = 1e-8f;
 
     /// <summary>
-    /// The length of each of <paramref name="parts"/> slices that split <paramref name="size"/> parameters
-    /// among threads: a multiple of 16 floats (the last slice may be shorter), so that slices of a 64-byte
-    /// aligned buffer, as the fused step's is, start aligned for vector loads.
+    /// Takes one step of <paramref name="moments"/> over its whole flat vector: <paramref name="update"/>(from, to)
+    /// updates elements [from, to), on this thread or in one slice per thread of <paramref name="workers"/>
+    /// (element-wise, so the split changes nothing; <paramref name="results"/> is the workers' result space).
     /// </summary>
-    public static int Slice(int size, int parts) => (size / parts + 15) & ~15;
+    public static void Step(AdamMoments moments, ShardWorkers? workers, Span<double> results, Action<int, int> update)
+    {
+        moments.Steps++;
+        int size = moments.First.Length;
+        if (workers is null)
+        {
+            update(0, size);
+            return;
+        }
+        int slice = Slice(size, workers.Count);
+        workers.Run(k =>
+        {
+            int start = Math.Min(size, k * slice);
+            update(start, Math.Min(size, start + slice));
+            return 0;
+        }, results);
+    }
+
+    // Slices are a multiple of 16 floats (the last may be shorter), so that slices of a 64-byte aligned
+    // buffer, as the fused step's is, start aligned for vector loads.
+    private static int Slice(int size, int parts) => (size / parts + 15) & ~15;
 
     /// <summary>
     /// Updates <paramref name="parameters"/> (elements [<paramref name="start"/>, start + its length) of the

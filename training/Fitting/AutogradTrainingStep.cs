@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AutoEncoder.Training.Model;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -94,7 +95,7 @@ internal sealed class AutogradTrainingStep : ITrainingStep
         if (workers is null) shardResults[0] = RunShard(0);
         else workers.Run(RunShard, shardResults);
         double batchLoss = shardResults.Sum();
-        ApplyAdam(rate);
+        AdamUpdate.Step(moments, workers, shardResults, (from, to) => Update(from, to, rate));
         return batchLoss;
     }
 
@@ -102,25 +103,6 @@ internal sealed class AutogradTrainingStep : ITrainingStep
     public static Tensor Loss(Tensor output, Tensor target, ReconstructionLoss loss) => loss == ReconstructionLoss.Bce
         ? nn.functional.binary_cross_entropy_with_logits(output, target)
         : nn.functional.mse_loss(output, target);
-
-    /// <summary>One Adam update of every parameter from the shards' gradients, split among the shards' threads (element-wise, so the split changes nothing).</summary>
-    private void ApplyAdam(double rate)
-    {
-        moments.Steps++;
-        int size = moments.First.Length;
-        if (workers is null)
-        {
-            Update(0, size, rate);
-            return;
-        }
-        int slice = AdamUpdate.Slice(size, workers.Count);
-        workers.Run(k =>
-        {
-            int start = Math.Min(size, k * slice);
-            Update(start, Math.Min(size, start + slice), rate);
-            return 0;
-        }, shardResults);
-    }
 
     /// <summary>Updates elements [<paramref name="from"/>, <paramref name="to"/>) of the flat vector that the parameters make end to end.</summary>
     private void Update(int from, int to, double rate)
@@ -132,7 +114,7 @@ internal sealed class AutogradTrainingStep : ITrainingStep
             if (low < high)
             {
                 // The parameter's own memory, written in place: libtorch keeps parameters contiguous.
-                Span<float> values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(parameter.bytes);
+                Span<float> values = MemoryMarshal.Cast<byte, float>(parameter.bytes);
                 AdamUpdate.Apply(values.Slice(low - offset, high - low), gradientMemory, moments, low, rate);
             }
             offset += count;

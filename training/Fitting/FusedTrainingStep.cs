@@ -139,24 +139,8 @@ internal sealed class FusedTrainingStep : ITrainingStep
         ComputeGradients((int)rows.shape[0], (shard, first, count) => shard.Batch.Tensor.narrow(0, 0, count).copy_(rows.narrow(0, first, count)));
 
     /// <summary>One Adam update of the flat parameters from the flat gradients (PyTorch's rule, no weight decay).</summary>
-    internal void ApplyAdam(double rate)
-    {
-        moments.Steps++;
-        int size = moments.First.Length;
-        if (workers is null)
-        {
-            AdamUpdate.Apply(parameterBuffer.Array.AsSpan(parameterBuffer.Offset, size), gradients, moments, 0, rate);
-            return;
-        }
-        // Each shard's thread updates one slice.
-        int slice = AdamUpdate.Slice(size, workers.Count);
-        workers.Run(k =>
-        {
-            int start = Math.Min(size, k * slice), length = Math.Min(slice, size - start);
-            AdamUpdate.Apply(parameterBuffer.Array.AsSpan(parameterBuffer.Offset + start, length), gradients, moments, start, rate);
-            return 0;
-        }, shardResults);
-    }
+    internal void ApplyAdam(double rate) => AdamUpdate.Step(moments, workers, shardResults, (from, to) =>
+        AdamUpdate.Apply(parameterBuffer.Array.AsSpan(parameterBuffer.Offset + from, to - from), gradients, moments, from, rate));
 
     /// <summary>The last gradients (summed over shards) in the modules' order and layout (each weight [out, in], then its bias), for tests.</summary>
     internal float[] GradientsInModuleOrder()
