@@ -14,6 +14,8 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
     // Fields, not auto-properties, so RegisterComponents names them "encoder" and "decoder".
     private readonly Sequential encoder;
     private readonly Sequential decoder;
+    // The decoder's layers as forward runs them: a transposed convolution to one channel by hand.
+    private readonly Func<Tensor, Tensor>[] decoderSteps;
 
     /// <summary>Builds the layers; initial weights come from TorchSharp's global generator.</summary>
     public AutoEncoderModel(ModelConfig config) : base(nameof(AutoEncoderModel))
@@ -30,6 +32,9 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
         if (conv is not null) decoderLayers = [.. decoderLayers, .. Hidden(config, config.DenseInput), .. ConvolutionalDecoder(config, conv)];
         encoder = nn.Sequential(encoderLayers);
         decoder = nn.Sequential(decoderLayers);
+        decoderSteps = [.. decoderLayers.Select(layer => layer is ConvTranspose2d convolution && NarrowTransposedConvolution.Supports(convolution)
+            ? x => NarrowTransposedConvolution.Forward(convolution, x)
+            : (Func<Tensor, Tensor>)layer.forward)];
         RegisterComponents();
         EncoderPlan = LayerPlan.Of([("encoder", encoder)], config.InputSize);
         DecoderPlan = LayerPlan.Of([("decoder", decoder)], config.Latent);
@@ -54,11 +59,23 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
     /// <summary>Codes → reconstruction logits (apply a sigmoid for probabilities).</summary>
     public Sequential Decoder => decoder;
 
-    /// <summary>Input rows → reconstruction logits.</summary>
+    /// <summary>
+    /// Input rows → reconstruction logits. The decoder's layers run one by one so that a transposed
+    /// convolution to one channel goes through <see cref="NarrowTransposedConvolution"/> rather than
+    /// oneDNN: the same function to float rounding, and the exported decoder is still the module's.
+    /// </summary>
     public override Tensor forward(Tensor input)
     {
         using Tensor code = encoder.forward(input);
-        return decoder.forward(code);
+        // The decoder starts with a Linear layer, so no step hands back the code itself.
+        Tensor result = code;
+        foreach (Func<Tensor, Tensor> step in decoderSteps)
+        {
+            Tensor next = step(result);
+            if (!ReferenceEquals(result, code) && !ReferenceEquals(next, result)) result.Dispose();
+            result = next;
+        }
+        return result;
     }
 
     /// <summary>Linear layers through <paramref name="widths"/>, each hidden one followed by <see cref="Hidden"/>; nothing after the last.</summary>
