@@ -14,8 +14,11 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
     // Fields, not auto-properties, so RegisterComponents names them "encoder" and "decoder".
     private readonly Sequential encoder;
     private readonly Sequential decoder;
-    // The decoder's layers as forward runs them: a transposed convolution to one channel by hand.
-    private readonly Func<Tensor, Tensor>[] decoderSteps;
+    // The layers as forward runs them in training: Linear layers through ONNX Runtime's products, a
+    // transposed convolution to one channel by hand.
+    private readonly Func<Tensor, Tensor>[] trainingSteps;
+    // Created by the first training forward: evaluation and export need none.
+    private readonly Lazy<OrtGemm> gemm = new(() => new OrtGemm());
 
     /// <summary>Builds the layers; initial weights come from TorchSharp's global generator.</summary>
     public AutoEncoderModel(ModelConfig config) : base(nameof(AutoEncoderModel))
@@ -32,9 +35,7 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
         if (conv is not null) decoderLayers = [.. decoderLayers, .. Hidden(config, config.DenseInput), .. ConvolutionalDecoder(config, conv)];
         encoder = nn.Sequential(encoderLayers);
         decoder = nn.Sequential(decoderLayers);
-        decoderSteps = [.. decoderLayers.Select(layer => layer is ConvTranspose2d convolution && NarrowTransposedConvolution.Supports(convolution)
-            ? x => NarrowTransposedConvolution.Forward(convolution, x)
-            : (Func<Tensor, Tensor>)layer.forward)];
+        trainingSteps = [.. encoderLayers.Concat(decoderLayers).Select(TrainingStep)];
         RegisterComponents();
         EncoderPlan = LayerPlan.Of([("encoder", encoder)], config.InputSize);
         DecoderPlan = LayerPlan.Of([("decoder", decoder)], config.Latent);
@@ -60,23 +61,41 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
     public Sequential Decoder => decoder;
 
     /// <summary>
-    /// Input rows → reconstruction logits. The decoder's layers run one by one so that a transposed
-    /// convolution to one channel goes through <see cref="NarrowTransposedConvolution"/> rather than
-    /// oneDNN: the same function to float rounding, and the exported decoder is still the module's.
+    /// Input rows → reconstruction logits. In evaluation mode that is the decoder's module after the
+    /// encoder's, what export reads. In training mode the layers run one by one so that Linear layers go
+    /// through <see cref="GemmLinear"/> and a transposed convolution to one channel through
+    /// <see cref="NarrowTransposedConvolution"/>: the same function to float rounding, faster.
     /// </summary>
     public override Tensor forward(Tensor input)
     {
-        using Tensor code = encoder.forward(input);
-        // The decoder starts with a Linear layer, so no step hands back the code itself.
-        Tensor result = code;
-        foreach (Func<Tensor, Tensor> step in decoderSteps)
+        if (!training)
+        {
+            using Tensor code = encoder.forward(input);
+            return decoder.forward(code);
+        }
+        Tensor result = input;
+        foreach (Func<Tensor, Tensor> step in trainingSteps)
         {
             Tensor next = step(result);
-            if (!ReferenceEquals(result, code) && !ReferenceEquals(next, result)) result.Dispose();
+            if (!ReferenceEquals(result, input) && !ReferenceEquals(next, result)) result.Dispose();
             result = next;
         }
         return result;
     }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && gemm.IsValueCreated) gemm.Value.Dispose();
+        base.Dispose(disposing);
+    }
+
+    private Func<Tensor, Tensor> TrainingStep(nn.Module<Tensor, Tensor> layer) => layer switch
+    {
+        Linear linear when GemmLinear.Supports(linear) => x => GemmLinear.Forward(linear, x, gemm.Value),
+        ConvTranspose2d convolution when NarrowTransposedConvolution.Supports(convolution) => x => NarrowTransposedConvolution.Forward(convolution, x),
+        _ => layer.forward,
+    };
 
     /// <summary>Linear layers through <paramref name="widths"/>, each hidden one followed by <see cref="Hidden"/>; nothing after the last.</summary>
     private static List<nn.Module<Tensor, Tensor>> Stack(int[] widths, ModelConfig config)

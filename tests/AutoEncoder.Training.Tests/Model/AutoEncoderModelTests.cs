@@ -1,6 +1,8 @@
+using AutoEncoder.Tests.Support;
 using AutoEncoder.Training.Model;
 using TorchSharp;
 using TorchSharp.Modules;
+using static TorchSharp.torch;
 using Xunit;
 
 namespace AutoEncoder.Training.Tests.Model;
@@ -57,5 +59,40 @@ public sealed class AutoEncoderModelTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new AutoEncoderModel(new ModelConfig(784, [], 0, Activation.Linear)));
 
         Assert.Equal("Latent", error.ParamName);
+    }
+
+    [Fact]
+    public void Evaluation_forward_is_the_encoder_module_then_the_decoder_module()
+    {
+        var (modules, forward) = ForwardAndModules(training: false);
+
+        Assert.Equal(modules, forward);
+    }
+
+    [Fact]
+    public void Training_forward_matches_the_encoder_and_decoder_modules()
+    {
+        var (modules, forward) = ForwardAndModules(training: true);
+
+        // Its layers run through GemmLinear and NarrowTransposedConvolution, pinned to their modules at 1e-5
+        // (GemmLinearTests, NarrowTransposedConvolutionTests); seven layers in a row stay within 1e-4.
+        Close.Assert(modules, forward, 1e-4, 1e-4);
+    }
+
+    // A model with dense layers, convolutions on both sides and a last transposed convolution to one
+    // channel: its decoder module applied to its encoder module's codes, and its own forward.
+    private static (float[] Modules, float[] Forward) ForwardAndModules(bool training)
+    {
+        torch.manual_seed(3);
+        using var model = new AutoEncoderModel(new ModelConfig(784, [32], 2, Activation.Relu, new ConvOptions([8, 16], [1, 28, 28])));
+        if (training) model.train();
+        else model.eval();
+        using Tensor input = torch.rand(4, 784);
+        using var noGrad = torch.no_grad();
+
+        using Tensor code = model.Encoder.forward(input);
+        using Tensor modules = model.Decoder.forward(code);
+        using Tensor forward = model.forward(input);
+        return (modules.data<float>().ToArray(), forward.data<float>().ToArray());
     }
 }
