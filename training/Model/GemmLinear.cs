@@ -7,8 +7,9 @@ namespace AutoEncoder.Training.Model;
 /// <summary>
 /// A <see cref="Linear"/> layer, forward and backward, for training, with its three matrix products run by
 /// <see cref="OrtGemm"/> rather than libtorch's MKL. Forward and backward of the conv preset's dense layers
-/// on one shard (64 rows, one thread): 3136 → 96 0.80 ms against the module's 1.72, 96 → 3136 1.02
-/// against 1.55, 512 → 256 0.36 against 0.64, 256 → 512 0.40 against 0.67 (AVX-512 host, 2026-12-02).
+/// on one shard (64 rows, one thread, the fastest of five timings): 3136 → 96 0.80 ms against the module's
+/// 1.72, 96 → 3136 1.02 against 1.55, 512 → 256 0.36 against 0.63, 256 → 512 0.40 against 0.67 (AVX-512
+/// host, 2026-12-02).
 /// The module itself stays what the exporter reads; tests pin this to its forward and gradients.
 /// </summary>
 internal sealed class GemmLinear : autograd.SingleTensorFunction<GemmLinear>

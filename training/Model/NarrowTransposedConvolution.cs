@@ -1,4 +1,5 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -132,27 +133,29 @@ internal sealed class NarrowTransposedConvolution : autograd.SingleTensorFunctio
         public int OutputPlane => OutputHeight * OutputWidth;
         public long OutputSize => (long)Outputs * OutputPlane;
 
-        // (index in the taps, index in the output planes) of every input pixel under every tap that lands inside.
-        private (int[] From, int[] To)? landings;
+        // (index in the taps, index in the output planes) of every input pixel under every tap that lands
+        // inside, per geometry: built once, not at every step (a record compares by its sizes).
+        private static readonly ConcurrentDictionary<Geometry, (int[] From, int[] To)> Tables = new();
+
+        private (int[] From, int[] To) Landings => Tables.GetOrAdd(this, static shape => shape.FindLandings());
 
         /// <summary>Adds each tap's pixels onto the output planes where they land (col2im).</summary>
         public void Scatter(ReadOnlySpan<float> taps, Span<float> planes)
         {
-            var (from, to) = Landings();
+            var (from, to) = Landings;
             for (int i = 0; i < from.Length; i++) planes[to[i]] += taps[from[i]];
         }
 
         /// <summary>Each tap's pixels read from the output planes where they land, zero where they fall outside (im2col).</summary>
         public void Gather(ReadOnlySpan<float> planes, Span<float> taps)
         {
-            var (from, to) = Landings();
+            var (from, to) = Landings;
             taps.Clear();
             for (int i = 0; i < from.Length; i++) taps[from[i]] = planes[to[i]];
         }
 
-        private (int[] From, int[] To) Landings()
+        private (int[] From, int[] To) FindLandings()
         {
-            if (landings is { } known) return known;
             List<int> from = [], to = [];
             for (int t = 0; t < Taps; t++)
             {
@@ -170,7 +173,7 @@ internal sealed class NarrowTransposedConvolution : autograd.SingleTensorFunctio
                     }
                 }
             }
-            return (landings = ([.. from], [.. to])).Value;
+            return ([.. from], [.. to]);
         }
     }
 }

@@ -11,8 +11,8 @@ namespace AutoEncoder.Training.Model;
 /// Matrix products by ONNX Runtime's Gemm operator, on the calling thread, read from and written to the
 /// memory of libtorch tensors. libtorch multiplies through MKL, which takes its AVX2 kernels on AMD
 /// processors; ONNX Runtime's own kernels (MLAS) pick AVX-512 by the processor's features. One thread of
-/// the AVX-512 host here, 64 rows by a 3136 → 96 layer's weights: 0.20 ms against libtorch's 0.42–0.45
-/// (2048² products: 105–115 ms against 175–190; 2026-12-02). Safe to call from several threads at once.
+/// the AVX-512 host here, 64 rows by a 3136 → 96 layer's weights: 0.20–0.21 ms against libtorch's 0.40–0.49
+/// (2048² products: 103–116 ms against 174–191; 2026-12-02). Safe to call from several threads at once.
 /// </summary>
 internal sealed class OrtGemm : IDisposable
 {
