@@ -3,7 +3,7 @@ DOTNET     ?= dotnet
 CONFIG     ?= Release
 DATA       ?= data/mnist
 MODELS     ?= models
-APP        := training/bin/$(CONFIG)/net10.0/autoencoder.dll
+APP        := training/AutoEncoder.Training/bin/$(CONFIG)/net10.0/autoencoder.dll
 # Debian's ONNX checker (python3-onnx) lives with the system interpreter, not any other python3 on PATH.
 PYTHON     ?= /usr/bin/python3
 # Runtime the sample is published for (framework-dependent).
@@ -20,16 +20,15 @@ data:
 data-fashion:
 	@bash scripts/fetch-fashion-mnist.sh data/fashion-mnist
 
-# `dotnet build` trains the committed models whose training key (sources, config, data) changed
-# (models/*/config.json, through models/AutoEncoder.Models.csproj); the script builds a second time so that the inference library embeds
-# any retrained model, and checks that this second build trains nothing.
+# One `dotnet build`: it trains the committed models whose training key changed (models/AutoEncoder.Models.csproj:
+# the code training runs, its packages, SDK, config and data), then embeds the seed model (inference/AutoEncoder.Inference.Models).
 build: data data-fashion
-	@bash scripts/build.sh $(CONFIG)
+	$(DOTNET) build AutoEncoder.sln -c $(CONFIG) --nologo -v minimal -clp:NoSummary
 
 # The committed models, retrained whether or not they are out of date (their keys deleted).
 models: data data-fashion
 	rm -f $(MODELS)/training.key $(MODELS)/*/training.key
-	@bash scripts/build.sh $(CONFIG)
+	$(DOTNET) build AutoEncoder.sln -c $(CONFIG) --nologo -v minimal -clp:NoSummary
 
 # Figures and figures of merit for every committed model (plots/ is committed: README shows it).
 plots: build
@@ -92,8 +91,8 @@ clean:
 # The NuGet packages (+ symbols) of the inference library, embedding a freshly trained seed model, and of its
 # hosting companion (services.AddAutoEncoder), into artifacts/.
 pack: build
-	$(DOTNET) pack inference/AutoEncoder.Inference.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
-	$(DOTNET) pack inference/Hosting/AutoEncoder.Inference.Hosting.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
+	$(DOTNET) pack inference/AutoEncoder.Inference/AutoEncoder.Inference.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
+	$(DOTNET) pack inference/AutoEncoder.Inference.Hosting/AutoEncoder.Inference.Hosting.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 
 # The encoder service on http://127.0.0.1:$${PORT:-5000} with the deep model and the MNIST test set's map;
 # open it in a browser and draw.
@@ -114,7 +113,7 @@ screenshot: build browser-tools
 # global cache from serving an older build of the same version number.
 SAMPLE_VERSION := 0.1.0-local.$(shell date +%s)
 sample: build
-	$(DOTNET) pack inference/AutoEncoder.Inference.csproj -c $(CONFIG) -o artifacts --nologo -v quiet -p:Version=$(SAMPLE_VERSION)
+	$(DOTNET) pack inference/AutoEncoder.Inference/AutoEncoder.Inference.csproj -c $(CONFIG) -o artifacts --nologo -v quiet -p:Version=$(SAMPLE_VERSION)
 	rm -rf artifacts/sample
 	$(DOTNET) publish inference/samples/EncodeDigits -c $(CONFIG) -r $(RID) --self-contained false -o artifacts/sample --nologo -v quiet -p:AutoEncoderInferenceVersion=$(SAMPLE_VERSION)
 	$(DOTNET) artifacts/sample/EncodeDigits.dll $(DATA)/t10k-images-idx3-ubyte $(DATA)/t10k-labels-idx1-ubyte 10

@@ -19,7 +19,7 @@ public sealed class PackageTests : IDisposable
         string version = LocalPackages.UniqueVersion();
         string feed = Directory.CreateDirectory(folder.File("feed")).FullName;
         string app = Directory.CreateDirectory(folder.File("app")).FullName;
-        LocalPackages.Pack(feed, version, "inference/AutoEncoder.Inference.csproj");
+        LocalPackages.Pack(feed, version, "inference/AutoEncoder.Inference/AutoEncoder.Inference.csproj");
 
         string sample = Path.Combine(Repository.Root, "inference", "samples", "EncodeDigits");
         File.Copy(Path.Combine(sample, "Program.cs"), Path.Combine(app, "Program.cs"));

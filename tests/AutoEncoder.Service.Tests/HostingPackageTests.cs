@@ -22,7 +22,7 @@ public sealed class HostingPackageTests : IDisposable
         string version = LocalPackages.UniqueVersion();
         string feed = Directory.CreateDirectory(folder.File("feed")).FullName;
         string app = Directory.CreateDirectory(folder.File("app")).FullName;
-        LocalPackages.Pack(feed, version, "inference/AutoEncoder.Inference.csproj", "inference/Hosting/AutoEncoder.Inference.Hosting.csproj");
+        LocalPackages.Pack(feed, version, "inference/AutoEncoder.Inference/AutoEncoder.Inference.csproj", "inference/AutoEncoder.Inference.Hosting/AutoEncoder.Inference.Hosting.csproj");
         LocalPackages.UseFeed(app, feed);
         File.WriteAllText(Path.Combine(app, "HostApp.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
