@@ -11,8 +11,9 @@ namespace AutoEncoder.Inference;
 /// Scores rows by how badly an exported AutoEncoder full model (<c>pixels</c> [batch, N] →
 /// <c>reconstruction</c> [batch, N]) reconstructs them, and flags those above a threshold calibrated on
 /// held-out normal rows at training time (metadata <c>anomaly_threshold</c>) or set by the caller. One
-/// instance holds one model; every method is safe to call from many threads at once. Dispose it after
-/// all calls have returned.
+/// instance holds one model; every method is safe to call from many threads at once. Disposing it while
+/// calls are running is safe: they finish, the native memory is released by the last one, and calls that
+/// start later throw <see cref="ObjectDisposedException"/>.
 /// </summary>
 public sealed class AnomalyDetector : IDisposable
 {
@@ -218,7 +219,7 @@ public sealed class AnomalyDetector : IDisposable
         }
     }
 
-    /// <summary>Releases the ONNX Runtime session and its buffers.</summary>
+    /// <summary>Releases the ONNX Runtime session and its buffers, at once or, when calls are running, as the last one returns.</summary>
     public void Dispose() => model.Dispose();
 
     private static AnomalyDetector Open(ReadOnlyMemory<byte> bytes, string source, InferenceOptions? options)

@@ -5,7 +5,8 @@ namespace AutoEncoder.Inference;
 /// <summary>
 /// Turns codes back into images with an exported AutoEncoder decoder (<c>embedding</c> [batch, latent] →
 /// <c>reconstruction</c> [batch, 784], pixel probabilities in [0, 1]). One instance holds one ONNX Runtime
-/// session; every method is safe to call from many threads at once. Dispose it after all calls have returned.
+/// session; every method is safe to call from many threads at once. Disposing it while calls are running is safe:
+/// they finish, the native memory is released by the last one, and calls that start later throw <see cref="ObjectDisposedException"/>.
 /// </summary>
 public sealed class Decoder : IDisposable
 {
@@ -126,6 +127,6 @@ public sealed class Decoder : IDisposable
         model.RunRows(embeddings, images, count, nameof(embeddings));
     }
 
-    /// <summary>Releases the ONNX Runtime session and its buffers.</summary>
+    /// <summary>Releases the ONNX Runtime session and its buffers, at once or, when calls are running, as the last one returns.</summary>
     public void Dispose() => model.Dispose();
 }

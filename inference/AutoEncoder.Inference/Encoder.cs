@@ -5,7 +5,8 @@ namespace AutoEncoder.Inference;
 /// <summary>
 /// Maps images to their codes with an exported AutoEncoder encoder (<c>pixels</c> [batch, 784] →
 /// <c>embedding</c> [batch, latent]). One instance holds one ONNX Runtime session; share it: every
-/// method is safe to call from many threads at once. Dispose it when done, after all calls have returned.
+/// method is safe to call from many threads at once. Disposing it while calls are running is safe: they finish,
+/// the native memory is released by the last one, and calls that start later throw <see cref="ObjectDisposedException"/>.
 /// </summary>
 public sealed class Encoder : IDisposable
 {
@@ -150,6 +151,6 @@ public sealed class Encoder : IDisposable
         return EncodeBatch(scaled);
     }
 
-    /// <summary>Releases the ONNX Runtime session and its buffers.</summary>
+    /// <summary>Releases the ONNX Runtime session and its buffers, at once or, when calls are running, as the last one returns.</summary>
     public void Dispose() => model.Dispose();
 }

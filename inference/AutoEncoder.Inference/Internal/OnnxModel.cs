@@ -20,7 +20,7 @@ internal sealed class OnnxModel : IDisposable
     private readonly Stack<RowRunner> idle = new();
     private readonly List<RowRunner> all = [];
     private readonly DenseStack? kernel;
-    private bool disposed;
+    private readonly CallGate gate = new();
 
     private OnnxModel(InferenceSession session, int inputSize, int outputSize, ModelMetadata metadata, DenseStack? kernel, InputScaling? scaling)
     {
@@ -133,29 +133,31 @@ internal sealed class OnnxModel : IDisposable
 
     /// <summary>Runs one row without allocating (in ONNX Runtime, through a pooled runner).</summary>
     /// <exception cref="ArgumentException">The row holds a NaN or infinite value; <paramref name="paramName"/> names it.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed before the call began.</exception>
     public void RunRow(ReadOnlySpan<float> input, Span<float> output, string paramName)
     {
         if (kernel is not null)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
+            // Managed memory only: nothing to free under a running call, so no count to keep.
+            gate.ThrowIfClosed(this);
             if (!kernel.TryRunRow(input, output)) InputGuard.ThrowNotFinite(input, paramName);
             return;
         }
-        InputGuard.Finite(input, paramName);
-        RowRunner runner;
+        gate.Enter(this);
         try
         {
-            runner = Rent();
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw RunFailed(e);
-        }
-        try
-        {
-            input.CopyTo(runner.Input);
-            session.RunWithBinding(runOptions, runner.Binding);
-            runner.Output.CopyTo(output);
+            InputGuard.Finite(input, paramName);
+            RowRunner runner = Rent();
+            try
+            {
+                input.CopyTo(runner.Input);
+                session.RunWithBinding(runOptions, runner.Binding);
+                runner.Output.CopyTo(output);
+            }
+            finally
+            {
+                Return(runner);
+            }
         }
         catch (OnnxRuntimeException e)
         {
@@ -163,17 +165,18 @@ internal sealed class OnnxModel : IDisposable
         }
         finally
         {
-            Return(runner);
+            if (gate.Exit()) Release();
         }
     }
 
     /// <summary>Runs <paramref name="rows"/> rows, reading and writing the caller's memory directly.</summary>
     /// <exception cref="ArgumentException">A row holds a NaN or infinite value; <paramref name="paramName"/> names it.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed before the call began.</exception>
     public unsafe void RunRows(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
         if (kernel is not null)
         {
+            gate.ThrowIfClosed(this);
             if (!kernel.TryRun(input, output, rows)) InputGuard.ThrowNotFinite(input, paramName);
             return;
         }
@@ -183,22 +186,27 @@ internal sealed class OnnxModel : IDisposable
             RunRow(input, output, paramName);
             return;
         }
-        InputGuard.Finite(input, paramName);
-        fixed (float* source = input)
-        fixed (float* destination = output)
+        gate.Enter(this);
+        try
         {
-            using OrtValue inputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
-                TensorElementType.Float, [rows, InputSize], (IntPtr)source, (long)input.Length * sizeof(float));
-            using OrtValue outputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
-                TensorElementType.Float, [rows, OutputSize], (IntPtr)destination, (long)output.Length * sizeof(float));
-            try
+            InputGuard.Finite(input, paramName);
+            fixed (float* source = input)
+            fixed (float* destination = output)
             {
+                using OrtValue inputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
+                    TensorElementType.Float, [rows, InputSize], (IntPtr)source, (long)input.Length * sizeof(float));
+                using OrtValue outputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
+                    TensorElementType.Float, [rows, OutputSize], (IntPtr)destination, (long)output.Length * sizeof(float));
                 session.Run(runOptions, inputNames, [inputValue], outputNames, [outputValue]);
             }
-            catch (OnnxRuntimeException e)
-            {
-                throw RunFailed(e);
-            }
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw RunFailed(e);
+        }
+        finally
+        {
+            if (gate.Exit()) Release();
         }
     }
 
@@ -228,7 +236,6 @@ internal sealed class OnnxModel : IDisposable
     {
         lock (idle)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
             if (idle.TryPop(out RowRunner? runner)) return runner;
             runner = new RowRunner(session, inputNames[0], outputNames[0], InputSize, OutputSize);
             all.Add(runner);
@@ -243,15 +250,18 @@ internal sealed class OnnxModel : IDisposable
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Closes the model to new calls. Its native memory is released now, or by the last call still running
+    /// when that returns: disposing while other threads are inside never frees memory under them.
+    /// </summary>
     public void Dispose()
     {
-        lock (idle)
-        {
-            if (disposed) return;
-            disposed = true;
-            foreach (RowRunner runner in all) runner.Dispose();
-        }
+        if (gate.Close()) Release();
+    }
+
+    private void Release()
+    {
+        foreach (RowRunner runner in all) runner.Dispose();
         runOptions.Dispose();
         session.Dispose();
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace AutoEncoder.Training.Cli;
 
@@ -10,7 +11,7 @@ internal static class OptionValidation
     {
         option.Validators.Add(result =>
         {
-            T? value = result.GetValueOrDefault<T?>();
+            if (!TryGetValue(result, out T? value)) return;
             if (value is { } v && v.CompareTo(minimum) < 0)
                 result.AddError($"{option.Name} must be at least {minimum}, found {v}");
         });
@@ -22,10 +23,29 @@ internal static class OptionValidation
     {
         option.Validators.Add(result =>
         {
-            double? value = result.GetValueOrDefault<double?>();
+            if (!TryGetValue(result, out double? value)) return;
             if (value is { } v && !(v > 0 && double.IsFinite(v)))
                 result.AddError($"{option.Name} must be a finite number > 0, found {v}");
         });
         return option;
+    }
+
+    /// <summary>
+    /// The option's value, or false when the text did not parse as its type: the parser reports that as
+    /// its own one-line error ("Cannot parse argument 'abc' for option '--epochs'"), and reading the value
+    /// would throw instead.
+    /// </summary>
+    private static bool TryGetValue<T>(OptionResult result, out T? value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
     }
 }
