@@ -14,9 +14,12 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 // the service is started from, so that relative model and data paths read as a shell user means them).
 // ASP.NET Core logs every request at Information: too costly under load, so warnings only.
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+// A failure to start (a bad setting, a port in use) is reported below as one line; the host's own log of it
+// would repeat it with a stack trace.
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
 
 builder.Services.AddAutoEncoder(builder.Configuration.GetSection("AutoEncoder"));
-builder.Services.Configure<ServiceOptions>(builder.Configuration.GetSection("Service"));
+builder.Services.AddOptions<ServiceOptions>().Bind(builder.Configuration.GetSection("Service")).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.Configure<MapOptions>(builder.Configuration.GetSection("Map"));
 builder.Services.AddSingleton(services => LatentMap.Build(
     services.GetRequiredService<Encoder>(), services.GetRequiredService<IOptions<MapOptions>>().Value, builder.Environment.ContentRootPath));
@@ -30,9 +33,21 @@ app.MapGet("/healthz", (Encoder encoder) => TypedResults.Ok(new { status = "read
 app.MapModelEndpoints();
 app.MapPage();
 
-// The map's codes before the first request: a missing or mismatched data file stops startup, as a bad model does.
-app.Services.GetRequiredService<LatentMap>();
-app.Run();
+try
+{
+    // The map's codes before the first request: a missing or mismatched data file stops startup, as a bad model does.
+    app.Services.GetRequiredService<LatentMap>();
+    app.Run();
+    return 0;
+}
+catch (Exception e) when (e is OptionsValidationException or InvalidOperationException or IOException or InvalidDataException
+                              or UnauthorizedAccessException or NotSupportedException)
+{
+    // A setting of the wrong type or out of range, a model or data file that cannot be used, a port in use:
+    // one line naming it, not a stack trace.
+    Console.Error.WriteLine($"error: {e.Message.Split('\n', 2)[0].Trim()}");
+    return 1;
+}
 
 /// <summary>The service's entry point (public for the in-process tests).</summary>
 public partial class Program;

@@ -3,11 +3,15 @@ namespace AutoEncoder.Samples.EncoderService.Api;
 /// <summary>Between JSON's arrays of rows and the library's rows laid end to end.</summary>
 internal static class Matrix
 {
-    /// <summary>The rows end to end, after checking that there are some, each of <paramref name="width"/> finite values.</summary>
-    public static float[] Flatten(float[][]? rows, int width, string field)
+    /// <summary>
+    /// The rows end to end, after checking that there are some, at most <paramref name="maxRows"/>, each of
+    /// <paramref name="width"/> finite values.
+    /// </summary>
+    public static float[] Flatten(float[][]? rows, int width, int maxRows, string field)
     {
         if (rows is null) throw RequestRejected.BadRequest($"expected a field \"{field}\" holding a list of rows, found none");
         if (rows.Length == 0) throw RequestRejected.BadRequest($"expected at least one row in \"{field}\", found an empty list");
+        RowCount(rows.Length, maxRows, field);
         var flat = new float[rows.Length * width];
         for (int r = 0; r < rows.Length; r++)
         {
@@ -23,11 +27,12 @@ internal static class Matrix
     }
 
     /// <summary>Rows sent as raw little-endian float32 values, row after row, after checking the length and that every value is finite.</summary>
-    public static float[] FromFloat32(byte[] body, int width)
+    public static float[] FromFloat32(byte[] body, int width, int maxRows)
     {
         int rowBytes = width * sizeof(float);
         if (body.Length % rowBytes != 0)
             throw RequestRejected.BadRequest($"expected float32 rows of {width} values ({rowBytes} bytes each), found {body.Length} bytes, {body.Length % rowBytes} past the last whole row");
+        RowCount(body.Length / rowBytes, maxRows, "rows");
         var flat = new float[body.Length / sizeof(float)];
         for (int i = 0; i < flat.Length; i++)
         {
@@ -36,6 +41,25 @@ internal static class Matrix
                 throw RequestRejected.BadRequest($"row {i / width}, value {i % width}: expected a finite number, found {flat[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
         return flat;
+    }
+
+    /// <summary>413 beyond <paramref name="maxRows"/> rows: what a request may ask the service to compute and answer.</summary>
+    static void RowCount(int rows, int maxRows, string field)
+    {
+        if (rows > maxRows)
+            throw RequestRejected.TooLarge($"expected at most {maxRows} {field} per request (Service:MaxRows), found {rows}", "Too many rows");
+    }
+
+    /// <summary>
+    /// Refuses a model output that is not finite, naming the row: an input far beyond what the model was
+    /// trained on can overflow float32 inside it, and JSON has no infinity to answer with.
+    /// </summary>
+    public static void RequireFinite(ReadOnlySpan<float> outputs, int width, string field)
+    {
+        int at = outputs.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+        if (at >= 0)
+            throw RequestRejected.BadRequest(
+                $"{field}[{at / width}]: expected values the model can compute in float32, found ones so far beyond its training range that its output is {outputs[at].ToString(System.Globalization.CultureInfo.InvariantCulture)}");
     }
 
     /// <summary>Values as raw little-endian float32, the layout <see cref="FromFloat32"/> reads.</summary>

@@ -26,11 +26,20 @@ internal static class RequestBody
         using var body = new MemoryStream();
         var buffer = new byte[81920];
         int read;
-        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        try
         {
-            if (body.Length + read > limit)
-                throw RequestRejected.TooLarge($"expected a body of at most {limit} bytes, found more");
-            body.Write(buffer, 0, read);
+            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (body.Length + read > limit)
+                    throw RequestRejected.TooLarge($"expected a body of at most {limit} bytes, found more");
+                body.Write(buffer, 0, read);
+            }
+        }
+        catch (BadHttpRequestException kestrel)
+        {
+            // Kestrel's own refusals of the body (malformed chunked framing 400, a body trickled below the
+            // minimum data rate 408): the client's doing, answered as such rather than as a 500.
+            throw new RequestRejected(kestrel.StatusCode, "Bad request body", kestrel.Message);
         }
         if (body.Length == 0) throw RequestRejected.BadRequest("expected a request body, found none");
         return body.ToArray();

@@ -7,7 +7,7 @@ internal sealed class RequestRejected(int status, string title, string detail) :
 
     public static RequestRejected BadRequest(string detail) => new(StatusCodes.Status400BadRequest, "Bad request", detail);
 
-    public static RequestRejected TooLarge(string detail) => new(StatusCodes.Status413PayloadTooLarge, "Request body too large", detail);
+    public static RequestRejected TooLarge(string detail, string title = "Request body too large") => new(StatusCodes.Status413PayloadTooLarge, title, detail);
 
     public static RequestRejected UnsupportedMediaType(string detail) => new(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail);
 
