@@ -183,7 +183,9 @@ public sealed class AnomalyDetector : IDisposable
         // On the stack up to 4,096 values (16 KB), as Encoder scales byte rows: nothing allocated for images.
         Span<float> reconstruction = InputSize <= 4096 ? stackalloc float[InputSize] : new float[InputSize];
         model.RunRow(row, reconstruction, nameof(row));
-        return ScoreOf(row, reconstruction, perFeature);
+        float score = ScoreOf(row, reconstruction, perFeature);
+        InputGuard.OutputFinite([score], 1, nameof(row));
+        return score;
     }
 
     /// <summary>Scores many rows laid end to end into a new array, one score per row.</summary>
@@ -212,6 +214,7 @@ public sealed class AnomalyDetector : IDisposable
             int parts = Math.Min(threads, count / MinRowsPerThread);
             if (parts <= 1) ScoreRows(rows, reconstructions, scores, 0, count);
             else ScoreInParallel(rows, reconstructions, scores, count, parts);
+            InputGuard.OutputFinite(scores, 1, nameof(rows));
         }
         finally
         {

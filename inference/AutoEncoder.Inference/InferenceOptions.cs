@@ -14,9 +14,16 @@ public sealed class InferenceOptions
     /// <summary>
     /// Most threads one call may use. Null (the default): ONNX Runtime runs each call on one thread, the
     /// best choice when many threads call at once, and the managed kernel splits large batches over all
-    /// cores. A number N ≥ 1: at most N threads per call on either backend (ONNX Runtime's intra-op threads).
+    /// cores. A number N from 1 to <see cref="MaxIntraOpThreads"/>: at most N threads per call on either
+    /// backend (ONNX Runtime's intra-op threads). Loading refuses any other number.
     /// </summary>
     public int? IntraOpThreads { get; set; }
+
+    /// <summary>
+    /// The most <see cref="IntraOpThreads"/> a model may be loaded with: 1,024. ONNX Runtime starts every
+    /// intra-op thread at load, each with its own stack, so 100,000 once hung while memory climbed past 3 GB.
+    /// </summary>
+    public const int MaxIntraOpThreads = 1024;
 
     /// <summary>
     /// Called with the ONNX Runtime session options after this library has set its own (threads, and a

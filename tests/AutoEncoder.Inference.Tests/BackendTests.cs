@@ -204,6 +204,15 @@ public sealed class BackendTests
     }
 
     [Fact]
+    public void A_thread_count_beyond_the_limit_is_refused_before_onnx_runtime_starts_threads()
+    {
+        // 100,000 once hung while ONNX Runtime's threads took memory past 3 GB.
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Encoder.LoadDefault(new InferenceOptions { IntraOpThreads = 100_000 }));
+
+        Assert.StartsWith("expected IntraOpThreads null or from 1 to 1024, found 100000", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Batches_large_enough_to_split_across_threads_equal_row_by_row_results()
     {
         // 10,000 rows × 1,568 multiply-adds is several parallel chunks.

@@ -24,6 +24,7 @@ public sealed class BadRequestTests(ServiceFactory service) : IClassFixture<Serv
         { "/encode", "application/json", "{\"rows\":[[\"0.5\"]]}", 400, "malformed JSON" },
         { "/encode", "application/json", "{\"rows\":[[1]],\"extra\":1}", 400, "'extra' could not be mapped" },
         { "/encode", "application/json", "null", 400, "expected a JSON object, found null" },
+        { "/encode", "application/json", "{\"rows\":[[1]],\"rows\":[[2]]}", 400, "malformed JSON: Duplicate" },
         { "/encode", "application/json", "", 400, "expected a request body, found none" },
         { "/encode", "text/plain", "hello", 415, "expected application/json, application/octet-stream (float32 rows), image/png or image/jpeg, found 'text/plain" },
         { "/score", "image/png", "x", 415, "expected application/json, application/octet-stream (float32 rows), found 'image/png" },

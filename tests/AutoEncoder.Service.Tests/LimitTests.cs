@@ -48,8 +48,8 @@ public sealed class LimitTests(ServiceFactory service) : IClassFixture<ServiceFa
     }
 
     [Theory]
-    [InlineData("/decode", "{\"embeddings\":[[3e38,-3e38]]}", "embeddings[0]: expected values the model can compute in float32")]
-    [InlineData("/score", "{\"rows\":[[1e30" + ",0" + "]]}", "rows[0]: expected values the model can compute in float32")]
+    [InlineData("/decode", "{\"embeddings\":[[3e38,-3e38]]}", "row 0: expected values the model can compute in float32")]
+    [InlineData("/score", "{\"rows\":[[1e30" + ",0" + "]]}", "row 0: expected values the model can compute in float32")]
     public async Task An_output_beyond_float32_is_a_400_naming_the_row_not_a_500(string path, string body, string detail)
     {
         // The score row: 1e30 then 783 zeros.

@@ -117,14 +117,17 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void The_service_does_not_start_with_a_bad_model()
+    public void The_service_does_not_start_with_a_bad_model_and_says_so_in_one_line()
     {
         using var empty = new TempFolder();
-        using var factory = new ServiceFactory().With("AutoEncoder:ModelDirectory", empty.Path);
+        string service = Path.Combine(Repository.Root, "inference", "samples", "EncoderService", "bin", "Release", "net10.0", "EncoderService.dll");
 
-        var failure = Assert.Throws<FileNotFoundException>(() => factory.CreateClient());
+        (int code, string output) = ExternalProcess.Run("dotnet", Repository.Root, [service, $"--AutoEncoder:ModelDirectory={empty.Path}", "--urls=http://127.0.0.1:0"]);
 
-        Assert.Contains("encoder.onnx", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(1, code);
+        string line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains("encoder.onnx", line, StringComparison.Ordinal);
     }
 
     static IHost Host(Action<IServiceCollection> register)

@@ -49,6 +49,20 @@ internal static class InputGuard
         throw new UnreachableException("a non-finite value was reported but none was found");
     }
 
+    /// <summary>
+    /// Throws unless every output is finite, naming the first row that is not: the library's contract is
+    /// that it never returns NaN or infinity. Finite inputs far beyond the training range (1e30 in a pixel)
+    /// can still overflow float32 inside a model; that is the caller's data, so an <see cref="ArgumentException"/>.
+    /// </summary>
+    public static void OutputFinite(ReadOnlySpan<float> outputs, int width, string paramName)
+    {
+        if (AllFinite(outputs)) return;
+        int at = outputs.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+        throw new ArgumentException(
+            $"row {at / width}: expected values the model can compute in float32, found ones so far beyond its training range that its output is {outputs[at]}",
+            paramName);
+    }
+
     /// <summary>Whether every value is finite: one pass at memory speed.</summary>
     /// <remarks>
     /// x − x is 0 for every finite x and NaN for NaN and ±∞, so vector accumulators find both without

@@ -59,8 +59,9 @@ internal sealed class OnnxModel : IDisposable
         options ??= new InferenceOptions();
         if (!Enum.IsDefined(options.Backend))
             throw new ArgumentOutOfRangeException(nameof(options), options.Backend, "expected Backend Auto, OnnxRuntime or Managed");
-        if (options.IntraOpThreads is < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), options.IntraOpThreads, "expected IntraOpThreads null or at least 1");
+        if (options.IntraOpThreads is < 1 or > InferenceOptions.MaxIntraOpThreads)
+            throw new ArgumentOutOfRangeException(nameof(options), options.IntraOpThreads,
+                $"expected IntraOpThreads null or from 1 to {InferenceOptions.MaxIntraOpThreads}, found {options.IntraOpThreads}");
 
         ModelBytes.EnsureSize(bytes.Length, source);
         ModelProto proto = ModelProtoReader.Read(bytes, source);
@@ -132,7 +133,7 @@ internal sealed class OnnxModel : IDisposable
     }
 
     /// <summary>Runs one row without allocating (in ONNX Runtime, through a pooled runner).</summary>
-    /// <exception cref="ArgumentException">The row holds a NaN or infinite value; <paramref name="paramName"/> names it.</exception>
+    /// <exception cref="ArgumentException">The row holds a NaN or infinite value, or values so large that the output is not finite; <paramref name="paramName"/> names it.</exception>
     /// <exception cref="ObjectDisposedException">The model was disposed before the call began.</exception>
     public void RunRow(ReadOnlySpan<float> input, Span<float> output, string paramName)
     {
@@ -141,6 +142,7 @@ internal sealed class OnnxModel : IDisposable
             // Managed memory only: nothing to free under a running call, so no count to keep.
             gate.ThrowIfClosed(this);
             if (!kernel.TryRunRow(input, output)) InputGuard.ThrowNotFinite(input, paramName);
+            InputGuard.OutputFinite(output, OutputSize, paramName);
             return;
         }
         gate.Enter(this);
@@ -158,6 +160,7 @@ internal sealed class OnnxModel : IDisposable
             {
                 Return(runner);
             }
+            InputGuard.OutputFinite(output, OutputSize, paramName);
         }
         catch (OnnxRuntimeException e)
         {
@@ -170,7 +173,7 @@ internal sealed class OnnxModel : IDisposable
     }
 
     /// <summary>Runs <paramref name="rows"/> rows, reading and writing the caller's memory directly.</summary>
-    /// <exception cref="ArgumentException">A row holds a NaN or infinite value; <paramref name="paramName"/> names it.</exception>
+    /// <exception cref="ArgumentException">A row holds a NaN or infinite value, or values so large that its output is not finite; <paramref name="paramName"/> names it.</exception>
     /// <exception cref="ObjectDisposedException">The model was disposed before the call began.</exception>
     public unsafe void RunRows(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName)
     {
@@ -178,6 +181,7 @@ internal sealed class OnnxModel : IDisposable
         {
             gate.ThrowIfClosed(this);
             if (!kernel.TryRun(input, output, rows)) InputGuard.ThrowNotFinite(input, paramName);
+            InputGuard.OutputFinite(output, OutputSize, paramName);
             return;
         }
         if (rows == 1)
@@ -199,6 +203,7 @@ internal sealed class OnnxModel : IDisposable
                     TensorElementType.Float, [rows, OutputSize], (IntPtr)destination, (long)output.Length * sizeof(float));
                 session.Run(runOptions, inputNames, [inputValue], outputNames, [outputValue]);
             }
+            InputGuard.OutputFinite(output, OutputSize, paramName);
         }
         catch (OnnxRuntimeException e)
         {

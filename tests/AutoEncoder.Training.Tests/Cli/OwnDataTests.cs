@@ -87,7 +87,9 @@ public sealed class OwnDataTests : IDisposable
 
     [Theory]
     [InlineData("""{ "epoch": 3 }""", "unknown key 'epoch'; expected one of ")]
-    [InlineData("""{ "epochs": "ten" }""", "key 'epochs': expected an integer, found string \"ten\"")]
+    [InlineData("""{ "epochs": "ten" }""", "key 'epochs': expected an integer of at most 2147483647, found string \"ten\"")]
+    [InlineData("""{ "epochs": 3000000000 }""", "key 'epochs': expected an integer of at most 2147483647, found number 3000000000")]
+    [InlineData("""{ "epochs": 2, "epochs": 3 }""", "found malformed JSON (Duplicate")]
     [InlineData("""{ "loss": "l1" }""", "key 'loss': expected one of bce, mse, found string \"l1\"")]
     [InlineData("""[1, 2]""", "expected a JSON object of options, found a array")]
     public void A_bad_config_file_fails_with_one_line_naming_the_key(string json, string message)
@@ -101,6 +103,32 @@ public sealed class OwnDataTests : IDisposable
         Assert.Contains(message, error);
         Assert.Single(error.Trim().Split('\n'));
         Assert.False(Directory.Exists(folder.File("models")));
+    }
+
+    [Fact]
+    public void A_wrong_type_in_the_config_is_reported_even_when_a_flag_overrides_the_key()
+    {
+        string config = folder.File("config.json");
+        File.WriteAllText(config, """{ "epochs": "ten" }""");
+
+        (int code, _, string error) = ConsoleCapture.Run("train", "--config", config, "--epochs", "2", "--out", folder.File("models"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("key 'epochs': expected an integer", error);
+    }
+
+    [Fact]
+    public void A_config_saved_with_a_byte_order_mark_is_read()
+    {
+        WriteCsv();
+        string config = folder.File("config.json");
+        File.WriteAllText(config, """{ "data": "sensors.csv", "label-column": "kind", "hidden": [8], "epochs": 1, "scaling": "minmax" }""",
+            new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(config)[0]);
+
+        (int code, _, string error) = ConsoleCapture.Run("train", "--config", config, "--out", folder.File("models"));
+
+        Assert.True(code == 0, error);
     }
 
     [Fact]

@@ -81,6 +81,49 @@ public sealed class CsvTableReaderTests : IDisposable
     }
 
     [Fact]
+    public void Names_a_finite_number_beyond_float32_as_such()
+    {
+        string path = Write("a.csv", "a,b", "1,2", "3,1e308");
+
+        var error = Assert.Throws<InvalidDataException>(() => Read(path, new DataOptions(Header: HeaderMode.Yes)));
+
+        Assert.Equal("a.csv: row 3, column 'b' (2): expected a number within float32's range (±3.4e38), found '1e308'", error.Message);
+    }
+
+    [Fact]
+    public void Reads_a_table_of_14000_columns()
+    {
+        // 14,000 columns of "0.5" make lines of 56,000 characters and more: past Sylvan's default 64 K buffer once the header is added.
+        string[] header = [.. Enumerable.Range(0, 14_000).Select(i => $"feature{i}")];
+        string row = string.Join(",", Enumerable.Repeat("0.5", 14_000));
+        string path = Write("wide.csv", string.Join(",", header), row, row);
+
+        CsvTable table = Read(path);
+
+        Assert.Equal(2 * 14_000, table.Rows.Length);
+        Assert.Equal(14_000, table.FeatureNames.Count);
+    }
+
+    [Fact]
+    public void Names_the_row_of_an_unterminated_quote_in_one_line()
+    {
+        string path = folder.File("a.csv");
+        using (var writer = new StreamWriter(path))
+        {
+            writer.WriteLine("a,b");
+            writer.WriteLine("1,2");
+            writer.Write("3,\"");
+            // An unterminated quote runs to the end of the file: past the 64 Mi-character record limit.
+            var chunk = new string('x', 1 << 20);
+            for (int i = 0; i < 65; i++) writer.Write(chunk);
+        }
+
+        var error = Assert.Throws<InvalidDataException>(() => Read(path));
+
+        Assert.Equal("a.csv: row 3: expected a record of at most 64 Mi characters, found a longer one (an unterminated quote?)", error.Message);
+    }
+
+    [Fact]
     public void Refuses_an_empty_file()
     {
         string path = folder.File("a.csv");

@@ -24,6 +24,60 @@ public sealed class ImageFolderReaderTests : IDisposable
         return path;
     }
 
+    // A PNG whose header claims width × height: signature, IHDR (8-bit grayscale), a few bytes of IDAT, IEND.
+    // Nothing past the header needs to be valid: the reader must refuse the size before it decodes.
+    private string WriteClaimedPng(string name, int width, int height)
+    {
+        using var png = new MemoryStream();
+        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        byte[] header = new byte[13];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8;
+        Chunk(png, "IHDR", header);
+        Chunk(png, "IDAT", [0x78, 0x9C, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]);
+        Chunk(png, "IEND", []);
+        string path = Path.Combine(folder.Path, name);
+        File.WriteAllBytes(path, png.ToArray());
+        return path;
+
+        static void Chunk(Stream stream, string type, byte[] data)
+        {
+            byte[] length = new byte[4], crc = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+            byte[] typed = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typed));
+            stream.Write(length);
+            stream.Write(typed);
+            stream.Write(crc);
+        }
+
+        // PNG's CRC-32 (ISO 3309, reflected polynomial 0xEDB88320), bit by bit: a few bytes here.
+        static uint Crc32(byte[] bytes)
+        {
+            uint crc = 0xFFFFFFFF;
+            foreach (byte b in bytes)
+            {
+                crc ^= b;
+                for (int bit = 0; bit < 8; bit++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+            }
+            return ~crc;
+        }
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("16x16")]
+    public void Refuses_an_image_whose_header_claims_more_than_the_largest_side_before_decoding_it(string? size)
+    {
+        string huge = WriteClaimedPng("huge.png", 100_000, 100_000);
+        (int, int)? resize = size is null ? null : DataOptions.ParseImageSize(size);
+
+        var error = Assert.Throws<InvalidDataException>(() => ImageFolderReader.Read(folder.Path, 1, resize));
+
+        Assert.Equal($"{huge}: expected an image of at most 4096x4096 pixels, found 100000x100000 in its header", error.Message);
+    }
+
     [Fact]
     public void Reads_class_sub_folders_as_labels_in_grayscale()
     {

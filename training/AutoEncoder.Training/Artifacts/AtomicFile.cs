@@ -27,6 +27,28 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Creates <paramref name="folder"/> if needed and checks that files can be written in it, by writing and
+    /// deleting a temporary one: a read-only output folder is then refused before the first epoch, not after
+    /// the last.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be created or written.</exception>
+    public static void EnsureWritableFolder(string folder)
+    {
+        string probe = Path.Combine(Path.GetFullPath(folder), $".write-check.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(folder);
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new IOException($"{folder}: expected an output folder training can write, found one it cannot ({e.Message})", e);
+        }
+    }
+
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {

@@ -18,8 +18,7 @@ internal sealed record Manifest(
     IReadOnlyList<EpochRecord> History,
     IReadOnlyDictionary<string, string> Data,
     IReadOnlyDictionary<string, string> Artifacts,
-    IReadOnlyDictionary<string, double>? Parity = null,
-    EvaluationReport? Evaluation = null)
+    IReadOnlyDictionary<string, double>? Parity = null)
 {
     /// <summary>The manifest's file name inside an output folder.</summary>
     public const string FileName = "manifest.json";

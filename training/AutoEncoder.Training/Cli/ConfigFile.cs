@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace AutoEncoder.Training.Cli;
@@ -36,7 +37,15 @@ internal static class ConfigFile
         JsonElement root;
         try
         {
-            using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            // Editors on Windows save UTF-8 with a byte-order mark, which is no JSON value.
+            byte[] bytes = File.ReadAllBytes(path);
+            ReadOnlyMemory<byte> json = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? bytes.AsMemory(Encoding.UTF8.Preamble.Length) : bytes;
+            using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions
+            {
+                CommentHandling = JsonCommentHandling.Skip,
+                AllowTrailingCommas = true,
+                AllowDuplicateProperties = false, // two values for one option: which was meant?
+            });
             root = document.RootElement.Clone();
         }
         catch (JsonException e)
@@ -54,8 +63,9 @@ internal static class ConfigFile
             if (!options.TryGetValue(property.Name, out Option? option))
                 throw new InvalidDataException(
                     $"{path}: unknown key '{property.Name}'; expected one of {string.Join(", ", options.Keys.Order(StringComparer.Ordinal))}");
-            if (rest.Contains(option.Name)) continue; // the command line overrides the file
+            // Checked even when the command line overrides it: the file is validated as a whole.
             string? value = Value(property, option, path);
+            if (rest.Contains(option.Name)) continue; // the command line overrides the file
             if (value is null) continue; // false for a switch
             tokens.Add(option.Name);
             if (value.Length > 0 || option.ValueType != typeof(bool))
@@ -74,7 +84,9 @@ internal static class ConfigFile
 
         if (type == typeof(bool))
             return value.ValueKind switch { JsonValueKind.True => "", JsonValueKind.False => null, _ => Wrong("true or false") };
-        if (type == typeof(int) || type == typeof(long))
+        if (type == typeof(int))
+            return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int small) ? small.ToString(CultureInfo.InvariantCulture) : Wrong("an integer of at most 2147483647");
+        if (type == typeof(long))
             return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long integer) ? integer.ToString(CultureInfo.InvariantCulture) : Wrong("an integer");
         if (type == typeof(double))
             return value.ValueKind == JsonValueKind.Number ? value.GetDouble().ToString("R", CultureInfo.InvariantCulture) : Wrong("a number");

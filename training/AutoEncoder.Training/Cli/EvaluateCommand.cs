@@ -14,22 +14,22 @@ internal static class EvaluateCommand
     static readonly Option<string> Models = new("--models") { Description = "Folder holding encoder.onnx and autoencoder.onnx", DefaultValueFactory = _ => "models" };
     static readonly Option<string> Data = new("--data") { Description = "The data the models were trained on (read as their manifest records)", DefaultValueFactory = _ => "data/mnist" };
     static readonly Option<bool> AsJson = new("--json") { Description = "Print one JSON object instead of a table" };
+    static readonly Option<string?> Out = new("--out") { Description = "Also write the JSON report to this file (the models' own files are never changed)" };
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var command = new Command("evaluate", "Measure the test loss and 5-NN accuracy of the codes (with a PCA-2 baseline)")
         {
-            Models, Data, AsJson,
+            Models, Data, AsJson, Out,
         };
         command.SetAction(result => CommandRunner.Run(() =>
         {
             string models = result.GetValue(Models)!;
             EvaluationReport report = Evaluator.Evaluate(models, ModelData.Load(models, result.GetValue(Data)!));
 
-            string manifestPath = Path.Combine(models, Manifest.FileName);
-            if (File.Exists(manifestPath))
-                (Manifest.Load(manifestPath) with { Evaluation = report }).Save(manifestPath);
+            if (result.GetValue(Out) is { } reportPath)
+                AtomicFile.WriteAllBytes(reportPath, JsonSerializer.SerializeToUtf8Bytes(report, Json.Options));
 
             if (result.GetValue(AsJson))
             {

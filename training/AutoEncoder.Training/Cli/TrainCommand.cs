@@ -172,6 +172,7 @@ internal static class TrainCommand
             throw new InvalidDataException(
                 $"{dataPath}: expected the data the checkpoint was trained on, found files with other SHA-256 sums");
         TrainingConfig config = trainer.State.Config;
+        AtomicFile.EnsureWritableFolder(outDir);
         if (resume && result.GetValue(Subset) is { } askedSubset && askedSubset != config.Subset)
             throw new ArgumentException(
                 $"--subset: expected {(config.Subset is { } n ? n.ToString() : "none")} as in {checkpointPath} (a resumed run trains on the same rows), found {askedSubset}");
@@ -183,26 +184,13 @@ internal static class TrainCommand
                                 $"(scaling {config.Scaling}, objective {config.Objective.ToString().ToLowerInvariant()}, loss {config.LossKind.ToString().ToLowerInvariant()}): " +
                                 $"{config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, seed {config.Seed}, {config.Threads} thread(s)");
 
-        using var stop = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // The first Ctrl+C asks for a clean stop after this batch; a second one kills the process.
-            e.Cancel = !stop.IsCancellationRequested;
-            stop.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        bool completed;
-        try
-        {
-            completed = AnsiConsole.Profile.Capabilities.Interactive
-                ? LiveProgress.Show(progress => trainer.Run(train, evaluation, progress, stop.Token))
-                : trainer.Run(train, evaluation, new LogProgress(Console.Error), stop.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        // Ctrl+C or SIGTERM: a checkpoint after the current batch, then --resume.
+        using var stop = new StopSignals();
+        bool completed = AnsiConsole.Profile.Capabilities.Interactive
+            ? LiveProgress.Show(progress => trainer.Run(train, evaluation, progress, stop.Token))
+            : trainer.Run(train, evaluation, new LogProgress(Console.Error), stop.Token);
 
+        stop.Deferred = true;
         trainer.SaveCheckpoint(checkpointPath);
         if (!completed)
         {

@@ -16,11 +16,14 @@ internal static class CsvTableReader
     {
         string file = Path.GetFileName(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such file", path);
-        var settings = new CsvDataReaderOptions { HasHeaders = false };
+        // Sylvan's buffer grows to hold one record: wide tables (14,000 columns make lines of 64 K characters
+        // and more) are legitimate, so up to 64 Mi characters; beyond that it is an unterminated quote or no CSV.
+        var settings = new CsvDataReaderOptions { HasHeaders = false, MaxBufferSize = MaxRecordChars };
         // The tab of a .tsv is certain; for anything else Sylvan detects , ; | or tab from the first row.
         if (Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase)) settings.Delimiter = '\t';
-        using CsvDataReader reader = CsvDataReader.Create(path, settings);
-        if (!reader.Read()) throw new InvalidDataException($"{file}: expected a header or data rows, found an empty file");
+        long line = 0; // the row last read, counted from 1 as editors do
+        using CsvDataReader reader = Guarded(() => CsvDataReader.Create(path, settings));
+        if (!Next()) throw new InvalidDataException($"{file}: expected a header or data rows, found an empty file");
 
         int fields = reader.RowFieldCount;
         string[] first = [.. Enumerable.Range(0, fields).Select(reader.GetString)];
@@ -43,17 +46,34 @@ internal static class CsvTableReader
 
         var rows = new GrowingBuffer(features.Length);
         List<string>? labels = label >= 0 ? [] : null;
-        long line = 1; // the row just read, counted from 1 as editors do
         if (!header) ReadRow(line);
-        while (reader.Read())
+        while (Next())
         {
-            line++;
             if (reader.RowFieldCount != fields)
                 throw new InvalidDataException($"{file}: row {line} has {reader.RowFieldCount} fields, expected {fields} as in row 1");
             ReadRow(line);
         }
         if (rows.Count == 0) throw new InvalidDataException($"{file}: expected data rows after the header, found none");
         return new CsvTable(rows.ToArray(), labels?.ToArray(), [.. features.Select(f => names[f])]);
+
+        bool Next()
+        {
+            line++;
+            return Guarded(reader.Read);
+        }
+
+        T Guarded<T>(Func<T> read)
+        {
+            try
+            {
+                return read();
+            }
+            catch (CsvRecordTooLargeException)
+            {
+                throw new InvalidDataException(
+                    $"{file}: row {Math.Max(line, 1)}: expected a record of at most {MaxRecordChars / (1 << 20)} Mi characters, found a longer one (an unterminated quote?)");
+            }
+        }
 
         void ReadRow(long at)
         {
@@ -62,8 +82,14 @@ internal static class CsvTableReader
             {
                 ReadOnlySpan<char> cell = reader.GetFieldSpan(features[f]).Trim();
                 if (!float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value))
+                {
+                    // 1e308 is a finite number, only not a float32 one: say which.
+                    bool beyondFloat32 = double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double wide) && double.IsFinite(wide);
                     throw new InvalidDataException(
-                        $"{file}: row {at}, column '{names[features[f]]}' ({features[f] + 1}): expected a finite number, found {(cell.IsEmpty ? "an empty cell" : $"'{cell}'")}");
+                        $"{file}: row {at}, column '{names[features[f]]}' ({features[f] + 1}): expected a " +
+                        (beyondFloat32 ? "number within float32's range (±3.4e38)" : "finite number") +
+                        $", found {(cell.IsEmpty ? "an empty cell" : $"'{cell}'")}");
+                }
                 values[f] = value;
             }
             if (labels is not null)
@@ -74,6 +100,8 @@ internal static class CsvTableReader
             }
         }
     }
+
+    const int MaxRecordChars = 64 << 20;
 
     static bool IsIndex(string column) => int.TryParse(column, NumberStyles.None, CultureInfo.InvariantCulture, out _);
 

@@ -35,9 +35,9 @@ internal sealed record DataOptions(
     {
         string[] parts = text.Split('x', 'X', '×');
         if (parts.Length == 2 && int.TryParse(parts[0], out int width) && int.TryParse(parts[1], out int height) &&
-            width is > 0 and <= 4096 && height is > 0 and <= 4096)
+            width is > 0 and <= ImageFolderReader.MaxSide && height is > 0 and <= ImageFolderReader.MaxSide)
             return (width, height);
-        throw new ArgumentException($"--image-size: expected WxH with sides 1–4096 such as 28x28, found '{text}'");
+        throw new ArgumentException($"--image-size: expected WxH with sides 1–{ImageFolderReader.MaxSide} such as 28x28, found '{text}'");
     }
 
     /// <summary>Equality by value, including the column list (a record compares lists by reference).</summary>

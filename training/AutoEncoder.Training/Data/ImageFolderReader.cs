@@ -13,6 +13,13 @@ internal static class ImageFolderReader
 {
     static readonly string[] Extensions = [".png", ".jpg", ".jpeg"];
 
+    /// <summary>
+    /// The largest side of an image this reader decodes, checked from the file's header before decoding
+    /// (as --image-size allows and the service caps): a valid 389 KB PNG of 20000×20000 pixels takes 1.6 GB
+    /// to decode, and one that claims 100000×100000 overflowed the row buffer's size.
+    /// </summary>
+    public const int MaxSide = 4096;
+
     /// <summary>Whether <paramref name="path"/> is a PNG or JPEG file by its extension.</summary>
     public static bool IsImage(string path) => Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 
@@ -71,8 +78,15 @@ internal static class ImageFolderReader
         return (codec.Info.Width, codec.Info.Height);
     }
 
-    static SKCodec Open(string path) =>
-        SKCodec.Create(path, out SKCodecResult result) ?? throw new InvalidDataException($"{path}: expected a PNG or JPEG image, found data SkiaSharp cannot decode ({result})");
+    static SKCodec Open(string path)
+    {
+        SKCodec codec = SKCodec.Create(path, out SKCodecResult result)
+            ?? throw new InvalidDataException($"{path}: expected a PNG or JPEG image, found data SkiaSharp cannot decode ({result})");
+        (int width, int height) = (codec.Info.Width, codec.Info.Height);
+        if (width is > 0 and <= MaxSide && height is > 0 and <= MaxSide) return codec;
+        codec.Dispose();
+        throw new InvalidDataException($"{path}: expected an image of at most {MaxSide}x{MaxSide} pixels, found {width}x{height} in its header");
+    }
 
     static void Decode(string path, ImageShape shape, bool exactSize, Span<float> row)
     {

@@ -11,10 +11,21 @@ namespace AutoEncoder.Training.Data;
 /// <param name="ItemSize">Bytes per element.</param>
 /// <param name="BigEndian">Whether multi-byte elements are stored big-endian.</param>
 /// <param name="Fortran">Whether the data are in column-major (Fortran) order.</param>
-/// <param name="Data">The elements' bytes.</param>
+/// <param name="Data">The elements' bytes in chunks of <see cref="ChunkBytes"/> (the last one shorter): an array may hold more than one .NET byte array can.</param>
 /// <param name="Label">Names the array in messages (file and entry).</param>
-internal sealed record NpyArray(int[] Shape, char Kind, int ItemSize, bool BigEndian, bool Fortran, byte[] Data, string Label)
+internal sealed record NpyArray(int[] Shape, char Kind, int ItemSize, bool BigEndian, bool Fortran, byte[][] Data, string Label)
 {
+    /// <summary>Bytes per chunk of <see cref="Data"/>: 1 GiB, a multiple of every item size, so no element straddles two.</summary>
+    public const int ChunkBytes = 1 << 30;
+
+    /// <summary>Empty chunks for <paramref name="bytes"/> bytes of data.</summary>
+    public static byte[][] Chunks(long bytes)
+    {
+        var chunks = new byte[(int)((bytes + ChunkBytes - 1) / ChunkBytes)][];
+        for (int i = 0; i < chunks.Length; i++) chunks[i] = new byte[(int)Math.Min(ChunkBytes, bytes - (long)i * ChunkBytes)];
+        return chunks;
+    }
+
     /// <summary>Number of elements.</summary>
     public long Length => Shape.Aggregate(1L, (product, d) => product * d);
 
@@ -34,7 +45,7 @@ internal sealed record NpyArray(int[] Shape, char Kind, int ItemSize, bool BigEn
         for (long i = 0; i < values.Length; i++)
         {
             long source = SourceIndex(i);
-            float value = Kind == 'u' ? Data[source] / 255f : (float)ReadFloat(source);
+            float value = Kind == 'u' ? Element(source)[0] / 255f : (float)ReadFloat(source);
             if (!float.IsFinite(value))
             {
                 int width = (int)(Length / Count);
@@ -88,9 +99,15 @@ internal sealed record NpyArray(int[] Shape, char Kind, int ItemSize, bool BigEn
         return source;
     }
 
+    private ReadOnlySpan<byte> Element(long element)
+    {
+        long offset = element * ItemSize;
+        return Data[(int)(offset / ChunkBytes)].AsSpan((int)(offset % ChunkBytes), ItemSize);
+    }
+
     private double ReadFloat(long element)
     {
-        ReadOnlySpan<byte> bytes = Data.AsSpan((int)(element * ItemSize), ItemSize);
+        ReadOnlySpan<byte> bytes = Element(element);
         return ItemSize == 4
             ? BigEndian ? BinaryPrimitives.ReadSingleBigEndian(bytes) : BinaryPrimitives.ReadSingleLittleEndian(bytes)
             : BigEndian ? BinaryPrimitives.ReadDoubleBigEndian(bytes) : BinaryPrimitives.ReadDoubleLittleEndian(bytes);
@@ -98,7 +115,7 @@ internal sealed record NpyArray(int[] Shape, char Kind, int ItemSize, bool BigEn
 
     private double ReadInteger(long element)
     {
-        ReadOnlySpan<byte> bytes = Data.AsSpan((int)(element * ItemSize), ItemSize);
+        ReadOnlySpan<byte> bytes = Element(element);
         bool signed = Kind == 'i';
         return ItemSize switch
         {

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.IO.Hashing;
 
 namespace AutoEncoder.Training.Data;
 
@@ -28,24 +29,29 @@ internal static class NpzReader
                 ZipArchiveEntry entry = archive.GetEntry(name + ".npy")
                     ?? throw new InvalidDataException(
                         $"{file}: expected an array '{name}', found only [{string.Join(", ", archive.Entries.Select(e => e.FullName))}]");
-                arrays[name] = NpyReader.Parse(ReadEntry(entry, file), $"{file}:{name}");
+                arrays[name] = ReadEntry(entry, $"{file}:{name}");
             }
             return arrays;
         }
     }
 
-    static byte[] ReadEntry(ZipArchiveEntry entry, string file)
+    // Streamed: the .npy header's size is checked against the entry's declared size before any data are
+    // allocated, and the entry's CRC-32 against its bytes as they inflate (ZipArchive does not check it).
+    static NpyArray ReadEntry(ZipArchiveEntry entry, string label)
     {
         try
         {
             using Stream stream = entry.Open();
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            return buffer.ToArray();
+            var checksum = new Crc32();
+            NpyArray array = NpyReader.Read(stream, entry.Length, label, checksum);
+            uint found = checksum.GetCurrentHashAsUInt32();
+            if (found != entry.Crc32)
+                throw new InvalidDataException($"{label}: expected CRC-32 {entry.Crc32:x8} as the archive records, found {found:x8} (a corrupt entry)");
+            return array;
         }
-        catch (InvalidDataException e)
+        catch (InvalidDataException e) when (!e.Message.StartsWith(label, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"{file}: corrupt entry {entry.FullName} ({e.Message})", e);
+            throw new InvalidDataException($"{label}: corrupt entry {entry.FullName} ({e.Message})", e);
         }
     }
 }

@@ -16,8 +16,15 @@ internal sealed record ModelConfig(int InputSize, IReadOnlyList<int> Hidden, int
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool BatchNorm = false,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double Dropout = 0)
 {
-    /// <summary>Checks every size is positive.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A size is zero or negative.</exception>
+    /// <summary>
+    /// The most weights and biases a network may have: 500 million, 2 GB of float32 weights and three times
+    /// that with Adam's two moments, within this project's 24 GiB machines. Checked before anything is
+    /// allocated: `--hidden 2000000000` once reached libtorch's allocator and ended in a native stack trace.
+    /// </summary>
+    public const long MaxParameters = 500_000_000;
+
+    /// <summary>Checks every size is positive and the network fits <see cref="MaxParameters"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is zero or negative, or the network is too large.</exception>
     public ModelConfig Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(InputSize, 1, nameof(InputSize));
@@ -26,6 +33,11 @@ internal sealed record ModelConfig(int InputSize, IReadOnlyList<int> Hidden, int
             ArgumentOutOfRangeException.ThrowIfLessThan(width, 1, nameof(Hidden));
         Conv?.Validate();
         if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentOutOfRangeException("dropout", Dropout, "expected a probability in [0, 1)");
+        // Widths up to 2³¹ multiply past a long; a double holds the product's size well enough to compare.
+        double dense = Hidden.Prepend(DenseInput).Append(Latent).Zip(Hidden.Append(Latent).Select(w => (double)w), (a, b) => 2.0 * a * b).Sum();
+        double parameters = dense > MaxParameters ? dense : CountParameters();
+        if (parameters > MaxParameters)
+            throw new ArgumentOutOfRangeException("hidden", $"expected a network of at most {MaxParameters:N0} weights and biases, found about {parameters:N0} (input {InputSize}, hidden [{string.Join(", ", Hidden)}], latent {Latent}): choose smaller widths");
         return this;
     }
 

@@ -50,18 +50,6 @@ internal static class Matrix
             throw RequestRejected.TooLarge($"expected at most {maxRows} {field} per request (Service:MaxRows), found {rows}", "Too many rows");
     }
 
-    /// <summary>
-    /// Refuses a model output that is not finite, naming the row: an input far beyond what the model was
-    /// trained on can overflow float32 inside it, and JSON has no infinity to answer with.
-    /// </summary>
-    public static void RequireFinite(ReadOnlySpan<float> outputs, int width, string field)
-    {
-        int at = outputs.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
-        if (at >= 0)
-            throw RequestRejected.BadRequest(
-                $"{field}[{at / width}]: expected values the model can compute in float32, found ones so far beyond its training range that its output is {outputs[at].ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-    }
-
     /// <summary>Values as raw little-endian float32, the layout <see cref="FromFloat32"/> reads.</summary>
     public static byte[] ToFloat32(float[] flat)
     {

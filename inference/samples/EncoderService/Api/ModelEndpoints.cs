@@ -23,7 +23,6 @@ internal static class ModelEndpoints
         }
         float[] rows = await ReadRowsAsync(request, encoder.InputSize, options.Value, ", image/png or image/jpeg", cancellationToken);
         float[] embeddings = encoder.EncodeBatch(rows);
-        Matrix.RequireFinite(embeddings, encoder.EmbeddingSize, "rows");
         // A client that sends float32 rows to skip number parsing can ask for float32 codes back the same way.
         return AcceptsFloat32(request)
             ? TypedResults.Bytes(Matrix.ToFloat32(embeddings), Float32)
@@ -41,9 +40,7 @@ internal static class ModelEndpoints
         Decoder decoder = Registered<Decoder>(request, "a decoder");
         EmbeddingsRequest parsed = RequestBody.ParseJson<EmbeddingsRequest>(await ReadJsonAsync(request, options.Value, cancellationToken));
         float[] embeddings = Matrix.Flatten(parsed.Embeddings, decoder.EmbeddingSize, options.Value.MaxRows, "embeddings");
-        float[] decoded = decoder.DecodeBatch(embeddings);
-        Matrix.RequireFinite(decoded, decoder.OutputSize, "embeddings");
-        return TypedResults.Ok(new RowsResponse(Matrix.Split(decoded, decoder.OutputSize)));
+        return TypedResults.Ok(new RowsResponse(Matrix.Split(decoder.DecodeBatch(embeddings), decoder.OutputSize)));
     }
 
     static async Task<IResult> Score(HttpRequest request, IOptions<ServiceOptions> options, CancellationToken cancellationToken)
@@ -51,7 +48,6 @@ internal static class ModelEndpoints
         AnomalyDetector detector = Registered<AnomalyDetector>(request, "an anomaly detector (autoencoder.onnx)");
         float[] rows = await ReadRowsAsync(request, detector.InputSize, options.Value, "", cancellationToken);
         float[] scores = detector.ScoreBatch(rows);
-        Matrix.RequireFinite(scores, 1, "rows");
         float? threshold = detector.Threshold;
         bool[]? anomalies = threshold is float t ? scores.Select(score => score > t).ToArray() : null;
         return TypedResults.Ok(new ScoresResponse(scores, anomalies, threshold));

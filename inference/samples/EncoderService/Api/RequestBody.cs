@@ -12,6 +12,8 @@ internal static class RequestBody
         // Numbers only as numbers, and no field the contract does not name: a typo is an error, not an empty request.
         NumberHandling = JsonNumberHandling.Strict,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // {"rows": [...], "rows": [...]} is ambiguous: which did the client mean?
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>The request's media type without parameters, lower case ("" when absent).</summary>

@@ -1,4 +1,4 @@
-namespace AutoEncoder.Training.Artifacts;
+namespace AutoEncoder.Training.Evaluation;
 
 /// <summary>How good an exported model is, measured on the test split of its data set.</summary>
 /// <param name="Loss">The reconstruction loss the model was trained with (bce or mse); null without a full model (UMAP objective).</param>

@@ -1,0 +1,30 @@
+using Xunit;
+
+namespace AutoEncoder.Inference.Tests;
+
+/// <summary>
+/// What the shipped assemblies may depend on, read from their metadata: the library ONNX Runtime and
+/// Protobuf besides the framework, never TorchSharp or the training app; the embedded models nothing at all.
+/// </summary>
+public sealed class DependencyTests
+{
+    [Fact]
+    public void The_library_references_only_the_framework_onnx_runtime_and_protobuf()
+    {
+        string[] references = typeof(Encoder).Assembly.GetReferencedAssemblies().Select(name => name.Name!)
+            .Where(name => name != "netstandard" && !name.StartsWith("System", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(["Google.Protobuf", "Microsoft.ML.OnnxRuntime"], references);
+    }
+
+    [Fact]
+    public void The_embedded_models_assembly_holds_the_three_seed_models_and_no_code()
+    {
+        var models = System.Reflection.Assembly.Load("AutoEncoder.Inference.Models");
+
+        Assert.Equal(["AutoEncoder.Inference.Models.autoencoder.onnx", "AutoEncoder.Inference.Models.decoder.onnx", "AutoEncoder.Inference.Models.encoder.onnx"],
+            models.GetManifestResourceNames().Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(models.GetTypes(), type => type.Name != "<Module>");
+    }
+}

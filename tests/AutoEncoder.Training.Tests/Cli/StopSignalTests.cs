@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using AutoEncoder.Tests.Support;
+using Xunit;
+
+namespace AutoEncoder.Training.Tests.Cli;
+
+/// <summary>
+/// The training app as a separate process, stopped as a container runtime stops it: SIGTERM, like Ctrl+C,
+/// saves a checkpoint after the current batch and exits 130, so that `--resume` goes on; an output folder
+/// that cannot be written is refused before the first epoch.
+/// </summary>
+public sealed class StopSignalTests : IDisposable
+{
+    private readonly TempFolder output = new();
+
+    public void Dispose() => output.Dispose();
+
+    private static string App => Path.Combine(Repository.Root, "training", "AutoEncoder.Training", "bin", "Release", "net10.0", "autoencoder.dll");
+
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public void A_stop_signal_saves_a_checkpoint_to_resume_from(string signal)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { App, "train", "--preset", "deep", "--epochs", "100", "--subset", "6000", "--data", Repository.MnistFolder, "--out", output.Path })
+            start.ArgumentList.Add(arg);
+        using Process process = Process.Start(start)!;
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var training = new ManualResetEventSlim();
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is null) return;
+            log.Enqueue(line.Data);
+            if (line.Data.StartsWith("  epoch 1/", StringComparison.Ordinal) || line.Data.StartsWith("epoch 1/", StringComparison.Ordinal)) training.Set();
+        };
+        process.BeginErrorReadLine();
+        _ = process.StandardOutput.ReadToEndAsync();
+
+        Assert.True(training.Wait(TimeSpan.FromMinutes(2)), "training did not start:\n" + string.Join("\n", log));
+        using (Process kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+            kill.WaitForExit();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the app did not stop");
+        process.WaitForExit();
+
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains(log, line => line.StartsWith("interrupted at epoch", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(output.Path, "checkpoint.bin")));
+        Assert.False(File.Exists(Path.Combine(output.Path, "manifest.json")));
+    }
+
+    [Fact]
+    public void An_output_folder_that_cannot_be_written_is_refused_before_training()
+    {
+        string notAFolder = Path.Combine(output.Path, "file");
+        File.WriteAllText(notAFolder, "");
+
+        (int code, string printed) = ExternalProcess.Run("dotnet", null, App, "train", "--subset", "100", "--data", Repository.MnistFolder, "--out", notAFolder);
+
+        Assert.Equal(1, code);
+        string line = Assert.Single(printed.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.StartsWith($"error: {notAFolder}: expected an output folder training can write", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("epoch", printed, StringComparison.Ordinal);
+    }
+}
