@@ -1,11 +1,10 @@
-using Microsoft.ML.OnnxRuntime;
-
 namespace AutoEncoder.Inference.Hosting;
 
 /// <summary>
 /// Where a host's models come from and how they run. Bound from configuration by
 /// <see cref="AutoEncoderServiceCollectionExtensions.AddAutoEncoder(Microsoft.Extensions.DependencyInjection.IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration)"/>
-/// (every property but <see cref="ConfigureSession"/> has a configuration key of the same name), or set in code.
+/// (every property has a configuration key of the same name, and <see cref="Inference"/> a section of
+/// <see cref="InferenceOptions"/>' keys but its <see cref="InferenceOptions.ConfigureSession"/>), or set in code.
 /// </summary>
 public sealed class AutoEncoderOptions
 {
@@ -19,15 +18,9 @@ public sealed class AutoEncoderOptions
     /// <summary>Which models to register; <see cref="AutoEncoderModels.All"/> by default. A folder without a decoder (a UMAP encoder) registers <see cref="AutoEncoderModels.Encoder"/> only.</summary>
     public AutoEncoderModels Models { get; set; } = AutoEncoderModels.All;
 
-    /// <summary>What computes the rows (<see cref="InferenceOptions.Backend"/>).</summary>
-    public InferenceBackend Backend { get; set; } = InferenceBackend.Auto;
-
-    /// <summary>Most threads one call may use (<see cref="InferenceOptions.IntraOpThreads"/>); null for the library's default.</summary>
-    public int? IntraOpThreads { get; set; }
-
-    /// <summary>Overrides the anomaly threshold calibrated into <c>autoencoder.onnx</c>; null keeps the model's own (if any).</summary>
-    public float? AnomalyThreshold { get; set; }
-
-    /// <summary>Configures every ONNX Runtime session (<see cref="InferenceOptions.ConfigureSession"/>); code only.</summary>
-    public Action<SessionOptions>? ConfigureSession { get; set; }
+    /// <summary>
+    /// How every model runs: backend, threads, ONNX Runtime's session and the anomaly threshold, as the
+    /// library's own <see cref="InferenceOptions"/> (configuration section <c>AutoEncoder:Inference</c>).
+    /// </summary>
+    public InferenceOptions Inference { get; set; } = new();
 }

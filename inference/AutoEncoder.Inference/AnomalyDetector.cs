@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using AutoEncoder.Inference.Internal;
+using AutoEncoder.ModelFormat;
 
 namespace AutoEncoder.Inference;
 
@@ -18,19 +19,20 @@ namespace AutoEncoder.Inference;
 public sealed class AnomalyDetector : IDisposable
 {
     /// <summary>The role a full model declares in its metadata.</summary>
-    public const string Role = "autoencoder";
+    public const string Role = RoleNames.Autoencoder;
 
-    private const string DefaultFile = "autoencoder.onnx";
+    private static readonly string DefaultFile = RoleNames.FileName(Role);
     private const double Clip = 1e-7;
     // Rows scored per thread at the least when a batch's scores are summed on several threads.
     private const int MinRowsPerThread = 1000;
     private readonly OnnxModel model;
     private readonly int threads;
     private readonly StructuralError? structural;
-    private float? threshold;
+    private readonly float? threshold;
 
-    private AnomalyDetector(OnnxModel model, int? threads)
+    private AnomalyDetector(OnnxModel model, InferenceOptions? options)
     {
+        int? threads = options?.IntraOpThreads;
         this.model = model;
         this.threads = threads ?? Environment.ProcessorCount;
         try
@@ -38,20 +40,21 @@ public sealed class AnomalyDetector : IDisposable
             if (model.InputSize != model.OutputSize)
                 throw new InvalidDataException(
                     $"expected a full model whose reconstruction has as many values as its input ({model.InputSize}), found {model.OutputSize}");
-            ScoreKind = model.Metadata.Properties.GetValueOrDefault("anomaly_score", "mse") switch
+            ScoreKind = model.Metadata.Properties.GetValueOrDefault(MetadataKeys.AnomalyScore, ScoreNames.Mse) switch
             {
-                "mse" => AnomalyScore.Mse,
-                "bce" => AnomalyScore.Bce,
-                "structural" => AnomalyScore.Structural,
+                ScoreNames.Mse => AnomalyScore.Mse,
+                ScoreNames.Bce => AnomalyScore.Bce,
+                ScoreNames.Structural => AnomalyScore.Structural,
                 string other => throw new InvalidDataException($"expected metadata anomaly_score 'mse', 'bce' or 'structural', found '{other}'"),
             };
             if (ScoreKind == AnomalyScore.Structural) structural = StructuralError.FromMetadata(model.Metadata.Properties, model.InputSize);
-            if (model.Metadata.Properties.TryGetValue("anomaly_threshold", out string? text))
+            if (model.Metadata.Properties.TryGetValue(MetadataKeys.AnomalyThreshold, out string? text))
             {
                 if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value) || value < 0)
                     throw new InvalidDataException($"expected metadata anomaly_threshold to be a finite number ≥ 0, found '{text}'");
                 threshold = value;
             }
+            if (options?.AnomalyThreshold is { } chosen) threshold = chosen;
         }
         catch
         {
@@ -67,20 +70,11 @@ public sealed class AnomalyDetector : IDisposable
     public AnomalyScore ScoreKind { get; }
 
     /// <summary>
-    /// Scores above this are anomalies: calibrated at training time when the model was trained on one
-    /// class, else null until set. Setting it overrides the calibrated value for this instance.
+    /// Scores above this are anomalies: <see cref="InferenceOptions.AnomalyThreshold"/> when the detector
+    /// was loaded with one, else the threshold calibrated at training time for a model trained on one
+    /// class, else null. Fixed at load.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">Set to NaN, infinity or a negative value.</exception>
-    public float? Threshold
-    {
-        get => threshold;
-        set
-        {
-            if (value is { } v && !(float.IsFinite(v) && v >= 0))
-                throw new ArgumentOutOfRangeException(nameof(value), v, "expected a finite threshold ≥ 0, or null");
-            threshold = value;
-        }
-    }
+    public float? Threshold => threshold;
 
     /// <summary>Which backend computes the reconstructions.</summary>
     public InferenceBackend Backend => model.Backend;
@@ -199,6 +193,18 @@ public sealed class AnomalyDetector : IDisposable
         return scores;
     }
 
+    /// <summary>Scores many rows of raw bytes (0–255) laid end to end, scaled as the model's metadata declares, into a new array.</summary>
+    /// <exception cref="ArgumentException">Empty input or a partial row.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
+    public float[] ScoreBatch(ReadOnlySpan<byte> rows)
+    {
+        InputGuard.RowCount(rows.Length, InputSize, nameof(rows));
+        var scaled = new float[rows.Length];
+        PixelScaling.Scale(rows, Metadata.InputDivisor, scaled);
+        return ScoreBatch(scaled);
+    }
+
     /// <summary>Scores many rows into <paramref name="scores"/>, one per row, without allocating (buffers come from a pool).</summary>
     /// <exception cref="ArgumentException">Empty input, a partial row, a wrong destination length, or a NaN or infinite value.</exception>
     /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
@@ -230,7 +236,7 @@ public sealed class AnomalyDetector : IDisposable
         OnnxModel model = OnnxModel.Open(bytes, Role, source, options);
         try
         {
-            return new AnomalyDetector(model, options?.IntraOpThreads);
+            return new AnomalyDetector(model, options);
         }
         catch (InvalidDataException e)
         {

@@ -1,4 +1,5 @@
 using AutoEncoder.Inference.Internal;
+using AutoEncoder.ModelFormat;
 
 namespace AutoEncoder.Inference;
 
@@ -11,12 +12,25 @@ namespace AutoEncoder.Inference;
 public sealed class Decoder : IDisposable
 {
     /// <summary>The role a decoder model declares in its metadata.</summary>
-    public const string Role = "decoder";
+    public const string Role = RoleNames.Decoder;
 
-    private const string DefaultFile = "decoder.onnx";
+    private static readonly string DefaultFile = RoleNames.FileName(Role);
     private readonly OnnxModel model;
+    private readonly OutputScaling? scaling;
 
-    private Decoder(OnnxModel model) => this.model = model;
+    private Decoder(OnnxModel model)
+    {
+        this.model = model;
+        try
+        {
+            scaling = OutputScaling.FromMetadata(model.Metadata.Properties, model.OutputSize);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Values per code (2 for the seed model).</summary>
     public int EmbeddingSize => model.InputSize;
@@ -125,6 +139,19 @@ public sealed class Decoder : IDisposable
         int count = InputGuard.RowCount(embeddings.Length, EmbeddingSize, nameof(embeddings));
         InputGuard.BatchLength(images.Length, count, OutputSize, "images", nameof(images));
         model.RunRows(embeddings, images, count, nameof(embeddings));
+    }
+
+    /// <summary>
+    /// Maps decoded rows (laid end to end, <see cref="OutputSize"/> values each) from the scaled space the
+    /// model was trained in back to the data's own units, in place: value / scale + offset per feature, the
+    /// inverse of the scaling recorded in the model (<c>input_scaling</c>). Rows of a model trained on its
+    /// data as they are (images, <c>--scaling none</c>) are left unchanged.
+    /// </summary>
+    /// <exception cref="ArgumentException">Empty, or not a whole number of rows.</exception>
+    public void ToRawValues(Span<float> rows)
+    {
+        InputGuard.RowCount(rows.Length, OutputSize, nameof(rows));
+        scaling?.ToRaw(rows);
     }
 
     /// <summary>Releases the ONNX Runtime session and its buffers, at once or, when calls are running, as the last one returns.</summary>

@@ -1,4 +1,5 @@
 using AutoEncoder.Inference.Internal;
+using AutoEncoder.ModelFormat;
 
 namespace AutoEncoder.Inference;
 
@@ -11,9 +12,9 @@ namespace AutoEncoder.Inference;
 public sealed class Encoder : IDisposable
 {
     /// <summary>The role an encoder model declares in its metadata.</summary>
-    public const string Role = "encoder";
+    public const string Role = RoleNames.Encoder;
 
-    private const string DefaultFile = "encoder.onnx";
+    private static readonly string DefaultFile = RoleNames.FileName(Role);
     private readonly OnnxModel model;
 
     private Encoder(OnnxModel model) => this.model = model;

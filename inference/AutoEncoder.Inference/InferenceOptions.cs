@@ -26,6 +26,14 @@ public sealed class InferenceOptions
     public const int MaxIntraOpThreads = 1024;
 
     /// <summary>
+    /// <see cref="AnomalyDetector"/> only (other roles ignore it): flag scores above this instead of the
+    /// threshold calibrated into the model, or give a threshold to a model that has none. Null (the
+    /// default) keeps the model's own. Fixed at load, like every option, so a detector shared between
+    /// threads never changes under them.
+    /// </summary>
+    public float? AnomalyThreshold { get; set; }
+
+    /// <summary>
     /// Called with the ONNX Runtime session options after this library has set its own (threads, and a
     /// log level that keeps ONNX Runtime's messages off the host's stderr), before the session is created:
     /// append execution providers, change the graph optimisation level, or lower

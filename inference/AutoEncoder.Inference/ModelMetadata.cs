@@ -1,4 +1,5 @@
 using System.Globalization;
+using AutoEncoder.ModelFormat;
 
 namespace AutoEncoder.Inference;
 
@@ -16,19 +17,19 @@ public sealed class ModelMetadata
     }
 
     /// <summary>The model's role: <c>encoder</c>, <c>decoder</c> or <c>autoencoder</c>.</summary>
-    public string Role => Properties.GetValueOrDefault("role", "");
+    public string Role => Properties.GetValueOrDefault(MetadataKeys.Role, "");
 
     /// <summary>Divisor that maps a stored pixel byte (0–255) to the model's input, as in training (255).</summary>
-    public float InputDivisor => Number("input_divisor") is { } divisor ? (float)divisor : 255f;
+    public float InputDivisor => Number(MetadataKeys.InputDivisor) is { } divisor ? (float)divisor : 255f;
 
     /// <summary>The training configuration as JSON (architecture, epochs, batch size, learning rate, seed).</summary>
-    public string TrainingConfiguration => Properties.GetValueOrDefault("training_config", "");
+    public string TrainingConfiguration => Properties.GetValueOrDefault(MetadataKeys.TrainingConfig, "");
 
     /// <summary>Mean per-pixel binary cross-entropy of the full model on the MNIST test set, if recorded.</summary>
-    public double? TestBce => Number("test_bce");
+    public double? TestBce => Number(MetadataKeys.TestBce);
 
     /// <summary>Max |ONNX Runtime − TorchSharp| over the test images, measured at export, if recorded.</summary>
-    public double? Parity => Number("parity_max_abs_diff");
+    public double? Parity => Number(MetadataKeys.ParityMaxAbsDiff);
 
     /// <summary>Name and version of the program that wrote the model.</summary>
     public string Producer { get; }

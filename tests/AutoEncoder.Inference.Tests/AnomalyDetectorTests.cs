@@ -184,17 +184,47 @@ public sealed class AnomalyDetectorTests
     }
 
     [Fact]
-    public void An_overridden_threshold_is_used_and_a_bad_one_refused()
+    public void Byte_rows_score_as_their_intensities_do()
+    {
+        using var detector = AnomalyDetector.LoadDefault();
+        byte[] pixels = TestImages.Bytes(3);
+
+        float[] fromBytes = detector.ScoreBatch(pixels);
+
+        // The same division by 255 on both paths: the same float inputs, the same scores exactly.
+        Assert.Equal(detector.ScoreBatch([.. pixels.Select(p => p / 255f)]), fromBytes);
+    }
+
+    [Fact]
+    public void A_threshold_given_at_load_is_used()
     {
         float[] row = TestImages.Pixels(1);
-        using var detector = AnomalyDetector.LoadDefault();
-        float score = detector.Score(row);
+        float score;
+        using (var plain = AnomalyDetector.LoadDefault()) score = plain.Score(row);
 
-        detector.Threshold = score / 2;
-        Assert.True(detector.IsAnomaly(row));
-        Assert.Throws<ArgumentOutOfRangeException>(() => detector.Threshold = float.NaN);
-        Assert.Throws<ArgumentOutOfRangeException>(() => detector.Threshold = -1);
+        using var detector = AnomalyDetector.LoadDefault(new InferenceOptions { AnomalyThreshold = score / 2 });
+
         Assert.Equal(score / 2, detector.Threshold);
+        Assert.True(detector.IsAnomaly(row));
+    }
+
+    [Fact]
+    public void A_threshold_given_at_load_overrides_the_calibrated_one()
+    {
+        using var calibrated = AnomalyDetector.Load(WithMetadata(("anomaly_threshold", "0.5")), new InferenceOptions { AnomalyThreshold = 0.25f });
+
+        Assert.Equal(0.25f, calibrated.Threshold);
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(-1f)]
+    public void A_threshold_that_is_no_score_is_refused_at_load(float threshold)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => AnomalyDetector.LoadDefault(new InferenceOptions { AnomalyThreshold = threshold }));
+
+        Assert.StartsWith("expected AnomalyThreshold null or a finite score ≥ 0", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -21,6 +21,48 @@ public sealed class DecoderTests
         Close.Assert(OrtReference.Run(full, pixels, rows), reconstructions, 1e-6);
     }
 
+    private static Decoder WithScaling(string? json)
+    {
+        var proto = TestModels.Encoder([2, 3], null, role: "decoder");
+        if (json is not null) proto.MetadataProps.Add(new AutoEncoder.Onnx.Schema.StringStringEntryProto { Key = "input_scaling", Value = json });
+        return Decoder.Load(Google.Protobuf.MessageExtensions.ToByteArray(proto));
+    }
+
+    [Fact]
+    public void Raw_values_undo_the_recorded_scaling_feature_by_feature()
+    {
+        using var decoder = WithScaling("""{"rule":"standard","offset":[1,2,-3],"scale":[0.5,4,1]}""");
+        float[] rows = [1, 1, 1, 2, -4, 0];
+
+        decoder.ToRawValues(rows);
+
+        // value / scale + offset, exact in float32 for these values.
+        Assert.Equal([3f, 2.25f, -2f, 5f, 1f, -3f], rows);
+    }
+
+    [Fact]
+    public void Raw_values_of_a_model_trained_on_unscaled_data_are_the_values()
+    {
+        using var decoder = Decoder.LoadDefault();
+        float[] image = decoder.Decode([0.5f, -1.5f]);
+        float[] copy = [.. image];
+
+        decoder.ToRawValues(copy);
+
+        Assert.Equal(image, copy);
+    }
+
+    [Theory]
+    [InlineData("""{"rule":"standard","offset":[1,2],"scale":[1,1]}""", "vectors of 3 values, found 2")]
+    [InlineData("""{"rule":"standard","offset":[1,2,3],"scale":[1,0,1]}""", "non-zero finite scales")]
+    [InlineData("""not json""", "as JSON with offset and scale vectors")]
+    public void A_malformed_recorded_scaling_is_refused_at_load(string json, string found)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => WithScaling(json));
+
+        Assert.Contains(found, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Reconstructions_are_probabilities_of_image_size()
     {

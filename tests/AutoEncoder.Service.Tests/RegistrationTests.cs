@@ -58,7 +58,7 @@ public sealed class RegistrationTests
     [Fact]
     public async Task The_configured_threshold_overrides_the_modelʼs()
     {
-        using IHost host = Host(services => services.AddAutoEncoder(Configuration(("AnomalyThreshold", "0.0125"))));
+        using IHost host = Host(services => services.AddAutoEncoder(Configuration(("Inference:AnomalyThreshold", "0.0125"))));
         await host.StartAsync();
 
         Assert.Equal(0.0125f, host.Services.GetRequiredService<AnomalyDetector>().Threshold);
@@ -77,15 +77,16 @@ public sealed class RegistrationTests
     public void A_value_of_the_wrong_type_is_named()
     {
         var failure = Assert.Throws<InvalidOperationException>(() =>
-            new ServiceCollection().AddAutoEncoder(Configuration(("IntraOpThreads", "two"))));
+            new ServiceCollection().AddAutoEncoder(Configuration(("Inference:IntraOpThreads", "two"))));
 
         Assert.Contains("IntraOpThreads", failure.Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("AnomalyThreshold", "NaN", "AnomalyThreshold: expected a finite value ≥ 0, found NaN")]
-    [InlineData("AnomalyThreshold", "-1", "AnomalyThreshold: expected a finite value ≥ 0, found -1")]
-    [InlineData("IntraOpThreads", "0", "IntraOpThreads: expected 1 or more, found 0")]
+    [InlineData("Inference:AnomalyThreshold", "NaN", "Inference:AnomalyThreshold: expected a finite value ≥ 0, found NaN")]
+    [InlineData("Inference:AnomalyThreshold", "-1", "Inference:AnomalyThreshold: expected a finite value ≥ 0, found -1")]
+    [InlineData("Inference:IntraOpThreads", "0", "Inference:IntraOpThreads: expected 1 to 1024, found 0")]
+    [InlineData("Inference:IntraOpThreads", "100000", "Inference:IntraOpThreads: expected 1 to 1024, found 100000")]
     [InlineData("Models", "0", "Models: expected one or more of Encoder, Decoder, AnomalyDetector, found '0'")]
     public void An_invalid_option_is_refused_at_registration(string key, string value, string message)
     {

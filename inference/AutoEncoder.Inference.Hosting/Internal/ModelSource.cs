@@ -12,10 +12,13 @@ internal sealed class ModelSource
     {
         if ((options.Models & AutoEncoderModels.All) == 0 || (options.Models & ~AutoEncoderModels.All) != 0)
             throw new ArgumentException($"AutoEncoder:Models: expected one or more of Encoder, Decoder, AnomalyDetector, found '{options.Models}'", nameof(options));
-        if (options.IntraOpThreads is < 1)
-            throw new ArgumentException($"AutoEncoder:IntraOpThreads: expected 1 or more, found {options.IntraOpThreads}", nameof(options));
-        if (options.AnomalyThreshold is float threshold && !(float.IsFinite(threshold) && threshold >= 0))
-            throw new ArgumentException($"AutoEncoder:AnomalyThreshold: expected a finite value ≥ 0, found {threshold}", nameof(options));
+        InferenceOptions inference = options.Inference ?? throw new ArgumentException("AutoEncoder:Inference: expected options, found null", nameof(options));
+        if (inference.IntraOpThreads is < 1 or > InferenceOptions.MaxIntraOpThreads)
+            throw new ArgumentException($"AutoEncoder:Inference:IntraOpThreads: expected 1 to {InferenceOptions.MaxIntraOpThreads}, found {inference.IntraOpThreads}", nameof(options));
+        if (inference.AnomalyThreshold is float threshold && !(float.IsFinite(threshold) && threshold >= 0))
+            throw new ArgumentException($"AutoEncoder:Inference:AnomalyThreshold: expected a finite value ≥ 0, found {threshold}", nameof(options));
+        if (!Enum.IsDefined(inference.Backend))
+            throw new ArgumentException($"AutoEncoder:Inference:Backend: expected Auto, OnnxRuntime or Managed, found {inference.Backend}", nameof(options));
         this.options = options;
     }
 
@@ -29,20 +32,13 @@ internal sealed class ModelSource
 
     public AnomalyDetector LoadAnomalyDetector(IServiceProvider provider)
     {
-        AnomalyDetector detector = PathOf(provider, "autoencoder.onnx") is string path
+        return PathOf(provider, "autoencoder.onnx") is string path
             ? AnomalyDetector.Load(path, Inference)
             : AnomalyDetector.LoadDefault(Inference);
-        if (options.AnomalyThreshold is float threshold) detector.Threshold = threshold;
-        return detector;
     }
 
-    // A fresh object per model: the library reads its options once, at load.
-    InferenceOptions Inference => new()
-    {
-        Backend = options.Backend,
-        IntraOpThreads = options.IntraOpThreads,
-        ConfigureSession = options.ConfigureSession,
-    };
+    // The library reads its options once, at load, so one object serves every model.
+    InferenceOptions Inference => options.Inference;
 
     string? PathOf(IServiceProvider provider, string file)
     {

@@ -59,6 +59,8 @@ internal sealed class OnnxModel : IDisposable
         options ??= new InferenceOptions();
         if (!Enum.IsDefined(options.Backend))
             throw new ArgumentOutOfRangeException(nameof(options), options.Backend, "expected Backend Auto, OnnxRuntime or Managed");
+        if (options.AnomalyThreshold is { } threshold && !(float.IsFinite(threshold) && threshold >= 0))
+            throw new ArgumentOutOfRangeException(nameof(options), threshold, $"expected AnomalyThreshold null or a finite score ≥ 0, found {threshold}");
         if (options.IntraOpThreads is < 1 or > InferenceOptions.MaxIntraOpThreads)
             throw new ArgumentOutOfRangeException(nameof(options), options.IntraOpThreads,
                 $"expected IntraOpThreads null or from 1 to {InferenceOptions.MaxIntraOpThreads}, found {options.IntraOpThreads}");

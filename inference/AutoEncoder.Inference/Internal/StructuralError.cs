@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using AutoEncoder.ModelFormat;
 
 namespace AutoEncoder.Inference.Internal;
 
@@ -49,7 +50,7 @@ internal sealed class StructuralError
     /// <exception cref="InvalidDataException">No or a malformed <c>image_shape</c>, or one that does not hold <paramref name="inputSize"/> values.</exception>
     public static StructuralError FromMetadata(IReadOnlyDictionary<string, string> properties, int inputSize)
     {
-        if (!properties.TryGetValue("image_shape", out string? text))
+        if (!properties.TryGetValue(MetadataKeys.ImageShape, out string? text))
             throw new InvalidDataException("expected metadata image_shape with anomaly_score 'structural' (a score for images), found none");
         int[] dims = [.. text.Split(',').Select(part => int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int d) && d > 0 ? d : -1)];
         if (dims.Length is not (2 or 3) || dims.Any(d => d < 0) || dims.Aggregate(1L, (product, d) => product * d) != inputSize)

@@ -41,7 +41,7 @@ try
     return 0;
 }
 catch (Exception e) when (e is OptionsValidationException or InvalidOperationException or IOException or InvalidDataException
-                              or UnauthorizedAccessException or NotSupportedException)
+                              or UnauthorizedAccessException or NotSupportedException or ArgumentException)
 {
     // A setting of the wrong type or out of range, a model or data file that cannot be used, a port in use:
     // one line naming it, not a stack trace.

@@ -69,6 +69,26 @@ public sealed class OwnDataTests : IDisposable
     }
 
     [Fact]
+    public void The_decoder_maps_scaled_rows_back_to_the_csv_units()
+    {
+        string csv = WriteCsv();
+        string models = Train("--data", csv, "--label-column", "kind");
+        (CheckpointState state, AutoEncoderModel model, _) = Checkpoint.Load(Path.Combine(models, Checkpoint.FileName));
+        model.Dispose();
+        DataSet data = DataSource.Load(csv, state.Config.DataOptions, state.Config.Seed);
+        TrainingData prepared = TrainingData.Prepare(data, state.Config);
+        using var decoder = Decoder.Load(Path.Combine(models, "decoder.onnx"));
+
+        // The rows as training scaled them, mapped back by the inverse the model records: the raw rows
+        // again, to float32 rounding of (x − offset) · scale / scale + offset: a few units in the last place,
+        // relative to values up to 100,000 (rtol 1e-6), and 1e-6 absolute for the columns near zero.
+        float[] scaled = prepared.Scaler.Apply(data.Test).Rows;
+        decoder.ToRawValues(scaled);
+
+        Close.Assert(data.Test.Rows, scaled, atol: 1e-6, rtol: 1e-6);
+    }
+
+    [Fact]
     public void A_config_file_sets_options_and_a_flag_overrides_it()
     {
         string csv = WriteCsv();

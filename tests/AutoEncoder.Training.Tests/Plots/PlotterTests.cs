@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using AutoEncoder.Tests.Support;
-using AutoEncoder.Training.Onnx;
+using AutoEncoder.Training.Export;
 using AutoEncoder.Training.Plots;
-using AutoEncoder.Training.Tests.Onnx;
+using AutoEncoder.Training.Tests.Export;
 using AutoEncoder.Training.Tests.Support;
 using Xunit;
 

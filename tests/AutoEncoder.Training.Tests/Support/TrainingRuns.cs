@@ -1,6 +1,6 @@
 using AutoEncoder.Training.Fitting;
 using AutoEncoder.Training.Model;
-using AutoEncoder.Training.Onnx;
+using AutoEncoder.Training.Export;
 using TorchSharp;
 
 namespace AutoEncoder.Training.Tests.Support;

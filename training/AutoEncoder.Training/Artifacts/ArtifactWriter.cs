@@ -1,7 +1,7 @@
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.IO;
 using AutoEncoder.Training.Model;
-using AutoEncoder.Training.Onnx;
+using AutoEncoder.Training.Export;
 
 namespace AutoEncoder.Training.Artifacts;
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AutoEncoder.Training.Model;
 
 namespace AutoEncoder.Training.Artifacts;
@@ -22,9 +23,11 @@ internal sealed record CheckpointState(
     IReadOnlyDictionary<string, string> DataChecksums)
 {
     /// <summary>Whether all configured epochs are done.</summary>
+    [JsonIgnore]
     public bool IsComplete => CompletedEpochs >= Config.Epochs;
 
     /// <summary>The training-loop time over completed epochs and the current partial one.</summary>
+    [JsonIgnore]
     public double TrainSeconds => History.Sum(e => e.Seconds) + EpochSeconds;
 
     /// <summary>The state before the first step.</summary>

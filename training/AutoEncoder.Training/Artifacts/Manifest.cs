@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AutoEncoder.Training.IO;
 using AutoEncoder.Training.Model;
 
@@ -8,29 +9,34 @@ namespace AutoEncoder.Training.Artifacts;
 /// <c>manifest.json</c>: what was trained, how, how well, and the SHA-256 of every artifact, so that a
 /// consumer can check what it loads.
 /// </summary>
+/// <remarks>
+/// One name per fact: epochs and batch size are in <see cref="Config"/>, the final losses in the last
+/// <see cref="History"/> record. Manifests written before that also held <c>epochs</c>, <c>batch_size</c>,
+/// <c>final_train_loss</c> and <c>test_loss</c> at the top level; reading ignores them.
+/// </remarks>
 internal sealed record Manifest(
     TrainingConfig Config,
-    int Epochs,
-    int BatchSize,
     double TrainSeconds,
-    double FinalTrainLoss,
-    double TestLoss,
     IReadOnlyList<EpochRecord> History,
     IReadOnlyDictionary<string, string> Data,
     IReadOnlyDictionary<string, string> Artifacts,
     IReadOnlyDictionary<string, double>? Parity = null)
 {
+    /// <summary>The last epoch's mean training loss.</summary>
+    [JsonIgnore]
+    public double FinalTrainLoss => History[^1].TrainLoss;
+
+    /// <summary>The last epoch's test (or held-out normal) loss.</summary>
+    [JsonIgnore]
+    public double TestLoss => History[^1].TestLoss;
+
     /// <summary>The manifest's file name inside an output folder.</summary>
     public const string FileName = "manifest.json";
 
     /// <summary>Summarises a completed training run.</summary>
     public static Manifest From(CheckpointState state, IReadOnlyDictionary<string, string> artifacts) => new(
         state.Config,
-        state.Config.Epochs,
-        state.Config.BatchSize,
         Math.Round(state.TrainSeconds, 3),
-        state.History[^1].TrainLoss,
-        state.History[^1].TestLoss,
         state.History,
         state.DataChecksums,
         artifacts);

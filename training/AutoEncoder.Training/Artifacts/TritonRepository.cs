@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AutoEncoder.Onnx.Schema;
-using AutoEncoder.Training.Onnx;
+using AutoEncoder.Training.Export;
 
 namespace AutoEncoder.Training.Artifacts;
 

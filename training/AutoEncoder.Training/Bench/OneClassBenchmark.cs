@@ -4,7 +4,7 @@ using AutoEncoder.Training.Data;
 using AutoEncoder.Training.Evaluation;
 using AutoEncoder.Training.Fitting;
 using AutoEncoder.Training.Model;
-using AutoEncoder.Training.Onnx;
+using AutoEncoder.Training.Export;
 
 namespace AutoEncoder.Training.Bench;
 

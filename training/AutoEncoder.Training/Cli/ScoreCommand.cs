@@ -36,19 +36,10 @@ internal static class ScoreCommand
     static int Execute(ParseResult result)
     {
         string model = Path.Combine(result.GetValue(Models)!, "autoencoder.onnx");
-        using var detector = AnomalyDetector.Load(model);
-        if (result.GetValue(Threshold) is { } threshold)
-        {
-            try
-            {
-                detector.Threshold = threshold;
-            }
-            catch (ArgumentOutOfRangeException)
-            {
-                // The detector's own check, reported as the flag the user gave.
-                throw new ArgumentException($"--threshold: expected a finite score ≥ 0, found {threshold.ToString(CultureInfo.InvariantCulture)}");
-            }
-        }
+        float? threshold = result.GetValue(Threshold);
+        if (threshold is { } chosen && !(float.IsFinite(chosen) && chosen >= 0))
+            throw new ArgumentException($"--threshold: expected a finite score ≥ 0, found {chosen.ToString(CultureInfo.InvariantCulture)}");
+        using var detector = AnomalyDetector.Load(model, new InferenceOptions { AnomalyThreshold = threshold });
         string manifest = Path.Combine(result.GetValue(Models)!, Manifest.FileName);
         DataOptions options = File.Exists(manifest) ? Manifest.Load(manifest).Config.DataOptions : new DataOptions();
         DataSplit rows = DataSource.ReadRows(result.GetValue(Data)!, options);

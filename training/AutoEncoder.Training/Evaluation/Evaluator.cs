@@ -2,7 +2,7 @@ using AutoEncoder.Inference;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.Model;
-using AutoEncoder.Training.Onnx;
+using AutoEncoder.Training.Export;
 
 namespace AutoEncoder.Training.Evaluation;
 

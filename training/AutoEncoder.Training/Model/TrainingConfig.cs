@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AutoEncoder.Inference;
 using AutoEncoder.Training.Data;
 
@@ -31,16 +32,23 @@ internal sealed record TrainingConfig(
     DataOptions? Data = null, string Scaling = "auto", ReconstructionLoss? Loss = null,
     TrainingObjective Objective = TrainingObjective.Reconstruction, UmapOptions? Umap = null)
 {
+    // The four below are derived from the parameters and never written: one name per fact in manifests,
+    // checkpoints and ONNX metadata (files written before held them too; reading ignores them).
+
     /// <summary>How the data set is read (defaults when none were given).</summary>
+    [JsonIgnore]
     public DataOptions DataOptions => Data ?? new DataOptions();
 
     /// <summary>The UMAP settings (defaults when none were given).</summary>
+    [JsonIgnore]
     public UmapOptions UmapSettings => Umap ?? new UmapOptions();
 
     /// <summary>Whether a decoder is trained (reconstruction is part of the objective).</summary>
+    [JsonIgnore]
     public bool TrainsDecoder => Objective != TrainingObjective.Umap;
 
     /// <summary>The loss trained: <see cref="Loss"/>, or BCE where it was not recorded.</summary>
+    [JsonIgnore]
     public ReconstructionLoss LossKind => Loss ?? ReconstructionLoss.Bce;
 
     /// <summary>The seed tutorial: 784 → 2 → 784, linear, Adam 1e-3, batch 32, 5 epochs.</summary>

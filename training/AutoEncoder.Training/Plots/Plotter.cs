@@ -2,7 +2,7 @@ using AutoEncoder.Inference;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.Evaluation;
-using AutoEncoder.Training.Onnx;
+using AutoEncoder.Training.Export;
 
 namespace AutoEncoder.Training.Plots;
 

@@ -1,12 +1,12 @@
 using AutoEncoder.Onnx;
 using AutoEncoder.Tests.Support;
-using AutoEncoder.Training.Onnx;
+using AutoEncoder.Training.Export;
 using AutoEncoder.Training.Tests.Support;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace AutoEncoder.Training.Tests.Onnx;
+namespace AutoEncoder.Training.Tests.Export;
 
 /// <summary>
 /// Each image-model layer against ONNX Runtime: random weights (and running statistics), random inputs,

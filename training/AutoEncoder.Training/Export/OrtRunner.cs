@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace AutoEncoder.Training.Onnx;
+namespace AutoEncoder.Training.Export;
 
 /// <summary>Runs an ONNX model in ONNX Runtime (for parity checks and evaluation), and measures distances between outputs.</summary>
 internal static class OrtRunner

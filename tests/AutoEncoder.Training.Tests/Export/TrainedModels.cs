@@ -1,10 +1,10 @@
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Fitting;
 using AutoEncoder.Training.Model;
-using AutoEncoder.Training.Onnx;
+using AutoEncoder.Training.Export;
 using AutoEncoder.Training.Tests.Support;
 
-namespace AutoEncoder.Training.Tests.Onnx;
+namespace AutoEncoder.Training.Tests.Export;
 
 /// <summary>
 /// Three architectures, each trained for one real epoch on 5,000 MNIST images and exported once for the

@@ -1,8 +1,8 @@
 using AutoEncoder.Onnx.Schema;
-using AutoEncoder.Training.Onnx;
+using AutoEncoder.Training.Export;
 using Xunit;
 
-namespace AutoEncoder.Training.Tests.Onnx;
+namespace AutoEncoder.Training.Tests.Export;
 
 public sealed class ExportStructureTests(TrainedModels models) : IClassFixture<TrainedModels>
 {

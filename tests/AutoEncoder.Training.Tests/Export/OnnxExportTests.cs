@@ -5,7 +5,7 @@ using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace AutoEncoder.Training.Tests.Onnx;
+namespace AutoEncoder.Training.Tests.Export;
 
 /// <summary><c>OnnxExport</c>, the exporter's public entry point, on a model that is not an autoencoder.</summary>
 public sealed class OnnxExportTests : IDisposable

@@ -1,13 +1,13 @@
 using AutoEncoder.Onnx;
 using AutoEncoder.Tests.Support;
-using AutoEncoder.Training.Onnx;
+using AutoEncoder.Training.Export;
 using AutoEncoder.Onnx.Converters;
 using AutoEncoder.Training.Tests.Support;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace AutoEncoder.Training.Tests.Onnx;
+namespace AutoEncoder.Training.Tests.Export;
 
 public sealed class ConverterTests
 {

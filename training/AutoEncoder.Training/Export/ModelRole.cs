@@ -1,4 +1,6 @@
-namespace AutoEncoder.Training.Onnx;
+using AutoEncoder.ModelFormat;
+
+namespace AutoEncoder.Training.Export;
 
 /// <summary>Which part of the autoencoder an ONNX file holds.</summary>
 internal enum ModelRole
@@ -15,20 +17,25 @@ internal enum ModelRole
 internal static class ModelRoles
 {
     /// <summary>Name of the pixel input.</summary>
-    public const string Pixels = "pixels";
+    public const string Pixels = TensorNames.Pixels;
 
     /// <summary>Name of the code tensor.</summary>
-    public const string Embedding = "embedding";
+    public const string Embedding = TensorNames.Embedding;
 
     /// <summary>Name of the reconstructed-image output.</summary>
-    public const string Reconstruction = "reconstruction";
+    public const string Reconstruction = TensorNames.Reconstruction;
 
     /// <summary>All roles, in the order files are exported.</summary>
     public static IReadOnlyList<ModelRole> All { get; } = [ModelRole.Encoder, ModelRole.Decoder, ModelRole.Autoencoder];
 
     /// <summary>Lower-case role name, as written in metadata and the manifest.</summary>
-    public static string Name(this ModelRole role) => role.ToString().ToLowerInvariant();
+    public static string Name(this ModelRole role) => role switch
+    {
+        ModelRole.Encoder => RoleNames.Encoder,
+        ModelRole.Decoder => RoleNames.Decoder,
+        _ => RoleNames.Autoencoder,
+    };
 
     /// <summary>The role's file name, e.g. <c>encoder.onnx</c>.</summary>
-    public static string FileName(this ModelRole role) => $"{role.Name()}.onnx";
+    public static string FileName(this ModelRole role) => RoleNames.FileName(role.Name());
 }

@@ -1,9 +1,9 @@
 using AutoEncoder.Tests.Support;
-using AutoEncoder.Training.Onnx;
+using AutoEncoder.Training.Export;
 using AutoEncoder.Training.Tests.Support;
 using Xunit;
 
-namespace AutoEncoder.Training.Tests.Onnx;
+namespace AutoEncoder.Training.Tests.Export;
 
 /// <summary>The official ONNX checker (Debian's python3-onnx, installed by `make tools`) accepts our files.</summary>
 [Trait("Category", "Slow")]

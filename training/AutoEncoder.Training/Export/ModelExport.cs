@@ -1,8 +1,9 @@
+using AutoEncoder.ModelFormat;
 using System.Globalization;
 using System.Text.Json;
 using AutoEncoder.Onnx;
 using AutoEncoder.Onnx.Schema;
-using AutoEncoder.Training.Onnx.Converters;
+using AutoEncoder.Training.Export.Converters;
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.IO;
 using AutoEncoder.Training.Model;
@@ -10,7 +11,7 @@ using Google.Protobuf;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace AutoEncoder.Training.Onnx;
+namespace AutoEncoder.Training.Export;
 
 /// <summary>
 /// Builds a trained autoencoder's three ONNX models (encoder, decoder, full model) from its layer plans,
@@ -92,12 +93,12 @@ internal static class ModelExport
                 throw new InvalidDataException(
                     $"{role.FileName()}: expected ONNX Runtime to match TorchSharp within {ParityTolerance:G}, found max |difference| {difference:G}; no files written");
 
-            proto.MetadataProps.Add(new StringStringEntryProto { Key = "parity_max_abs_diff", Value = Format(difference) });
-            proto.MetadataProps.Add(new StringStringEntryProto { Key = "parity_rows", Value = count.ToString(CultureInfo.InvariantCulture) });
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.ParityMaxAbsDiff, Value = Format(difference) });
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.ParityRows, Value = count.ToString(CultureInfo.InvariantCulture) });
             if (role == ModelRole.Autoencoder)
             {
                 // How AnomalyDetector scores rows with this model; calibrated only for a one-class model.
-                proto.MetadataProps.Add(new StringStringEntryProto { Key = "anomaly_score", Value = config.Score.ToString().ToLowerInvariant() });
+                proto.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.AnomalyScore, Value = config.Score.ToString().ToLowerInvariant() });
                 if (calibration is not null) proto.MetadataProps.Add(AnomalyCalibration.Metadata(proto, config, calibration));
             }
             files[role] = proto.ToByteArray();
@@ -116,11 +117,11 @@ internal static class ModelExport
         string outputs = source.Config.LossKind == ReconstructionLoss.Bce ? "probabilities in [0, 1]" : "values";
         return role switch
         {
-            ModelRole.Encoder => new("encoder", ModelRoles.Pixels, [input], ModelRoles.Embedding, encoder,
+            ModelRole.Encoder => new(RoleNames.Encoder, ModelRoles.Pixels, [input], ModelRoles.Embedding, encoder,
                 $"Autoencoder encoder ({shape}): {rows} → {latent}-D code."),
-            ModelRole.Decoder => new("decoder", ModelRoles.Embedding, [latent], ModelRoles.Reconstruction, decoder,
+            ModelRole.Decoder => new(RoleNames.Decoder, ModelRoles.Embedding, [latent], ModelRoles.Reconstruction, decoder,
                 $"Autoencoder decoder ({shape}): {latent}-D code → reconstructed {outputs} in the scaled training space."),
-            _ => new("autoencoder", ModelRoles.Pixels, [input], ModelRoles.Reconstruction, [.. encoder, .. decoder],
+            _ => new(RoleNames.Autoencoder, ModelRoles.Pixels, [input], ModelRoles.Reconstruction, [.. encoder, .. decoder],
                 $"Autoencoder ({shape}): {rows} → reconstructed {outputs} in the scaled training space."),
         };
     }
@@ -140,18 +141,18 @@ internal static class ModelExport
         TrainingConfig config = source.Config;
         List<KeyValuePair<string, string>> entries =
         [
-            new("role", role.Name()),
-            new("input_size", config.Model.InputSize.ToString(CultureInfo.InvariantCulture)),
-            new("latent_size", config.Model.Latent.ToString(CultureInfo.InvariantCulture)),
+            new(MetadataKeys.Role, role.Name()),
+            new(MetadataKeys.InputSize, config.Model.InputSize.ToString(CultureInfo.InvariantCulture)),
+            new(MetadataKeys.LatentSize, config.Model.Latent.ToString(CultureInfo.InvariantCulture)),
         ];
         if (source.Image is { } image)
         {
             // Rows of images hold intensities byte / 255: the byte overloads of AutoEncoder.Inference divide so.
-            entries.Add(new("image_shape", image.Channels == 1 ? $"{image.Height},{image.Width}" : $"{image.Channels},{image.Height},{image.Width}"));
-            entries.Add(new("input_divisor", "255"));
+            entries.Add(new(MetadataKeys.ImageShape, image.Channels == 1 ? $"{image.Height},{image.Width}" : $"{image.Channels},{image.Height},{image.Width}"));
+            entries.Add(new(MetadataKeys.InputDivisor, "255"));
         }
-        else entries.Add(new("input_divisor", "1")); // a table's bytes are its numbers
-        entries.Add(new("input_scaling", source.Scaler.IsIdentity
+        else entries.Add(new(MetadataKeys.InputDivisor, "1")); // a table's bytes are its numbers
+        entries.Add(new(MetadataKeys.InputScaling, source.Scaler.IsIdentity
             ? JsonSerializer.Serialize(new { rule = config.Scaling }, Json.Compact)
             : JsonSerializer.Serialize(new
             {
@@ -161,20 +162,20 @@ internal static class ModelExport
                 scale = source.Scaler.Scale,
             }, Json.Compact)));
         if (role != ModelRole.Encoder)
-            entries.Add(new("output_space", config.LossKind == ReconstructionLoss.Bce
+            entries.Add(new(MetadataKeys.OutputSpace, config.LossKind == ReconstructionLoss.Bce
                 ? "scaled training space, sigmoid probabilities; raw = output / scale + offset (input_scaling)"
                 : "scaled training space, linear; raw = output / scale + offset (input_scaling)"));
         if (config.Objective != TrainingObjective.Reconstruction)
-            entries.Add(new("objective", config.Objective == TrainingObjective.Umap
+            entries.Add(new(MetadataKeys.Objective, config.Objective == TrainingObjective.Umap
                 ? "umap: codes trained with UMAP's cross-entropy on the training rows' neighbour graph; no decoder or full model was trained or exported"
                 : "umap+reconstruction: UMAP's cross-entropy on the codes plus the decoder's reconstruction loss"));
-        entries.Add(new("training_config", JsonSerializer.Serialize(config, Json.Compact)));
-        entries.Add(new("data_sha256", JsonSerializer.Serialize(source.DataChecksums, Json.Compact)));
+        entries.Add(new(MetadataKeys.TrainingConfig, JsonSerializer.Serialize(config, Json.Compact)));
+        entries.Add(new(MetadataKeys.DataSha256, JsonSerializer.Serialize(source.DataChecksums, Json.Compact)));
         bool reconstruction = config.Objective == TrainingObjective.Reconstruction;
         // A UMAP run's test loss is its cross-entropy on a fixed sample of graph edges.
-        entries.Add(new("loss", reconstruction ? config.LossKind.ToString().ToLowerInvariant() : "umap"));
-        entries.Add(new("test_loss", Format(source.TestLoss)));
-        if (reconstruction && config.LossKind == ReconstructionLoss.Bce) entries.Add(new("test_bce", Format(source.TestLoss)));
+        entries.Add(new(MetadataKeys.Loss, reconstruction ? config.LossKind.ToString().ToLowerInvariant() : "umap"));
+        entries.Add(new(MetadataKeys.TestLoss, Format(source.TestLoss)));
+        if (reconstruction && config.LossKind == ReconstructionLoss.Bce) entries.Add(new(MetadataKeys.TestBce, Format(source.TestLoss)));
         return entries;
     }
 

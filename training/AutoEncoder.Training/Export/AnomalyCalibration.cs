@@ -1,3 +1,4 @@
+using AutoEncoder.ModelFormat;
 using System.Globalization;
 using System.Text.Json;
 using AutoEncoder.Inference;
@@ -6,7 +7,7 @@ using AutoEncoder.Training.IO;
 using AutoEncoder.Training.Model;
 using Google.Protobuf;
 
-namespace AutoEncoder.Training.Onnx;
+namespace AutoEncoder.Training.Export;
 
 /// <summary>
 /// Chooses a full model's anomaly threshold from the scores of held-out normal rows. The scores come from
@@ -16,7 +17,7 @@ namespace AutoEncoder.Training.Onnx;
 internal static class AnomalyCalibration
 {
     /// <summary>Metadata key of the class a one-class model was trained on.</summary>
-    public const string NormalClassKey = "anomaly_normal_class";
+    public const string NormalClassKey = MetadataKeys.AnomalyNormalClass;
 
     /// <summary>Quantiles of the calibration scores recorded beside the threshold.</summary>
     public static IReadOnlyList<double> Quantiles { get; } = [0.5, 0.9, 0.95, 0.99, 1];
@@ -36,11 +37,11 @@ internal static class AnomalyCalibration
         var quantiles = Quantiles.ToDictionary(q => q.ToString(CultureInfo.InvariantCulture), q => ThresholdRule.Quantile(sorted, q));
         return
         [
-            Entry("anomaly_threshold", ((float)ThresholdRule.Quantile(sorted, rule.Level)).ToString("R", CultureInfo.InvariantCulture)),
-            Entry("anomaly_threshold_rule", rule.ToString()),
+            Entry(MetadataKeys.AnomalyThreshold, ((float)ThresholdRule.Quantile(sorted, rule.Level)).ToString("R", CultureInfo.InvariantCulture)),
+            Entry(MetadataKeys.AnomalyThresholdRule, rule.ToString()),
             Entry(NormalClassKey, config.NormalClass?.ToString(CultureInfo.InvariantCulture) ?? ""),
-            Entry("anomaly_calibration_rows", scores.Length.ToString(CultureInfo.InvariantCulture)),
-            Entry("anomaly_calibration_quantiles", JsonSerializer.Serialize(quantiles, Json.Compact)),
+            Entry(MetadataKeys.AnomalyCalibrationRows, scores.Length.ToString(CultureInfo.InvariantCulture)),
+            Entry(MetadataKeys.AnomalyCalibrationQuantiles, JsonSerializer.Serialize(quantiles, Json.Compact)),
         ];
     }
 

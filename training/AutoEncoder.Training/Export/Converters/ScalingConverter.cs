@@ -5,7 +5,7 @@ using AutoEncoder.Onnx;
 using AutoEncoder.Training.Model;
 using TorchSharp;
 
-namespace AutoEncoder.Training.Onnx.Converters;
+namespace AutoEncoder.Training.Export.Converters;
 
 /// <summary>Converts <see cref="ScalingModule"/> (per-feature input scaling) to Sub and Mul with constant vectors.</summary>
 internal sealed class ScalingConverter : IModuleConverter

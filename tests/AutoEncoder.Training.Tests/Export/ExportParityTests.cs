@@ -1,11 +1,11 @@
 using AutoEncoder.Tests.Support;
-using AutoEncoder.Training.Onnx;
+using AutoEncoder.Training.Export;
 using AutoEncoder.Training.Tests.Support;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace AutoEncoder.Training.Tests.Onnx;
+namespace AutoEncoder.Training.Tests.Export;
 
 /// <summary>
 /// ONNX Runtime must compute what TorchSharp computes. Tolerance: 1e-5 absolute. Each output is a float32

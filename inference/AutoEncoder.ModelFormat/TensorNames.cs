@@ -1,0 +1,14 @@
+namespace AutoEncoder.ModelFormat;
+
+/// <summary>The names of the graphs' inputs and outputs, which consumers such as Triton rely on.</summary>
+internal static class TensorNames
+{
+    /// <summary>The row input of the encoder and the full model.</summary>
+    public const string Pixels = "pixels";
+
+    /// <summary>The code: the encoder's output, the decoder's input.</summary>
+    public const string Embedding = "embedding";
+
+    /// <summary>The reconstructed row: the decoder's and the full model's output.</summary>
+    public const string Reconstruction = "reconstruction";
+}
