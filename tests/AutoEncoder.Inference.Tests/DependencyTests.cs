@@ -3,19 +3,20 @@ using Xunit;
 namespace AutoEncoder.Inference.Tests;
 
 /// <summary>
-/// What the shipped assemblies may depend on, read from their metadata: the library ONNX Runtime and
-/// Protobuf besides the framework, never TorchSharp or the training app; the embedded models nothing at all.
+/// What the shipped assemblies may depend on, read from their metadata: the library ONNX Runtime,
+/// Protobuf and the model contract it ships with besides the framework, never TorchSharp or the training
+/// app; the embedded models nothing at all.
 /// </summary>
 public sealed class DependencyTests
 {
     [Fact]
-    public void The_library_references_only_the_framework_onnx_runtime_and_protobuf()
+    public void The_library_references_only_the_framework_onnx_runtime_protobuf_and_the_model_contract()
     {
         string[] references = typeof(Encoder).Assembly.GetReferencedAssemblies().Select(name => name.Name!)
             .Where(name => name != "netstandard" && !name.StartsWith("System", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(["Google.Protobuf", "Microsoft.ML.OnnxRuntime"], references);
+        Assert.Equal(["AutoEncoder.ModelFormat", "Google.Protobuf", "Microsoft.ML.OnnxRuntime"], references);
     }
 
     [Fact]

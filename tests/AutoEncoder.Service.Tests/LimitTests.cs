@@ -72,6 +72,18 @@ public sealed class LimitTests(ServiceFactory service) : IClassFixture<ServiceFa
         Assert.StartsWith("HTTP/1.1 400", answer, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_body_trickled_below_kestrels_minimum_rate_is_a_408_not_a_500()
+    {
+        using var server = new RunningService();
+        // Kestrel's default minimum: 240 bytes/s once a 5 s grace period is over. One byte a second stays below it.
+        string head = "POST /encode HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+
+        string answer = await server.TrickleAsync(head, TimeSpan.FromSeconds(30));
+
+        Assert.StartsWith("HTTP/1.1 408", answer, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Service:MaxBodyBytes", "abc", "Service:MaxBodyBytes")]
     [InlineData("Service:MaxRows", "0", "MaxRows")]
@@ -128,6 +140,34 @@ public sealed class LimitTests(ServiceFactory service) : IClassFixture<ServiceFa
             var buffer = new byte[4096];
             int read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
             return Encoding.ASCII.GetString(buffer, 0, read);
+        }
+
+        /// <summary>Sends <paramref name="head"/>, then one body byte a second until the service answers or <paramref name="limit"/> passes.</summary>
+        public async Task<string> TrickleAsync(string head, TimeSpan limit)
+        {
+            using var socket = new TcpClient("127.0.0.1", port);
+            NetworkStream stream = socket.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (clock.Elapsed < limit)
+            {
+                if (stream.DataAvailable)
+                {
+                    var buffer = new byte[4096];
+                    int read = await stream.ReadAsync(buffer);
+                    return Encoding.ASCII.GetString(buffer, 0, read);
+                }
+                try
+                {
+                    await stream.WriteAsync("["u8.ToArray());
+                }
+                catch (IOException)
+                {
+                    // The service may close its side once it has answered; the answer is still to be read.
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            return "";
         }
 
         public void Dispose()

@@ -50,6 +50,37 @@ public sealed class StopSignalTests : IDisposable
     }
 
     [Fact]
+    public void A_stop_during_the_export_lets_it_finish_so_the_files_agree()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { App, "train", "--preset", "deep", "--epochs", "1", "--subset", "2000", "--data", Repository.MnistFolder, "--out", output.Path })
+            start.ArgumentList.Add(arg);
+        using Process process = Process.Start(start)!;
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var exporting = new ManualResetEventSlim();
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is null) return;
+            log.Enqueue(line.Data);
+            if (line.Data.StartsWith("exporting ONNX models", StringComparison.Ordinal)) exporting.Set();
+        };
+        process.BeginErrorReadLine();
+        _ = process.StandardOutput.ReadToEndAsync();
+
+        Assert.True(exporting.Wait(TimeSpan.FromMinutes(2)), "the export did not start:\n" + string.Join("\n", log));
+        using (Process kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+            kill.WaitForExit();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "the app did not finish");
+        process.WaitForExit();
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains(log, line => line.StartsWith("stop requested: finishing the export first", StringComparison.Ordinal));
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output.Path, "manifest.json")));
+        foreach (System.Text.Json.JsonProperty artifact in manifest.RootElement.GetProperty("artifacts").EnumerateObject())
+            Assert.Equal(AutoEncoder.Training.IO.FileHash.Sha256(Path.Combine(output.Path, artifact.Name)), artifact.Value.GetString());
+    }
+
+    [Fact]
     public void An_output_folder_that_cannot_be_written_is_refused_before_training()
     {
         string notAFolder = Path.Combine(output.Path, "file");
