@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Reflection.Metadata;
+using System.Text.RegularExpressions;
 
 namespace AutoEncoder.ModelKey;
 
@@ -7,7 +8,7 @@ namespace AutoEncoder.ModelKey;
 /// Writes a type signature as text that names types instead of numbering them, so that it does not
 /// depend on the order in which the compiler happened to emit the metadata tables.
 /// </summary>
-internal sealed class SignatureText(MetadataReader reader) : ISignatureTypeProvider<string, object?>
+internal sealed partial class SignatureText(MetadataReader reader) : ISignatureTypeProvider<string, object?>
 {
     public string GetArrayType(string elementType, ArrayShape shape) => $"{elementType}[{new string(',', shape.Rank - 1)}]";
     public string GetByReferenceType(string elementType) => elementType + "&";
@@ -35,7 +36,7 @@ internal sealed class SignatureText(MetadataReader reader) : ISignatureTypeProvi
     public string Name(TypeDefinitionHandle handle)
     {
         TypeDefinition type = reader.GetTypeDefinition(handle);
-        string name = reader.GetString(type.Name);
+        string name = WithoutPathHash(reader.GetString(type.Name));
         TypeDefinitionHandle declaring = type.GetDeclaringType();
         return declaring.IsNil ? Qualified(reader.GetString(type.Namespace), name) : $"{Name(declaring)}/{name}";
     }
@@ -95,4 +96,14 @@ internal sealed class SignatureText(MetadataReader reader) : ISignatureTypeProvi
     }
 
     static string Qualified(string space, string name) => space.Length == 0 ? name : $"{space}.{name}";
+
+    /// <summary>
+    /// A file-local type (C# <c>file class</c>, as the regex source generator writes) is named
+    /// <c>&lt;File&gt;F{hash of the file's path}__Name</c>: the hash follows the clone's folder and CI's path
+    /// map, not the code, so it is left out.
+    /// </summary>
+    static string WithoutPathHash(string name) => FileLocalHash().Replace(name, "F__");
+
+    [GeneratedRegex("(?<=>)F[0-9A-F]{64}__")]
+    private static partial Regex FileLocalHash();
 }
