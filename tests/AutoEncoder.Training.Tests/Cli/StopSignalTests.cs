@@ -17,33 +17,43 @@ public sealed class StopSignalTests : IDisposable
 
     private static string App => Path.Combine(Repository.Root, "training", "AutoEncoder.Training", "bin", "Release", "net10.0", "autoencoder.dll");
 
+    /// <summary>
+    /// Starts `autoencoder train` with <paramref name="args"/>, waits until a line of its log starts with
+    /// <paramref name="waitFor"/>, sends <paramref name="signal"/>, and returns the exit code and the log.
+    /// </summary>
+    private (int ExitCode, string[] Log) TrainAndSignal(string[] args, string waitFor, string signal)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { App, "train", "--data", Repository.MnistFolder, "--out", output.Path }.Concat(args))
+            start.ArgumentList.Add(arg);
+        using Process process = Process.Start(start)!;
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var reached = new ManualResetEventSlim();
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is null) return;
+            log.Enqueue(line.Data);
+            if (line.Data.StartsWith(waitFor, StringComparison.Ordinal)) reached.Set();
+        };
+        process.BeginErrorReadLine();
+        _ = process.StandardOutput.ReadToEndAsync();
+
+        Assert.True(reached.Wait(TimeSpan.FromMinutes(2)), $"no line '{waitFor}…' came:\n" + string.Join("\n", log));
+        using (Process kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+            kill.WaitForExit();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "the app did not stop");
+        process.WaitForExit();
+        return (process.ExitCode, [.. log]);
+    }
+
     [Theory]
     [InlineData("TERM")]
     [InlineData("INT")]
     public void A_stop_signal_saves_a_checkpoint_to_resume_from(string signal)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in new[] { App, "train", "--preset", "deep", "--epochs", "100", "--subset", "6000", "--data", Repository.MnistFolder, "--out", output.Path })
-            start.ArgumentList.Add(arg);
-        using Process process = Process.Start(start)!;
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var training = new ManualResetEventSlim();
-        process.ErrorDataReceived += (_, line) =>
-        {
-            if (line.Data is null) return;
-            log.Enqueue(line.Data);
-            if (line.Data.StartsWith("  epoch 1/", StringComparison.Ordinal) || line.Data.StartsWith("epoch 1/", StringComparison.Ordinal)) training.Set();
-        };
-        process.BeginErrorReadLine();
-        _ = process.StandardOutput.ReadToEndAsync();
+        (int code, string[] log) = TrainAndSignal(["--preset", "deep", "--epochs", "100", "--subset", "6000"], "epoch 1/", signal);
 
-        Assert.True(training.Wait(TimeSpan.FromMinutes(2)), "training did not start:\n" + string.Join("\n", log));
-        using (Process kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
-            kill.WaitForExit();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the app did not stop");
-        process.WaitForExit();
-
-        Assert.Equal(130, process.ExitCode);
+        Assert.Equal(130, code);
         Assert.Contains(log, line => line.StartsWith("interrupted at epoch", StringComparison.Ordinal));
         Assert.True(File.Exists(Path.Combine(output.Path, "checkpoint.bin")));
         Assert.False(File.Exists(Path.Combine(output.Path, "manifest.json")));
@@ -52,28 +62,9 @@ public sealed class StopSignalTests : IDisposable
     [Fact]
     public void A_stop_during_the_export_lets_it_finish_so_the_files_agree()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in new[] { App, "train", "--preset", "deep", "--epochs", "1", "--subset", "2000", "--data", Repository.MnistFolder, "--out", output.Path })
-            start.ArgumentList.Add(arg);
-        using Process process = Process.Start(start)!;
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var exporting = new ManualResetEventSlim();
-        process.ErrorDataReceived += (_, line) =>
-        {
-            if (line.Data is null) return;
-            log.Enqueue(line.Data);
-            if (line.Data.StartsWith("exporting ONNX models", StringComparison.Ordinal)) exporting.Set();
-        };
-        process.BeginErrorReadLine();
-        _ = process.StandardOutput.ReadToEndAsync();
+        (int code, string[] log) = TrainAndSignal(["--preset", "deep", "--epochs", "1", "--subset", "2000"], "exporting ONNX models", "INT");
 
-        Assert.True(exporting.Wait(TimeSpan.FromMinutes(2)), "the export did not start:\n" + string.Join("\n", log));
-        using (Process kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
-            kill.WaitForExit();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "the app did not finish");
-        process.WaitForExit();
-
-        Assert.Equal(0, process.ExitCode);
+        Assert.Equal(0, code);
         Assert.Contains(log, line => line.StartsWith("stop requested: finishing the export first", StringComparison.Ordinal));
         using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output.Path, "manifest.json")));
         foreach (System.Text.Json.JsonProperty artifact in manifest.RootElement.GetProperty("artifacts").EnumerateObject())
