@@ -20,6 +20,17 @@ public sealed class DependencyTests
     }
 
     [Fact]
+    public void The_model_contract_references_only_the_framework_and_protobuf()
+    {
+        // Both sides build on it: the exporter (TorchSharp) and the library (ONNX Runtime); it holds neither.
+        string[] references = typeof(AutoEncoder.ModelFormat.MetadataKeys).Assembly.GetReferencedAssemblies().Select(name => name.Name!)
+            .Where(name => name != "netstandard" && !name.StartsWith("System", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(["Google.Protobuf"], references);
+    }
+
+    [Fact]
     public void The_embedded_models_assembly_holds_the_three_seed_models_and_no_code()
     {
         var models = System.Reflection.Assembly.Load("AutoEncoder.Inference.Models");
