@@ -9,7 +9,7 @@ var assets = new Option<FileInfo>("--assets") { Description = "The training app'
 var toolchain = new Option<string>("--toolchain") { Description = "The SDK and runtime versions", Required = true };
 var config = new Option<FileInfo>("--config") { Description = "The model's config.json", Required = true };
 var data = new Option<DirectoryInfo>("--data") { Description = "The model's data folder", Required = true };
-var files = new Option<FileInfo[]>("--file") { Description = "A build file that changes the output (repeatable)", AllowMultipleArgumentsPerToken = false };
+var files = new Option<FileInfo[]>("--file") { Description = "A build file that changes the output (repeatable)" };
 var list = new Option<bool>("--list") { Description = "Print what is hashed instead of the key" };
 var command = new RootCommand("Prints a committed model's training key") { root, app, assets, toolchain, config, data, files, list };
 command.SetAction(parse =>

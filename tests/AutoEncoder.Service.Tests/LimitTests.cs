@@ -89,7 +89,7 @@ public sealed class LimitTests(ServiceFactory service) : IClassFixture<ServiceFa
     [InlineData("Service:MaxRows", "0", "MaxRows")]
     public void A_bad_setting_stops_the_service_at_start_with_one_line_naming_it(string key, string value, string named)
     {
-        (int code, string output) = ExternalProcess.Run("dotnet", Repository.Root, [RunningService.Dll, $"--{key}={value}", "--urls=http://127.0.0.1:0"]);
+        (int code, string output) = ExternalProcess.Run("dotnet", Repository.Root, [ServiceProgram.Dll, $"--{key}={value}", "--urls=http://127.0.0.1:0"]);
 
         Assert.Equal(1, code);
         string line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -100,8 +100,6 @@ public sealed class LimitTests(ServiceFactory service) : IClassFixture<ServiceFa
     /// <summary>The service as its own process on a loopback port, for what only a real socket can send.</summary>
     private sealed class RunningService : IDisposable
     {
-        public static string Dll => Path.Combine(Repository.Root, "inference", "samples", "EncoderService", "bin", "Release", "net10.0", "EncoderService.dll");
-
         private readonly System.Diagnostics.Process process;
         private readonly int port;
 
@@ -112,7 +110,7 @@ public sealed class LimitTests(ServiceFactory service) : IClassFixture<ServiceFa
                 probe.Start();
                 port = ((IPEndPoint)probe.LocalEndpoint).Port;
             }
-            process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", [Dll, $"--urls=http://127.0.0.1:{port}"])
+            process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", [ServiceProgram.Dll, $"--urls=http://127.0.0.1:{port}"])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

@@ -121,9 +121,7 @@ public sealed class RegistrationTests
     public void The_service_does_not_start_with_a_bad_model_and_says_so_in_one_line()
     {
         using var empty = new TempFolder();
-        string service = Path.Combine(Repository.Root, "inference", "samples", "EncoderService", "bin", "Release", "net10.0", "EncoderService.dll");
-
-        (int code, string output) = ExternalProcess.Run("dotnet", Repository.Root, [service, $"--AutoEncoder:ModelDirectory={empty.Path}", "--urls=http://127.0.0.1:0"]);
+        (int code, string output) = ExternalProcess.Run("dotnet", Repository.Root, [ServiceProgram.Dll, $"--AutoEncoder:ModelDirectory={empty.Path}", "--urls=http://127.0.0.1:0"]);
 
         Assert.Equal(1, code);
         string line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));

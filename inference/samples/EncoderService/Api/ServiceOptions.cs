@@ -15,7 +15,7 @@ internal sealed class ServiceOptions
     /// <summary>
     /// The most rows (or codes) one request may send. It bounds the answer as the body limit bounds the
     /// request: a 2-float code decodes to 784 values, so 1.8 MB of codes once asked for 2.8 GB of JSON.
-    /// At 1,024 rows a /decode answer holds at most about 8 MB of JSON.
+    /// 1,024 codes decoded by the embedded seed decoder answered 8.6 MB of JSON (measured 2026-12-04).
     /// </summary>
     [Range(1, 1 << 20)]
     public int MaxRows { get; set; } = 1024;
