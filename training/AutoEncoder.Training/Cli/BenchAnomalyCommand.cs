@@ -28,7 +28,7 @@ internal static class BenchAnomalyCommand
         {
             Data, Classes, Epochs, Score, Hidden, Latent, BatchSize, LearningRate, Schedule,
         };
-        command.SetAction(result => CommandRunner.Run(() => Execute(result)));
+        command.SetAction(result => CommandRunner.RunWithTorch(() => Execute(result)));
         return command;
     }
 

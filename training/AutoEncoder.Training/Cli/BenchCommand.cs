@@ -20,7 +20,7 @@ internal static class BenchCommand
     public static Command Create()
     {
         var command = new Command("bench", "Time the seed preset (5 epochs), one deep-preset epoch (fused and autograd path) and one conv-preset epoch against PyTorch") { Data, Reference };
-        command.SetAction(result => CommandRunner.Run(() => Execute(result.GetValue(Data)!, result.GetValue(Reference)!)));
+        command.SetAction(result => CommandRunner.RunWithTorch(() => Execute(result.GetValue(Data)!, result.GetValue(Reference)!)));
         return command;
     }
 

@@ -1,4 +1,5 @@
 using AutoEncoder.Training.Fitting;
+using AutoEncoder.Training.Kernels;
 
 namespace AutoEncoder.Training.Cli;
 
@@ -29,4 +30,14 @@ internal static class CommandRunner
             return Failure;
         }
     }
+
+    /// <summary>
+    /// <see cref="Run"/> for a command that calls TorchSharp: its native libraries are loaded first, so that a
+    /// library that cannot load is one line, not TorchSharp's trace.
+    /// </summary>
+    public static int RunWithTorch(Func<int> action) => Run(() =>
+    {
+        TorchLibrary.Load();
+        return action();
+    });
 }

@@ -23,7 +23,7 @@ internal static class EvaluateCommand
         {
             Models, Data, AsJson, Out,
         };
-        command.SetAction(result => CommandRunner.Run(() =>
+        command.SetAction(result => CommandRunner.RunWithTorch(() =>
         {
             string models = result.GetValue(Models)!;
             EvaluationReport report = Evaluator.Evaluate(models, ModelData.Load(models, result.GetValue(Data)!));

@@ -31,7 +31,7 @@ internal static class ExportCommand
         {
             CheckpointPath, Out, Data, Triton, Prefix,
         };
-        command.SetAction(result => CommandRunner.Run(() =>
+        command.SetAction(result => CommandRunner.RunWithTorch(() =>
         {
             if (result.GetValue(Triton) is { } repository)
             {

@@ -16,7 +16,7 @@ internal static class PlotCommand
     public static Command Create()
     {
         var command = new Command("plot", "Write latent.png and loss.png, for images reconstructions.png and manifold.png, for one-class models scores.png and roc.png") { Models, Data, Out };
-        command.SetAction(result => CommandRunner.Run(() =>
+        command.SetAction(result => CommandRunner.RunWithTorch(() =>
         {
             string models = result.GetValue(Models)!;
             foreach (string path in Plotter.Write(models, ModelData.Load(models, result.GetValue(Data)!).Data, result.GetValue(Out)!))

@@ -72,7 +72,7 @@ internal static class TrainCommand
             NormalClass, Score, Threshold, Data, Format, Test, Labels, TestLabels, ValidationFraction, LabelColumn, Columns, Header,
             Channels, ImageSize, Scaling, Loss, Objective, UmapWeight, Neighbors, MinDist, NegativeSamples, Out, Resume,
         };
-        command.SetAction(result => CommandRunner.Run(() => Execute(result)));
+        command.SetAction(result => CommandRunner.RunWithTorch(() => Execute(result)));
         return command;
     }
 

@@ -7,7 +7,14 @@ using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
-public sealed class WeakenMissingGlibcxxVersion : Task
+/// <summary>
+/// Copies libLibTorchSharp.so to its output place with the missing GLIBCXX version need marked weak.
+/// The copy is written to a temporary file beside the destination, marked, given the source's
+/// timestamp and then renamed over the destination: a process that starts loading the library at any
+/// moment of a build finds either the old marked file or the new one, never an unmarked one, and a
+/// process that has the old one mapped keeps its own inode. An up-to-date destination is not touched.
+/// </summary>
+public sealed class CopyWithWeakGlibcxxVersion : Task
 {
     const uint ShtGnuVerneed = 0x6ffffffe;
     const ushort VerFlagWeak = 0x2;
@@ -20,32 +27,56 @@ public sealed class WeakenMissingGlibcxxVersion : Task
         "/usr/lib/libstdc++.so.6",
     };
 
+    /// <summary>The package's libraries; metadata Destination is where each goes.</summary>
     [Required] public ITaskItem[] Libraries { get; set; } = Array.Empty<ITaskItem>();
     [Required] public string Version { get; set; } = "";
+
+    /// <summary>The destinations, for the build's list of files it wrote.</summary>
+    [Output] public ITaskItem[] Written { get; set; } = Array.Empty<ITaskItem>();
 
     public override bool Execute()
     {
         string? system = LibStdCxxCandidates.FirstOrDefault(File.Exists);
-        if (system != null && Contains(File.ReadAllBytes(system), Encoding.ASCII.GetBytes(Version + "\0")))
-        {
-            Log.LogMessage(MessageImportance.Low, $"{system} provides {Version}; nothing to do.");
-            return true;
-        }
-
+        bool mark = system == null || !Contains(File.ReadAllBytes(system), Encoding.ASCII.GetBytes(Version + "\0"));
+        var written = new System.Collections.Generic.List<ITaskItem>();
         foreach (ITaskItem item in Libraries)
         {
-            string path = item.GetMetadata("FullPath");
+            string source = item.GetMetadata("FullPath");
+            string destination = Path.GetFullPath(item.GetMetadata("Destination"));
+            written.Add(new TaskItem(destination));
             try
             {
-                bool changed = MarkWeak(path, Version);
-                Log.LogMessage(MessageImportance.Normal,
-                    changed ? $"Marked {Version} weak in {path}." : $"{path}: {Version} already weak or not needed.");
+                var from = new FileInfo(source);
+                var to = new FileInfo(destination);
+                if (to.Exists && to.Length == from.Length && to.LastWriteTimeUtc == from.LastWriteTimeUtc)
+                {
+                    Log.LogMessage(MessageImportance.Low, $"{destination} is up to date.");
+                    continue;
+                }
+                Directory.CreateDirectory(to.DirectoryName!);
+                string temporary = destination + ".tmp-" + Guid.NewGuid().ToString("N");
+                try
+                {
+                    File.Copy(source, temporary);
+                    bool changed = mark && MarkWeak(temporary, Version);
+                    File.SetLastWriteTimeUtc(temporary, from.LastWriteTimeUtc);
+                    if (File.Exists(destination)) File.Replace(temporary, destination, null);
+                    else File.Move(temporary, destination);
+                    Log.LogMessage(MessageImportance.Normal,
+                        changed ? $"Copied {source} to {destination} with {Version} marked weak."
+                                : $"Copied {source} to {destination} ({system} provides {Version}, or the library does not need it).");
+                }
+                finally
+                {
+                    if (File.Exists(temporary)) File.Delete(temporary);
+                }
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
-                Log.LogError($"Cannot mark {Version} weak in {path}: {e.Message}");
+                Log.LogError($"Cannot copy {source} to {destination} with {Version} marked weak: {e.Message}");
             }
         }
+        Written = written.ToArray();
         return !Log.HasLoggedErrors;
     }
 
