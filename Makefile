@@ -54,7 +54,7 @@ anomaly: build
 # Training speed against PyTorch (Debian's python3-torch with OpenBLAS), then the inference suite.
 bench: build bench-tools
 	$(DOTNET) $(APP) bench --data $(DATA)
-	cd bench/AutoEncoder.Benchmarks && $(DOTNET) run -c $(CONFIG) --no-build -- --filter '*'
+	cd inference/AutoEncoder.Inference.Benchmarks && $(DOTNET) run -c $(CONFIG) --no-build -- --filter '*'
 
 bench-tools:
 	@$(PYTHON) -c 'import torch' 2>/dev/null && [ -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ] || { \

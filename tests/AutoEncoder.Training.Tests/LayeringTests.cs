@@ -12,7 +12,7 @@ namespace AutoEncoder.Training.Tests;
 public sealed partial class LayeringTests
 {
     /// <summary>Bottom first. Bench sits above Fitting because it times the real training loop.</summary>
-    private static readonly string[] Layers = ["IO", "Data", "Model", "Export", "Artifacts", "Fitting", "Evaluation", "Plots", "Bench", "Cli"];
+    private static readonly string[] Layers = ["IO", "Data", "Config", "Preprocessing", "Kernels", "Network", "Export", "Artifacts", "Fitting", "Evaluation", "Plots", "Bench", "Cli"];
 
     private static string TrainingFolder => Path.Combine(Repository.Root, "training", "AutoEncoder.Training");
 

@@ -2,8 +2,10 @@ using System.Globalization;
 using AutoEncoder.Inference;
 using AutoEncoder.Tests.Support;
 using AutoEncoder.Training.Artifacts;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
-using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Network;
+using AutoEncoder.Training.Preprocessing;
 using Xunit;
 using static TorchSharp.torch;
 

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using AutoEncoder.Inference;
 using AutoEncoder.Tests.Support;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
-using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Preprocessing;
 using AutoEncoder.Training.Tests.Support;
 using Xunit;
 

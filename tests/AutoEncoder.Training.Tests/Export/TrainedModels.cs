@@ -1,7 +1,8 @@
 using AutoEncoder.Training.Artifacts;
-using AutoEncoder.Training.Fitting;
-using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Export;
+using AutoEncoder.Training.Fitting;
+using AutoEncoder.Training.Network;
 using AutoEncoder.Training.Tests.Support;
 
 namespace AutoEncoder.Training.Tests.Export;

@@ -1,7 +1,7 @@
 using AutoEncoder.Tests.Support;
 using AutoEncoder.Training.Artifacts;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Fitting;
-using AutoEncoder.Training.Model;
 using AutoEncoder.Training.Tests.Support;
 using Xunit;
 

@@ -1,6 +1,7 @@
 using AutoEncoder.Tests.Support;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Fitting;
-using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Network;
 using AutoEncoder.Training.Tests.Support;
 using TorchSharp;
 using Xunit;

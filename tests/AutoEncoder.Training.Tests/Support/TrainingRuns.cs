@@ -1,6 +1,7 @@
-using AutoEncoder.Training.Fitting;
-using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Export;
+using AutoEncoder.Training.Fitting;
+using AutoEncoder.Training.Preprocessing;
 using TorchSharp;
 
 namespace AutoEncoder.Training.Tests.Support;

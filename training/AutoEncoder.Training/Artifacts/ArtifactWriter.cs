@@ -1,7 +1,8 @@
 using AutoEncoder.Training.Data;
-using AutoEncoder.Training.IO;
-using AutoEncoder.Training.Model;
 using AutoEncoder.Training.Export;
+using AutoEncoder.Training.IO;
+using AutoEncoder.Training.Network;
+using AutoEncoder.Training.Preprocessing;
 
 namespace AutoEncoder.Training.Artifacts;
 

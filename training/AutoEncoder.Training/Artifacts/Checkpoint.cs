@@ -1,7 +1,7 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using AutoEncoder.Training.IO;
-using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Network;
 
 namespace AutoEncoder.Training.Artifacts;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Config;
 
 namespace AutoEncoder.Training.Artifacts;
 

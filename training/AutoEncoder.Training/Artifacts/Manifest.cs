@@ -1,7 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.IO;
-using AutoEncoder.Training.Model;
 
 namespace AutoEncoder.Training.Artifacts;
 

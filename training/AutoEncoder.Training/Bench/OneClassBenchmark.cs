@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using AutoEncoder.Inference;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.Evaluation;
-using AutoEncoder.Training.Fitting;
-using AutoEncoder.Training.Model;
 using AutoEncoder.Training.Export;
+using AutoEncoder.Training.Fitting;
+using AutoEncoder.Training.Preprocessing;
 
 namespace AutoEncoder.Training.Bench;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace AutoEncoder.Training.Bench;
 
-/// <summary>Runs bench/pytorch_reference.py with Debian's PyTorch, when it is installed.</summary>
+/// <summary>Runs pytorch_reference.py (beside this file, copied beside the app) with Debian's PyTorch, when it is installed.</summary>
 internal static class PyTorchReference
 {
     /// <summary>One timed loop of the reference.</summary>

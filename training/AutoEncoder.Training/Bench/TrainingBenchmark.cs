@@ -1,6 +1,8 @@
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.Fitting;
-using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Network;
+using AutoEncoder.Training.Preprocessing;
 
 namespace AutoEncoder.Training.Bench;
 

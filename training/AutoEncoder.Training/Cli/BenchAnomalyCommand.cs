@@ -1,8 +1,8 @@
 using System.CommandLine;
 using AutoEncoder.Inference;
 using AutoEncoder.Training.Bench;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
-using AutoEncoder.Training.Model;
 using Spectre.Console;
 
 namespace AutoEncoder.Training.Cli;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using AutoEncoder.Training.Bench;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
-using AutoEncoder.Training.Model;
 using Spectre.Console;
 
 namespace AutoEncoder.Training.Cli;
@@ -13,7 +13,7 @@ internal static class BenchCommand
     static readonly Option<string> Reference = new("--reference")
     {
         Description = "The PyTorch reference script (skipped when PyTorch is not installed)",
-        DefaultValueFactory = _ => Path.Combine("bench", "pytorch_reference.py"),
+        DefaultValueFactory = _ => Path.Combine(AppContext.BaseDirectory, "pytorch_reference.py"),
     };
 
     /// <summary>Builds the command.</summary>

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using AutoEncoder.Inference;
-using AutoEncoder.Training.Artifacts;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.Fitting;
-using AutoEncoder.Training.Model;
 using Spectre.Console;
 
 namespace AutoEncoder.Training.Cli;
@@ -141,69 +140,18 @@ internal static class TrainCommand
 
     static int Execute(ParseResult result)
     {
-        string outDir = result.GetValue(Out)!;
-        string checkpointPath = Path.Combine(outDir, Checkpoint.FileName);
         bool resume = result.GetValue(Resume);
+        var request = new TrainingRun.Request(result.GetValue(Data)!, result.GetValue(Out)!, resume ? null : Configure(result),
+            result.GetValue(Epochs), result.GetValue(Threads), result.GetValue(Subset));
+        TrainingRun.Outcome outcome = TrainingRun.Execute(request,
+            run => AnsiConsole.Profile.Capabilities.Interactive ? LiveProgress.Show(run) : run(new LogProgress(Console.Error)),
+            Console.Error);
+        if (outcome.Manifest is not { } manifest) return CommandRunner.Interrupted;
 
-        string dataPath = result.GetValue(Data)!;
-        DataSet data;
-        Trainer trainer;
-        if (resume)
-        {
-            trainer = new Trainer(checkpointPath, result.GetValue(Epochs), result.GetValue(Threads), Console.Error.WriteLine);
-            try
-            {
-                data = DataSource.Load(dataPath, trainer.State.Config.DataOptions, trainer.State.Config.Seed);
-            }
-            catch
-            {
-                trainer.Dispose();
-                throw;
-            }
-        }
-        else
-        {
-            TrainingConfig asked = Configure(result);
-            data = DataSource.Load(dataPath, asked.DataOptions, asked.Seed);
-            trainer = new Trainer(TrainingData.Resolve(asked, data), data.Checksums, Console.Error.WriteLine);
-        }
-        using var owned = trainer;
-        if (!trainer.State.DataChecksums.Values.Order().SequenceEqual(data.Checksums.Values.Order()))
-            throw new InvalidDataException(
-                $"{dataPath}: expected the data the checkpoint was trained on, found files with other SHA-256 sums");
-        TrainingConfig config = trainer.State.Config;
-        AtomicFile.EnsureWritableFolder(outDir);
-        if (resume && result.GetValue(Subset) is { } askedSubset && askedSubset != config.Subset)
-            throw new ArgumentException(
-                $"--subset: expected {(config.Subset is { } n ? n.ToString() : "none")} as in {checkpointPath} (a resumed run trains on the same rows), found {askedSubset}");
-        // A one-class model's loss curve is measured on its held-out normal rows, not on other classes.
-        TrainingData prepared = TrainingData.Prepare(data, config);
-        DataSplit train = prepared.Train, evaluation = prepared.Evaluation;
-
-        Console.Error.WriteLine($"{(resume ? "resuming" : "training")} {config.Model} on {train.Count:N0} rows " +
-                                $"(scaling {config.Scaling}, objective {config.Objective.ToString().ToLowerInvariant()}, loss {config.LossKind.ToString().ToLowerInvariant()}): " +
-                                $"{config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, seed {config.Seed}, {config.Threads} thread(s)");
-
-        // Ctrl+C or SIGTERM: a checkpoint after the current batch, then --resume.
-        using var stop = new StopSignals();
-        bool completed = AnsiConsole.Profile.Capabilities.Interactive
-            ? LiveProgress.Show(progress => trainer.Run(train, evaluation, progress, stop.Token))
-            : trainer.Run(train, evaluation, new LogProgress(Console.Error), stop.Token);
-
-        stop.Deferred = true;
-        trainer.SaveCheckpoint(checkpointPath);
-        if (!completed)
-        {
-            CheckpointState s = trainer.State;
-            Console.Error.WriteLine($"interrupted at epoch {s.CompletedEpochs + 1}, batch {s.CompletedBatches}: " +
-                                    $"checkpoint saved to {checkpointPath}; other files in {outDir} unchanged; continue with --resume");
-            return CommandRunner.Interrupted;
-        }
-
-        Manifest manifest = ArtifactWriter.Write(trainer.Model, trainer.State, data, outDir, checkpointPath);
+        TrainingConfig config = outcome.Config;
         string loss = config.Objective == TrainingObjective.Reconstruction ? config.LossKind.ToString().ToUpperInvariant() : "UMAP loss (sampled edges)";
         string measured = config.NormalClass is null ? $"test {loss}" : $"held-out normal {loss}";
-        Console.WriteLine($"trained in {manifest.TrainSeconds:F1} s: train loss {manifest.FinalTrainLoss:F4}, {measured} {manifest.TestLoss:F4}; wrote {outDir}/");
+        Console.WriteLine($"trained in {manifest.TrainSeconds:F1} s: train loss {manifest.FinalTrainLoss:F4}, {measured} {manifest.TestLoss:F4}; wrote {request.OutDir}/");
         return CommandRunner.Success;
     }
 }

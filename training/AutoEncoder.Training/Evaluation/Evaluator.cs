@@ -1,8 +1,9 @@
 using AutoEncoder.Inference;
 using AutoEncoder.Training.Artifacts;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
-using AutoEncoder.Training.Model;
 using AutoEncoder.Training.Export;
+using AutoEncoder.Training.Preprocessing;
 
 namespace AutoEncoder.Training.Evaluation;
 

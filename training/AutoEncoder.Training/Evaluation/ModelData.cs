@@ -1,6 +1,7 @@
 using AutoEncoder.Training.Artifacts;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
-using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Preprocessing;
 
 namespace AutoEncoder.Training.Evaluation;
 

@@ -1,10 +1,10 @@
-using AutoEncoder.ModelFormat;
 using System.Globalization;
 using System.Text.Json;
 using AutoEncoder.Inference;
+using AutoEncoder.ModelFormat;
 using AutoEncoder.Onnx.Schema;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.IO;
-using AutoEncoder.Training.Model;
 using Google.Protobuf;
 
 namespace AutoEncoder.Training.Export;

@@ -1,12 +1,14 @@
-using AutoEncoder.ModelFormat;
 using System.Globalization;
 using System.Text.Json;
-using AutoEncoder.Onnx;
+using AutoEncoder.ModelFormat;
 using AutoEncoder.Onnx.Schema;
-using AutoEncoder.Training.Export.Converters;
+using AutoEncoder.Onnx;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
+using AutoEncoder.Training.Export.Converters;
 using AutoEncoder.Training.IO;
-using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Network;
+using AutoEncoder.Training.Preprocessing;
 using Google.Protobuf;
 using TorchSharp;
 using static TorchSharp.torch;

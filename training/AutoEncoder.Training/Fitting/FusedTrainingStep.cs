@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using AutoEncoder.Training.Model;
-using TorchSharp;
+using AutoEncoder.Training.Config;
+using AutoEncoder.Training.Network;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AutoEncoder.Training.Fitting;

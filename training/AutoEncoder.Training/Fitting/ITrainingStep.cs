@@ -1,5 +1,6 @@
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
-using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Network;
 using static TorchSharp.torch;
 
 namespace AutoEncoder.Training.Fitting;

@@ -1,4 +1,4 @@
-using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Config;
 
 namespace AutoEncoder.Training.Fitting;
 

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using AutoEncoder.Training.Artifacts;
+using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
-using AutoEncoder.Training.Model;
-using TorchSharp;
+using AutoEncoder.Training.Network;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AutoEncoder.Training.Fitting;

@@ -1,4 +1,5 @@
-using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Config;
+using AutoEncoder.Training.Network;
 
 namespace AutoEncoder.Training.Fitting;
 

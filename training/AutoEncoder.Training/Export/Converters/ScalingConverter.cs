@@ -2,7 +2,8 @@
 // The same two float32 operations, in the same order, as FeatureScaler.Apply in training. Minimum opset 7
 // (multidirectional broadcasting). A zero offset or a unit scale is left out.
 using AutoEncoder.Onnx;
-using AutoEncoder.Training.Model;
+using AutoEncoder.Training.Network;
+using AutoEncoder.Training.Preprocessing;
 using TorchSharp;
 
 namespace AutoEncoder.Training.Export.Converters;

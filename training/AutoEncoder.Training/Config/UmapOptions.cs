@@ -1,0 +1,20 @@
+namespace AutoEncoder.Training.Config;
+
+/// <summary>Settings of the UMAP objective (Sainburg, McInnes &amp; Gentner 2021; McInnes et al. 2018).</summary>
+/// <param name="Neighbors">UMAP's n_neighbors: the point itself and its nearest neighbours that define its fuzzy neighbourhood.</param>
+/// <param name="MinDist">How tightly codes may pack: the distance below which the fitted similarity curve is ~1.</param>
+/// <param name="NegativeSamples">Repelled pairs drawn per attracted edge.</param>
+/// <param name="Weight">Weight of the UMAP term against the reconstruction term (umap+reconstruction only).</param>
+internal sealed record UmapOptions(int Neighbors = 15, double MinDist = 0.1, int NegativeSamples = 5, double Weight = 1)
+{
+    /// <summary>Checks every setting is in range.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    public UmapOptions Validate()
+    {
+        if (Neighbors is < 2 or > 200) throw new ArgumentOutOfRangeException("neighbors", Neighbors, "expected 2–200");
+        if (!(MinDist >= 0 && MinDist < 3)) throw new ArgumentOutOfRangeException("min-dist", MinDist, "expected 0 ≤ min-dist < 3 (the spread is 1)");
+        if (NegativeSamples is < 1 or > 100) throw new ArgumentOutOfRangeException("negative-samples", NegativeSamples, "expected 1–100");
+        if (!(Weight > 0 && double.IsFinite(Weight))) throw new ArgumentOutOfRangeException("umap-weight", Weight, "expected a finite value > 0");
+        return this;
+    }
+}

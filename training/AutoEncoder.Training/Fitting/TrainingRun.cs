@@ -1,0 +1,101 @@
+using AutoEncoder.Training.Artifacts;
+using AutoEncoder.Training.Config;
+using AutoEncoder.Training.Data;
+using AutoEncoder.Training.Preprocessing;
+
+namespace AutoEncoder.Training.Fitting;
+
+/// <summary>
+/// One training run from data to exported models: a new run or one resumed from its checkpoint, the data
+/// checked against the checkpoint's checksums, the output folder checked before the first epoch, Ctrl+C
+/// and SIGTERM turned into a checkpoint, and the models exported when the epochs are done.
+/// </summary>
+internal static class TrainingRun
+{
+    /// <summary>What to train.</summary>
+    /// <param name="DataPath">The data set's file or folder.</param>
+    /// <param name="OutDir">Where the checkpoint and the models go.</param>
+    /// <param name="Config">The configuration of a new run; null to resume from the checkpoint in <paramref name="OutDir"/>.</param>
+    /// <param name="Epochs">A resumed run's new epoch count, or null to keep the checkpoint's.</param>
+    /// <param name="Threads">A resumed run's thread count, or null to keep the checkpoint's.</param>
+    /// <param name="Subset">The training rows asked for: a resumed run refuses a count other than its own.</param>
+    public sealed record Request(string DataPath, string OutDir, TrainingConfig? Config, int? Epochs, int? Threads, int? Subset)
+    {
+        /// <summary>Whether the run continues from a checkpoint.</summary>
+        public bool Resume => Config is null;
+    }
+
+    /// <summary>How the run ended.</summary>
+    /// <param name="Config">The configuration trained, resolved for the data.</param>
+    /// <param name="CheckpointPath">Where the checkpoint was saved.</param>
+    /// <param name="State">The state at the end.</param>
+    /// <param name="Manifest">The manifest of the exported models, or null when a stop signal ended the run early.</param>
+    public sealed record Outcome(TrainingConfig Config, string CheckpointPath, CheckpointState State, Manifest? Manifest);
+
+    /// <summary>
+    /// Runs <paramref name="request"/>. <paramref name="showProgress"/> runs the epochs it is given with a
+    /// progress display of the caller's choice and returns their result; <paramref name="log"/> takes the run's
+    /// status lines.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The data are not the data the checkpoint was trained on, or are malformed.</exception>
+    /// <exception cref="ArgumentException">A resumed run is asked for other rows than it trained on, or the configuration does not fit the data.</exception>
+    /// <exception cref="IOException">The data or the checkpoint cannot be read, or the output folder cannot be written.</exception>
+    /// <exception cref="UnauthorizedAccessException">The output folder is not writable.</exception>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    public static Outcome Execute(Request request, Func<Func<ITrainingProgress, bool>, bool> showProgress, TextWriter log)
+    {
+        string checkpointPath = Path.Combine(request.OutDir, Checkpoint.FileName);
+        (Trainer trainer, DataSet data) = Start(request, checkpointPath, log);
+        using var owned = trainer;
+        if (!trainer.State.DataChecksums.Values.Order().SequenceEqual(data.Checksums.Values.Order()))
+            throw new InvalidDataException(
+                $"{request.DataPath}: expected the data the checkpoint was trained on, found files with other SHA-256 sums");
+        TrainingConfig config = trainer.State.Config;
+        AtomicFile.EnsureWritableFolder(request.OutDir);
+        if (request.Resume && request.Subset is { } askedSubset && askedSubset != config.Subset)
+            throw new ArgumentException(
+                $"--subset: expected {(config.Subset is { } n ? n.ToString() : "none")} as in {checkpointPath} (a resumed run trains on the same rows), found {askedSubset}");
+        // A one-class model's loss curve is measured on its held-out normal rows, not on other classes.
+        TrainingData prepared = TrainingData.Prepare(data, config);
+
+        log.WriteLine($"{(request.Resume ? "resuming" : "training")} {config.Model} on {prepared.Train.Count:N0} rows " +
+                      $"(scaling {config.Scaling}, objective {config.Objective.ToString().ToLowerInvariant()}, loss {config.LossKind.ToString().ToLowerInvariant()}): " +
+                      $"{config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, seed {config.Seed}, {config.Threads} thread(s)");
+
+        // Ctrl+C or SIGTERM: a checkpoint after the current batch, then --resume.
+        using var stop = new StopSignals();
+        bool completed = showProgress(progress => trainer.Run(prepared.Train, prepared.Evaluation, progress, stop.Token));
+
+        stop.Deferred = true;
+        trainer.SaveCheckpoint(checkpointPath);
+        if (!completed)
+        {
+            CheckpointState s = trainer.State;
+            log.WriteLine($"interrupted at epoch {s.CompletedEpochs + 1}, batch {s.CompletedBatches}: " +
+                          $"checkpoint saved to {checkpointPath}; other files in {request.OutDir} unchanged; continue with --resume");
+            return new Outcome(config, checkpointPath, s, null);
+        }
+        Manifest manifest = ArtifactWriter.Write(trainer.Model, trainer.State, data, request.OutDir, checkpointPath);
+        return new Outcome(config, checkpointPath, trainer.State, manifest);
+    }
+
+    /// <summary>The trainer (new, or from the checkpoint) and the data read as its configuration says.</summary>
+    private static (Trainer, DataSet) Start(Request request, string checkpointPath, TextWriter log)
+    {
+        if (request.Config is { } asked)
+        {
+            DataSet data = DataSource.Load(request.DataPath, asked.DataOptions, asked.Seed);
+            return (new Trainer(TrainingData.Resolve(asked, data), data.Checksums, log.WriteLine), data);
+        }
+        var trainer = new Trainer(checkpointPath, request.Epochs, request.Threads, log.WriteLine);
+        try
+        {
+            return (trainer, DataSource.Load(request.DataPath, trainer.State.Config.DataOptions, trainer.State.Config.Seed));
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
+    }
+}

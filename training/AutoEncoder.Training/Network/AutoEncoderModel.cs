@@ -1,0 +1,168 @@
+using AutoEncoder.Training.Config;
+using AutoEncoder.Training.Kernels;
+using TorchSharp.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AutoEncoder.Training.Network;
+
+/// <summary>
+/// An encoder and a decoder kept as separate <see cref="Sequential"/> modules so that each can be run
+/// and exported on its own. <see cref="forward"/> returns logits: training pairs them with
+/// BCE-with-logits, and the exported decoder appends the sigmoid.
+/// </summary>
+internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
+{
+    // Fields, not auto-properties, so RegisterComponents names them "encoder" and "decoder".
+    private readonly Sequential encoder;
+    private readonly Sequential decoder;
+    // The layers as forward runs them in training: Linear layers through ONNX Runtime's products, a
+    // transposed convolution to one channel by hand.
+    private readonly Func<Tensor, Tensor>[] trainingSteps;
+    // Created by the first training forward: evaluation and export need none.
+    private readonly Lazy<OrtGemm> gemm = new(() => new OrtGemm());
+
+    /// <summary>Builds the layers; initial weights come from TorchSharp's global generator.</summary>
+    public AutoEncoderModel(ModelConfig config) : base(nameof(AutoEncoderModel))
+    {
+        Config = config.Validate();
+        int[] widths = [config.DenseInput, .. config.Hidden, config.Latent];
+        ConvOptions? conv = config.Conv;
+        if (conv is { Image: null })
+            throw new ArgumentException("--conv-channels: the image shape is settled from the data before the model is built; none was", nameof(config));
+        // Created in this order (convolutions, encoder's dense layers, decoder's, transposed convolutions),
+        // which fixes what each takes from the seeded generator.
+        List<nn.Module<Tensor, Tensor>> encoderLayers = [.. conv is null ? [] : ConvolutionalEncoder(config, conv), .. Stack(widths, config)];
+        List<nn.Module<Tensor, Tensor>> decoderLayers = Stack(widths.Reverse().ToArray(), config);
+        if (conv is not null) decoderLayers = [.. decoderLayers, .. Hidden(config, config.DenseInput), .. ConvolutionalDecoder(config, conv)];
+        encoder = nn.Sequential(encoderLayers);
+        decoder = nn.Sequential(decoderLayers);
+        trainingSteps = [.. encoderLayers.Concat(decoderLayers).Select(TrainingStep)];
+        RegisterComponents();
+        EncoderPlan = LayerPlan.Of([("encoder", encoder)], config.InputSize);
+        DecoderPlan = LayerPlan.Of([("decoder", decoder)], config.Latent);
+        Plan = LayerPlan.Of([("encoder", encoder), ("decoder", decoder)], config.InputSize);
+    }
+
+    /// <summary>The layers of encoder then decoder, in the order they run (what training computes).</summary>
+    public LayerPlan Plan { get; }
+
+    /// <summary>The encoder's layers (what encoder.onnx computes).</summary>
+    public LayerPlan EncoderPlan { get; }
+
+    /// <summary>The decoder's layers, before the output sigmoid (what decoder.onnx computes).</summary>
+    public LayerPlan DecoderPlan { get; }
+
+    /// <summary>The architecture this model was built from.</summary>
+    public ModelConfig Config { get; }
+
+    /// <summary>Input rows → codes.</summary>
+    public Sequential Encoder => encoder;
+
+    /// <summary>Codes → reconstruction logits (apply a sigmoid for probabilities).</summary>
+    public Sequential Decoder => decoder;
+
+    /// <summary>
+    /// Input rows → reconstruction logits. In evaluation mode that is the decoder's module after the
+    /// encoder's, what export reads. In training mode the layers run one by one so that Linear layers go
+    /// through <see cref="GemmLinear"/> and a transposed convolution to one channel through
+    /// <see cref="NarrowTransposedConvolution"/>: the same function to float rounding, faster.
+    /// </summary>
+    public override Tensor forward(Tensor input)
+    {
+        if (!training)
+        {
+            using Tensor code = encoder.forward(input);
+            return decoder.forward(code);
+        }
+        Tensor result = input;
+        foreach (Func<Tensor, Tensor> step in trainingSteps)
+        {
+            Tensor next = step(result);
+            if (!ReferenceEquals(result, input) && !ReferenceEquals(next, result)) result.Dispose();
+            result = next;
+        }
+        return result;
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && gemm.IsValueCreated) gemm.Value.Dispose();
+        base.Dispose(disposing);
+    }
+
+    private Func<Tensor, Tensor> TrainingStep(nn.Module<Tensor, Tensor> layer) => layer switch
+    {
+        Linear linear when GemmLinear.Supports(linear) => x => GemmLinear.Forward(linear, x, gemm.Value),
+        ConvTranspose2d convolution when NarrowTransposedConvolution.Supports(convolution) => x => NarrowTransposedConvolution.Forward(convolution, x),
+        _ => layer.forward,
+    };
+
+    /// <summary>Linear layers through <paramref name="widths"/>, each hidden one followed by <see cref="Hidden"/>; nothing after the last.</summary>
+    private static List<nn.Module<Tensor, Tensor>> Stack(int[] widths, ModelConfig config)
+    {
+        var layers = new List<nn.Module<Tensor, Tensor>>();
+        for (int i = 0; i + 1 < widths.Length; i++)
+        {
+            if (i > 0) layers.AddRange(Hidden(config, widths[i]));
+            layers.Add(nn.Linear(widths[i], widths[i + 1]));
+        }
+        return layers;
+    }
+
+    /// <summary>What follows a hidden layer of <paramref name="width"/> values: batch norm, activation, dropout, each where configured.</summary>
+    private static IEnumerable<nn.Module<Tensor, Tensor>> Hidden(ModelConfig config, long width)
+    {
+        if (config.BatchNorm) yield return nn.BatchNorm1d(width);
+        if (config.Activation != Activation.Linear) yield return CreateActivation(config.Activation);
+        if (config.Dropout > 0) yield return nn.Dropout(config.Dropout);
+    }
+
+    /// <summary>What follows a convolution of <paramref name="channels"/> channels: batch norm and activation, where configured.</summary>
+    private static IEnumerable<nn.Module<Tensor, Tensor>> AfterConvolution(ModelConfig config, long channels)
+    {
+        if (config.BatchNorm) yield return nn.BatchNorm2d(channels);
+        if (config.Activation != Activation.Linear) yield return CreateActivation(config.Activation);
+    }
+
+    /// <summary>Row → image, then each stride-2 convolution with its activation, then flat again for the dense layers.</summary>
+    private static List<nn.Module<Tensor, Tensor>> ConvolutionalEncoder(ModelConfig config, ConvOptions conv)
+    {
+        List<nn.Module<Tensor, Tensor>> layers = [nn.Unflatten(1, [.. conv.Image!.Select(d => (long)d)])];
+        long previous = conv.Image![0];
+        foreach (int channels in conv.Channels)
+        {
+            layers.Add(nn.Conv2d(previous, channels, ConvOptions.Kernel, stride: ConvOptions.Stride, padding: ConvOptions.Kernel / 2));
+            layers.AddRange(AfterConvolution(config, channels));
+            previous = channels;
+        }
+        layers.Add(nn.Flatten());
+        return layers;
+    }
+
+    /// <summary>The dense output → the last convolution's shape, transposed convolutions back to the image (logits), flat again.</summary>
+    private static List<nn.Module<Tensor, Tensor>> ConvolutionalDecoder(ModelConfig config, ConvOptions conv)
+    {
+        IReadOnlyList<int> image = conv.Image!;
+        List<nn.Module<Tensor, Tensor>> layers = [nn.Unflatten(1, [conv.Channels[^1], conv.Reduced(image[1]), conv.Reduced(image[2])])];
+        for (int i = conv.Channels.Count - 1; i >= 0; i--)
+        {
+            long target = i > 0 ? conv.Channels[i - 1] : image[0];
+            layers.Add(nn.ConvTranspose2d(conv.Channels[i], target, ConvOptions.Kernel, stride: ConvOptions.Stride,
+                padding: ConvOptions.Kernel / 2, output_padding: ConvOptions.Stride - 1));
+            if (i > 0) layers.AddRange(AfterConvolution(config, target));
+        }
+        layers.Add(nn.Flatten());
+        return layers;
+    }
+
+    private static nn.Module<Tensor, Tensor> CreateActivation(Activation activation) => activation switch
+    {
+        Activation.Relu => nn.ReLU(),
+        Activation.Tanh => nn.Tanh(),
+        Activation.Sigmoid => nn.Sigmoid(),
+        Activation.LeakyRelu => nn.LeakyReLU(),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "expected relu, leaky_relu, tanh or sigmoid"),
+    };
+}
