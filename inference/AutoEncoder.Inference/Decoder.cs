@@ -4,7 +4,7 @@ using AutoEncoder.ModelFormat;
 namespace AutoEncoder.Inference;
 
 /// <summary>
-/// Turns codes back into images with an exported AutoEncoder decoder (<c>embedding</c> [batch, latent] →
+/// Turns codes back into rows (images or table rows) with an exported AutoEncoder decoder (<c>embedding</c> [batch, latent] →
 /// <c>reconstruction</c> [batch, 784], pixel probabilities in [0, 1]). One instance holds one ONNX Runtime
 /// session; every method is safe to call from many threads at once. Disposing it while calls are running is safe:
 /// they finish, the native memory is released by the last one, and calls that start later throw <see cref="ObjectDisposedException"/>.
@@ -35,7 +35,7 @@ public sealed class Decoder : IDisposable
     /// <summary>Values per code (2 for the seed model).</summary>
     public int EmbeddingSize => model.InputSize;
 
-    /// <summary>Values per reconstructed image (784 for 28×28 MNIST).</summary>
+    /// <summary>Values per reconstructed row (784 for a 28×28 MNIST image).</summary>
     public int OutputSize => model.OutputSize;
 
     /// <summary>What the model says about itself: role, training configuration, parity.</summary>
@@ -97,48 +97,48 @@ public sealed class Decoder : IDisposable
     public static Decoder LoadDefault(InferenceOptions? options) =>
         new(OnnxModel.Open(EmbeddedModels.Read(DefaultFile), Role, DefaultFile, options));
 
-    /// <summary>Decodes one code of <see cref="EmbeddingSize"/> values into a new image array.</summary>
+    /// <summary>Decodes one code of <see cref="EmbeddingSize"/> values into a new array.</summary>
     /// <exception cref="ArgumentException">Wrong length, or a NaN or infinite value.</exception>
     /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
     /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
     public float[] Decode(ReadOnlySpan<float> embedding)
     {
-        var image = new float[OutputSize];
-        Decode(embedding, image);
-        return image;
+        var reconstruction = new float[OutputSize];
+        Decode(embedding, reconstruction);
+        return reconstruction;
     }
 
-    /// <summary>Decodes one code into <paramref name="image"/> (<see cref="OutputSize"/> values) without allocating.</summary>
+    /// <summary>Decodes one code into <paramref name="reconstruction"/> (<see cref="OutputSize"/> values) without allocating.</summary>
     /// <exception cref="ArgumentException">Wrong lengths, or a NaN or infinite value (the destination is then left unspecified).</exception>
     /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
     /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
-    public void Decode(ReadOnlySpan<float> embedding, Span<float> image)
+    public void Decode(ReadOnlySpan<float> embedding, Span<float> reconstruction)
     {
         InputGuard.Length(embedding.Length, EmbeddingSize, "an embedding", nameof(embedding));
-        InputGuard.Length(image.Length, OutputSize, "an image", nameof(image));
-        model.RunRow(embedding, image, nameof(embedding));
+        InputGuard.Length(reconstruction.Length, OutputSize, "a reconstruction", nameof(reconstruction));
+        model.RunRow(embedding, reconstruction, nameof(embedding));
     }
 
-    /// <summary>Decodes many codes laid end to end into a new array, <see cref="OutputSize"/> values per image.</summary>
+    /// <summary>Decodes many codes laid end to end into a new array, <see cref="OutputSize"/> values per row.</summary>
     /// <exception cref="ArgumentException">Empty input, a partial row, or a NaN or infinite value.</exception>
     /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
     /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
     public float[] DecodeBatch(ReadOnlySpan<float> embeddings)
     {
-        var images = new float[InputGuard.RowCount(embeddings.Length, EmbeddingSize, nameof(embeddings)) * OutputSize];
-        DecodeBatch(embeddings, images);
-        return images;
+        var reconstructions = new float[InputGuard.RowCount(embeddings.Length, EmbeddingSize, nameof(embeddings)) * OutputSize];
+        DecodeBatch(embeddings, reconstructions);
+        return reconstructions;
     }
 
-    /// <summary>Decodes many codes into <paramref name="images"/>, <see cref="OutputSize"/> values per image.</summary>
+    /// <summary>Decodes many codes into <paramref name="reconstructions"/>, <see cref="OutputSize"/> values per row.</summary>
     /// <exception cref="ArgumentException">Empty input, a partial row, a wrong destination length, or a NaN or infinite value (the destination is then left unspecified).</exception>
     /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
     /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
-    public void DecodeBatch(ReadOnlySpan<float> embeddings, Span<float> images)
+    public void DecodeBatch(ReadOnlySpan<float> embeddings, Span<float> reconstructions)
     {
         int count = InputGuard.RowCount(embeddings.Length, EmbeddingSize, nameof(embeddings));
-        InputGuard.BatchLength(images.Length, count, OutputSize, "images", nameof(images));
-        model.RunRows(embeddings, images, count, nameof(embeddings));
+        InputGuard.BatchLength(reconstructions.Length, count, OutputSize, "reconstructions", nameof(reconstructions));
+        model.RunRows(embeddings, reconstructions, count, nameof(embeddings));
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ using AutoEncoder.ModelFormat;
 namespace AutoEncoder.Inference;
 
 /// <summary>
-/// Maps images to their codes with an exported AutoEncoder encoder (<c>pixels</c> [batch, 784] →
+/// Maps rows (images or table rows) to their codes with an exported AutoEncoder encoder (<c>pixels</c> [batch, 784] →
 /// <c>embedding</c> [batch, latent]). One instance holds one ONNX Runtime session; share it: every
 /// method is safe to call from many threads at once. Disposing it while calls are running is safe: they finish,
 /// the native memory is released by the last one, and calls that start later throw <see cref="ObjectDisposedException"/>.
@@ -19,7 +19,7 @@ public sealed class Encoder : IDisposable
 
     private Encoder(OnnxModel model) => this.model = model;
 
-    /// <summary>Values per input image (784 for 28×28 MNIST).</summary>
+    /// <summary>Values per input row (784 for a 28×28 MNIST image).</summary>
     public int InputSize => model.InputSize;
 
     /// <summary>Values per code (2 for the seed model).</summary>
@@ -84,41 +84,41 @@ public sealed class Encoder : IDisposable
     public static Encoder LoadDefault(InferenceOptions? options) =>
         new(OnnxModel.Open(EmbeddedModels.Read(DefaultFile), Role, DefaultFile, options));
 
-    /// <summary>Encodes one image of <see cref="InputSize"/> values in [0, 1] into a new array.</summary>
+    /// <summary>Encodes one row of <see cref="InputSize"/> values (as training read them: intensities in [0, 1] for images) into a new array.</summary>
     /// <exception cref="ArgumentException">Wrong length, or a NaN or infinite value.</exception>
     /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
     /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
-    public float[] Encode(ReadOnlySpan<float> pixels)
+    public float[] Encode(ReadOnlySpan<float> row)
     {
         var embedding = new float[EmbeddingSize];
-        Encode(pixels, embedding);
+        Encode(row, embedding);
         return embedding;
     }
 
-    /// <summary>Encodes one image into <paramref name="embedding"/> (<see cref="EmbeddingSize"/> values) without allocating.</summary>
+    /// <summary>Encodes one row into <paramref name="embedding"/> (<see cref="EmbeddingSize"/> values) without allocating.</summary>
     /// <exception cref="ArgumentException">Wrong lengths, or a NaN or infinite value (the destination is then left unspecified).</exception>
     /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
     /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
-    public void Encode(ReadOnlySpan<float> pixels, Span<float> embedding)
+    public void Encode(ReadOnlySpan<float> row, Span<float> embedding)
     {
-        InputGuard.Length(pixels.Length, InputSize, "an image", nameof(pixels));
+        InputGuard.Length(row.Length, InputSize, "a row", nameof(row));
         InputGuard.Length(embedding.Length, EmbeddingSize, "an embedding", nameof(embedding));
-        model.RunRow(pixels, embedding, nameof(pixels));
+        model.RunRow(row, embedding, nameof(row));
     }
 
-    /// <summary>Encodes one image of raw pixel bytes (0–255), scaled as the model's metadata declares.</summary>
+    /// <summary>Encodes one row of raw bytes (an image's pixels, 0–255), scaled as the model's metadata declares.</summary>
     /// <exception cref="ArgumentException">Wrong length.</exception>
     /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
     /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
-    public float[] Encode(ReadOnlySpan<byte> pixels)
+    public float[] Encode(ReadOnlySpan<byte> row)
     {
-        InputGuard.Length(pixels.Length, InputSize, "an image", nameof(pixels));
+        InputGuard.Length(row.Length, InputSize, "a row", nameof(row));
         Span<float> scaled = InputSize <= 4096 ? stackalloc float[InputSize] : new float[InputSize];
-        PixelScaling.Scale(pixels, Metadata.InputDivisor, scaled);
+        PixelScaling.Scale(row, Metadata.InputDivisor, scaled);
         return Encode(scaled);
     }
 
-    /// <summary>Encodes many images laid end to end (a multiple of <see cref="InputSize"/> values) into a new array.</summary>
+    /// <summary>Encodes many rows laid end to end (a multiple of <see cref="InputSize"/> values) into a new array.</summary>
     /// <exception cref="ArgumentException">Empty input, a partial row, or a NaN or infinite value.</exception>
     /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
     /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
@@ -129,7 +129,7 @@ public sealed class Encoder : IDisposable
         return embeddings;
     }
 
-    /// <summary>Encodes many images into <paramref name="embeddings"/>, <see cref="EmbeddingSize"/> values per image.</summary>
+    /// <summary>Encodes many rows into <paramref name="embeddings"/>, <see cref="EmbeddingSize"/> values per row.</summary>
     /// <exception cref="ArgumentException">Empty input, a partial row, a wrong destination length, or a NaN or infinite value (the destination is then left unspecified).</exception>
     /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
     /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
@@ -140,7 +140,7 @@ public sealed class Encoder : IDisposable
         model.RunRows(rows, embeddings, count, nameof(rows));
     }
 
-    /// <summary>Encodes many images of raw pixel bytes (0–255), scaled as the model's metadata declares.</summary>
+    /// <summary>Encodes many rows of raw bytes (images' pixels, 0–255), scaled as the model's metadata declares.</summary>
     /// <exception cref="ArgumentException">Empty input or a partial row.</exception>
     /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
     /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>

@@ -20,7 +20,7 @@ public sealed class ModelMetadata
     public string Role => Properties.GetValueOrDefault(MetadataKeys.Role, "");
 
     /// <summary>Divisor that maps a stored pixel byte (0–255) to the model's input, as in training (255).</summary>
-    public float InputDivisor => Number(MetadataKeys.InputDivisor) is { } divisor ? (float)divisor : 255f;
+    public float InputDivisor => Number(MetadataKeys.InputDivisor) is { } divisor ? (float)divisor : ImageBytes.Divisor;
 
     /// <summary>The training configuration as JSON (architecture, epochs, batch size, learning rate, seed).</summary>
     public string TrainingConfiguration => Properties.GetValueOrDefault(MetadataKeys.TrainingConfig, "");

@@ -14,7 +14,7 @@ public sealed class InputValidationTests : IDisposable
         var error = Assert.Throws<ArgumentException>(() => encoder.Encode(new float[783]));
 
         Assert.Equal("pixels", error.ParamName);
-        Assert.StartsWith("expected an image of 784 values, found 783", error.Message);
+        Assert.StartsWith("expected a row of 784 values, found 783", error.Message);
     }
 
     [Fact]

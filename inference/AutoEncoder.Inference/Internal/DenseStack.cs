@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using AutoEncoder.ModelFormat;
 using AutoEncoder.Onnx.Schema;
 
 namespace AutoEncoder.Inference.Internal;
@@ -289,13 +290,13 @@ internal sealed class DenseStack
 
         bool transposed = Attribute(node, "transB", 0) != 0; // W stored [out, in] when transB = 1, else [in, out]
         int outputs = (int)(transposed ? weight.Dims[0] : weight.Dims[1]), inputs = (int)(transposed ? weight.Dims[1] : weight.Dims[0]);
-        float[] values = ModelProtoReader.FloatValues(weight);
+        float[] values = TensorValues.Floats(weight);
         if (weight.DataType != (int)TensorProto.Types.DataType.Float || values.Length != (long)inputs * outputs) return null;
         float[] bias = new float[outputs];
         if (node.Input.Count == 3 && node.Input[2].Length > 0)
         {
             if (!initializers.TryGetValue(node.Input[2], out TensorProto? b) || b.Dims.Count != 1 ||
-                b.DataType != (int)TensorProto.Types.DataType.Float || (bias = ModelProtoReader.FloatValues(b)).Length != outputs)
+                b.DataType != (int)TensorProto.Types.DataType.Float || (bias = TensorValues.Floats(b)).Length != outputs)
                 return null;
         }
 

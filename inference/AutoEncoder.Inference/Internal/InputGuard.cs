@@ -56,11 +56,19 @@ internal static class InputGuard
     /// </summary>
     public static void OutputFinite(ReadOnlySpan<float> outputs, int width, string paramName)
     {
-        if (AllFinite(outputs)) return;
+        // A code or a score is a handful of values: a plain loop, not a call into the vector pass.
+        if (outputs.Length <= Vector<float>.Count * 2 ? FewFinite(outputs) : AllFinite(outputs)) return;
         int at = outputs.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
         throw new ArgumentException(
             $"row {at / width}: expected values the model can compute in float32, found ones so far beyond its training range that its output is {outputs[at]}",
             paramName);
+    }
+
+    private static bool FewFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float value in values)
+            if (!float.IsFinite(value)) return false;
+        return true;
     }
 
     /// <summary>Whether every value is finite: one pass at memory speed.</summary>

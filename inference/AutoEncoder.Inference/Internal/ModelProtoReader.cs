@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using AutoEncoder.ModelFormat;
 using AutoEncoder.Onnx.Schema;
 using Google.Protobuf;
 
@@ -46,19 +47,6 @@ internal static class ModelProtoReader
         return model;
     }
 
-    /// <summary>The values of a float32 tensor, from <c>raw_data</c> (little-endian) or <c>float_data</c>.</summary>
-    /// <exception cref="InvalidDataException">The raw data are not a whole number of floats.</exception>
-    public static float[] FloatValues(TensorProto tensor)
-    {
-        if (tensor.RawData.IsEmpty) return [.. tensor.FloatData];
-        ReadOnlySpan<byte> raw = tensor.RawData.Span;
-        if (raw.Length % sizeof(float) != 0)
-            throw new InvalidDataException($"expected raw data of whole float32 values (a multiple of 4 bytes), found {raw.Length} bytes");
-        var values = new float[raw.Length / sizeof(float)];
-        for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(i * sizeof(float))..]);
-        return values;
-    }
-
     /// <summary>Every tensor of the model, with where it sits: initializers, node attributes, subgraphs, functions.</summary>
     private static IEnumerable<(string Where, TensorProto Tensor)> AllTensors(ModelProto model) =>
         GraphTensors(model.Graph, "graph")
@@ -97,7 +85,7 @@ internal static class ModelProtoReader
         switch ((TensorProto.Types.DataType)tensor.DataType)
         {
             case TensorProto.Types.DataType.Float:
-                float[] floats = FloatValues(tensor);
+                float[] floats = TensorValues.Floats(tensor);
                 int f = Array.FindIndex(floats, v => !float.IsFinite(v));
                 return f < 0 ? null : (floats[f], f);
             case TensorProto.Types.DataType.Double:

@@ -1,3 +1,4 @@
+using AutoEncoder.ModelFormat;
 using AutoEncoder.Onnx.Schema;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

@@ -1,3 +1,4 @@
+using AutoEncoder.ModelFormat;
 using AutoEncoder.Training.IO;
 
 namespace AutoEncoder.Training.Data;
@@ -40,7 +41,7 @@ internal static class IdxFolderReader
     public static float[] Intensities(byte[] bytes)
     {
         var values = new float[bytes.Length];
-        for (int i = 0; i < values.Length; i++) values[i] = bytes[i] / 255f;
+        for (int i = 0; i < values.Length; i++) values[i] = bytes[i] / ImageBytes.Divisor;
         return values;
     }
 

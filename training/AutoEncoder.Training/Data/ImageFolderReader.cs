@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using AutoEncoder.ModelFormat;
 using SkiaSharp;
 
 namespace AutoEncoder.Training.Data;
@@ -110,9 +111,9 @@ internal static class ImageFolderReader
                 ReadOnlySpan<byte> rgba = pixels.Slice(y * bitmap.RowBytes + 4 * x, 4);
                 int at = y * shape.Width + x;
                 if (shape.Channels == 1)
-                    row[at] = (byte)Math.Round(0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]) / 255f;
+                    row[at] = (byte)Math.Round(0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]) / ImageBytes.Divisor;
                 else
-                    for (int c = 0; c < 3; c++) row[c * plane + at] = rgba[c] / 255f;
+                    for (int c = 0; c < 3; c++) row[c * plane + at] = rgba[c] / ImageBytes.Divisor;
             }
     }
 

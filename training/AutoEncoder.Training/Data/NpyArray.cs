@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using AutoEncoder.ModelFormat;
 
 namespace AutoEncoder.Training.Data;
 
@@ -45,7 +46,7 @@ internal sealed record NpyArray(int[] Shape, char Kind, int ItemSize, bool BigEn
         for (long i = 0; i < values.Length; i++)
         {
             long source = SourceIndex(i);
-            float value = Kind == 'u' ? Element(source)[0] / 255f : (float)ReadFloat(source);
+            float value = Kind == 'u' ? Element(source)[0] / ImageBytes.Divisor : (float)ReadFloat(source);
             if (!float.IsFinite(value))
             {
                 int width = (int)(Length / Count);

@@ -3,7 +3,6 @@ using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.Export;
-using AutoEncoder.Training.Preprocessing;
 
 namespace AutoEncoder.Training.Evaluation;
 
@@ -25,10 +24,10 @@ internal static class Evaluator
     /// <summary>Evaluates the models in <paramref name="modelsDir"/> on the data set they were trained on.</summary>
     public static EvaluationReport Evaluate(string modelsDir, ModelData model)
     {
-        (DataSet data, TrainingConfig config, FeatureScaler scaler) = (model.Data, model.Config, model.Scaler);
+        (DataSet data, TrainingConfig config) = (model.Data, model.Config);
         using Encoder encoder = Encoder.Load(Path.Combine(modelsDir, ModelRole.Encoder.FileName()));
         float[] testCodes = encoder.EncodeBatch(data.Test.Rows);
-        float[] scaledTest = scaler.Apply(data.Test).Rows;
+        float[] scaledTest = model.Scaled(data.Test);
 
         // A UMAP-only model has no full model: no reconstruction figures.
         string autoencoderPath = Path.Combine(modelsDir, ModelRole.Autoencoder.FileName());
@@ -47,7 +46,7 @@ internal static class Evaluator
             var neighbors = new NearestNeighbors(trainCodes, trainLabels, encoder.EmbeddingSize);
             knn = neighbors.Accuracy(testCodes, testLabels, K);
             nearest = neighbors.Accuracy(testCodes, testLabels, 1);
-            float[] scaledTrain = scaler.Apply(data.Train).Rows;
+            float[] scaledTrain = model.Scaled(data.Train);
             var pca = PrincipalComponents.Fit(scaledTrain, data.Train.Count, data.Width, 2);
             pcaKnn = new NearestNeighbors(pca.Project(scaledTrain, data.Train.Count), trainLabels, 2)
                 .Accuracy(pca.Project(scaledTest, data.Test.Count), testLabels, K);

@@ -1,18 +1,20 @@
+using AutoEncoder.ModelFormat;
+using AutoEncoder.Onnx.Schema;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
-using AutoEncoder.Training.Preprocessing;
+using AutoEncoder.Training.Export;
 
 namespace AutoEncoder.Training.Evaluation;
 
-/// <summary>The data set a folder of exported models was trained on, read as its manifest says, and the scaling fitted to it.</summary>
+/// <summary>The data set a folder of exported models was trained on, read as its manifest says, and the scaling the encoder begins with.</summary>
 /// <param name="Data">The data set.</param>
 /// <param name="Config">The training configuration from the manifest.</param>
-/// <param name="Scaler">The scaling the models begin with, refitted on the same training rows.</param>
-internal sealed record ModelData(DataSet Data, TrainingConfig Config, FeatureScaler Scaler)
+/// <param name="Scaling">The scaling read from the encoder's graph (as the inference library reads it), or null when it has none.</param>
+internal sealed record ModelData(DataSet Data, TrainingConfig Config, InputScaling? Scaling)
 {
     /// <summary>Loads <paramref name="dataPath"/> with the options recorded in <paramref name="modelsDir"/>'s manifest.</summary>
-    /// <exception cref="FileNotFoundException">The manifest or the data are missing.</exception>
+    /// <exception cref="FileNotFoundException">The manifest, the encoder or the data are missing.</exception>
     /// <exception cref="InvalidDataException">The data are malformed or are not the data the models were trained on.</exception>
     public static ModelData Load(string modelsDir, string dataPath)
     {
@@ -24,7 +26,19 @@ internal sealed record ModelData(DataSet Data, TrainingConfig Config, FeatureSca
         DataSet data = DataSource.Load(dataPath, config.DataOptions, config.Seed);
         if (!manifest.Data.Values.Order().SequenceEqual(data.Checksums.Values.Order()))
             throw new InvalidDataException($"{dataPath}: expected the data {manifestPath} records, found files with other SHA-256 sums");
-        var scaler = FeatureScaler.Fit(ScalingRule.Parse(config.Scaling == "auto" ? "none" : config.Scaling), TrainingRows.Select(data.Train, config).Train);
-        return new ModelData(data, config, scaler);
+        string encoder = Path.Combine(modelsDir, ModelRole.Encoder.FileName());
+        if (!File.Exists(encoder))
+            throw new FileNotFoundException($"{modelsDir}: expected {ModelRole.Encoder.FileName()} beside {Manifest.FileName}", encoder);
+        return new ModelData(data, config, InputScaling.Read(ModelProto.Parser.ParseFrom(File.ReadAllBytes(encoder)), data.Width));
+    }
+
+    /// <summary>The rows of <paramref name="split"/> in the training space: scaled as the encoder's first nodes scale them.</summary>
+    public float[] Scaled(DataSplit split)
+    {
+        if (Scaling is not { } scaling) return split.Rows;
+        var scaled = new float[split.Rows.Length];
+        for (int r = 0; r < split.Count; r++)
+            scaling.Apply(split.Rows.AsSpan(r * split.Width, split.Width), scaled.AsSpan(r * split.Width, split.Width));
+        return scaled;
     }
 }

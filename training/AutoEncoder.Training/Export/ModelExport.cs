@@ -149,9 +149,9 @@ internal static class ModelExport
         ];
         if (source.Image is { } image)
         {
-            // Rows of images hold intensities byte / 255: the byte overloads of AutoEncoder.Inference divide so.
+            // Rows of images hold intensities byte / ImageBytes.Divisor: the byte overloads of AutoEncoder.Inference divide so.
             entries.Add(new(MetadataKeys.ImageShape, image.Channels == 1 ? $"{image.Height},{image.Width}" : $"{image.Channels},{image.Height},{image.Width}"));
-            entries.Add(new(MetadataKeys.InputDivisor, "255"));
+            entries.Add(new(MetadataKeys.InputDivisor, ImageBytes.Divisor.ToString(CultureInfo.InvariantCulture)));
         }
         else entries.Add(new(MetadataKeys.InputDivisor, "1")); // a table's bytes are its numbers
         entries.Add(new(MetadataKeys.InputScaling, source.Scaler.IsIdentity

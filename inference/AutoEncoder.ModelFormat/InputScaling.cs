@@ -2,13 +2,14 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using AutoEncoder.Onnx.Schema;
 
-namespace AutoEncoder.Inference.Internal;
+namespace AutoEncoder.ModelFormat;
 
 /// <summary>
 /// The per-feature scaling an exported graph begins with, <c>(x − offset) · scale</c> as a Sub and/or a Mul
-/// by constant vectors (what the trainer writes for CSV and other unscaled data). The anomaly detector
-/// compares reconstructions with rows in this scaled space, and the managed kernel runs it before the
-/// first Gemm, with the same float32 operations in the same order as ONNX Runtime.
+/// by constant vectors: the one place the scaling is written (by the exporter) and read back (by the
+/// library, which compares reconstructions with rows in this space and runs it before its managed kernel's
+/// first Gemm, and by the training app's evaluation). <see cref="Apply"/> computes the same float32
+/// operations in the same order as ONNX Runtime.
 /// </summary>
 internal sealed class InputScaling
 {
@@ -47,8 +48,8 @@ internal sealed class InputScaling
                 !initializers.TryGetValue(node.Input[1], out TensorProto? constant) || constant.Dims.Count != 1 || constant.Dims[0] != width ||
                 constant.DataType != (int)TensorProto.Types.DataType.Float)
                 break;
-            if (node.OpType == "Sub" && nodes == 0) offset = ModelProtoReader.FloatValues(constant);
-            else if (node.OpType == "Mul" && scale is null) scale = ModelProtoReader.FloatValues(constant);
+            if (node.OpType == "Sub" && nodes == 0) offset = TensorValues.Floats(constant);
+            else if (node.OpType == "Mul" && scale is null) scale = TensorValues.Floats(constant);
             else break;
             if ((offset ?? scale)!.Length != width) return null;
             value = node.Output[0];
@@ -56,6 +57,17 @@ internal sealed class InputScaling
         }
         if (nodes == 0) return null;
         return new InputScaling(offset ?? new float[width], scale ?? [.. Enumerable.Repeat(1f, width)], nodes, value);
+    }
+
+    /// <summary>
+    /// The scaling at the head of <paramref name="model"/>'s graph, read from its first input (a row of
+    /// <paramref name="width"/> features); null when the graph does not begin with one.
+    /// </summary>
+    public static InputScaling? Read(ModelProto model, int width)
+    {
+        var initializers = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
+        foreach (TensorProto tensor in model.Graph.Initializer) initializers[tensor.Name] = tensor;
+        return model.Graph.Input.Count == 0 ? null : Read(model.Graph, model.Graph.Input[0].Name, width, initializers);
     }
 
     /// <summary>Writes <c>(raw[i] − Offset[i]) · Scale[i]</c> into <paramref name="scaled"/>.</summary>
