@@ -2,13 +2,12 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using AutoEncoder.ModelFormat;
-using AutoEncoder.Onnx.Schema;
 
 namespace AutoEncoder.Inference.Internal;
 
 /// <summary>
 /// A managed, vectorised executor for small graphs that are a chain of <c>Gemm</c> layers and element-wise
-/// activations (what the AutoEncoder exporter writes). For such graphs the fixed cost of an ONNX Runtime
+/// activations (what the AutoEncoder exporter writes), as <see cref="DenseStackCompiler"/> compiles them. For such graphs the fixed cost of an ONNX Runtime
 /// call is many times the arithmetic (a 784→2 encoder is 1,568 multiply-adds), so they run here; any other
 /// graph, or a larger one, runs in ONNX Runtime. The same kernel serves one row or many, so a row's result
 /// does not depend on the batch it came in. Every method on the row path is compiled optimised from its
@@ -30,100 +29,20 @@ internal sealed class DenseStack
     /// </summary>
     private const long MinMultiplyAddsPerThread = 1 << 16;
 
-    private readonly Layer[] layers;
+    private readonly DenseLayer[] layers;
     private readonly InputScaling? scaling;
     private readonly int widest;
     private readonly long multiplyAddsPerRow;
     private readonly int threads;
 
-    private DenseStack(Layer[] layers, InputScaling? scaling, int? threads)
+    /// <summary>A kernel over compiled <paramref name="layers"/> (<see cref="DenseStackCompiler"/>), after the optional <paramref name="scaling"/>.</summary>
+    internal DenseStack(DenseLayer[] layers, InputScaling? scaling, int? threads)
     {
         this.layers = layers;
         this.scaling = scaling;
         this.threads = threads ?? Environment.ProcessorCount;
         widest = layers.Max(l => l.Outputs);
         multiplyAddsPerRow = layers.Sum(l => (long)l.Inputs * l.Outputs);
-    }
-
-    private enum Function { None, Relu, LeakyRelu, Tanh, Sigmoid }
-
-    /// <summary>
-    /// A dense layer: y = x·Wᵀ + b, then activations. Weights are kept in the layout the loop reads:
-    /// rows of W for few outputs (one dot product each), columns of W for many (one axpy per input).
-    /// </summary>
-    private sealed record Layer(int Inputs, int Outputs, float[] Weights, bool ByOutput, float[] Bias, List<(Function Kind, float Alpha)> Activations);
-
-    /// <summary>The operators the kernel runs, for messages.</summary>
-    public const string SupportedOperators = "a leading Sub and/or Mul by constant vectors, then Gemm (transA = 0, alpha = beta = 1, constant weights), Relu, LeakyRelu, Tanh, Sigmoid and Identity";
-
-    /// <summary>
-    /// Compiles <paramref name="graph"/> when it is a chain of supported nodes; otherwise returns null and
-    /// says why in <paramref name="reason"/>. The size limit (<see cref="MaxMultiplyAdds"/>) applies only
-    /// when <paramref name="limitSize"/> is set: it is where ONNX Runtime starts to win, not what the kernel can run.
-    /// </summary>
-    /// <param name="graph">The model's main graph.</param>
-    /// <param name="limitSize">Whether to refuse graphs too large to beat ONNX Runtime.</param>
-    /// <param name="threads">Most threads one batch is split over; null for all cores.</param>
-    /// <param name="reason">Why the graph was refused; empty when it was compiled.</param>
-    public static DenseStack? TryCompile(GraphProto graph, bool limitSize, int? threads, out string reason)
-    {
-        var initializers = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
-        foreach (TensorProto tensor in graph.Initializer) initializers[tensor.Name] = tensor;
-        string[] inputs = [.. graph.Input.Select(i => i.Name).Where(name => !initializers.ContainsKey(name))];
-        if (inputs.Length != 1 || graph.Output.Count != 1)
-        {
-            reason = $"expected one input and one output, found {inputs.Length} and {graph.Output.Count}";
-            return null;
-        }
-
-        var layers = new List<Layer>();
-        string value = inputs[0];
-        int width = (int)(graph.Input.Single(i => i.Name == value).Type?.TensorType?.Shape?.Dim.LastOrDefault()?.DimValue ?? 0);
-        InputScaling? scaling = width > 0 ? InputScaling.Read(graph, value, width, initializers) : null;
-        if (scaling is not null) value = scaling.Output;
-        foreach (NodeProto node in graph.Node.Skip(scaling?.NodeCount ?? 0))
-        {
-            string name = $"node '{node.Name}' ({node.OpType})";
-            if (node.Domain is not ("" or "ai.onnx") || node.Input.Count == 0 || node.Input[0] != value || node.Output.Count != 1)
-            {
-                reason = $"{name} does not continue a single chain of standard operators";
-                return null;
-            }
-            if (node.OpType == "Gemm")
-            {
-                Layer? layer = Gemm(node, initializers);
-                if (layer is null || (layers.Count > 0 && layers[^1].Outputs != layer.Inputs))
-                {
-                    reason = $"{name} is not a Gemm with transA = 0, alpha = beta = 1 and constant weights of matching width";
-                    return null;
-                }
-                layers.Add(layer);
-            }
-            else if (layers.Count == 0 || !TryAddActivation(node, layers[^1].Activations))
-            {
-                reason = $"{name} is not supported here; the kernel runs {SupportedOperators}, starting with a Gemm";
-                return null;
-            }
-            value = node.Output[0];
-        }
-        if (layers.Count == 0 || value != graph.Output[0].Name)
-        {
-            reason = "the graph's output is not the end of a chain that starts with a Gemm";
-            return null;
-        }
-        long multiplyAdds = layers.Sum(l => (long)l.Inputs * l.Outputs);
-        if (limitSize && multiplyAdds > MaxMultiplyAdds)
-        {
-            reason = $"{multiplyAdds:N0} multiply-adds per row exceed the {MaxMultiplyAdds:N0} up to which the kernel beats ONNX Runtime";
-            return null;
-        }
-        if (scaling is not null && layers[0].Inputs != scaling.Offset.Length)
-        {
-            reason = $"the input scaling has {scaling.Offset.Length} values, the first Gemm {layers[0].Inputs} inputs";
-            return null;
-        }
-        reason = "";
-        return new DenseStack([.. layers], scaling, threads);
     }
 
     /// <summary>
@@ -181,7 +100,7 @@ internal sealed class DenseStack
             }
             for (int l = 0; l < layers.Length; l++)
             {
-                Layer layer = layers[l];
+                DenseLayer layer = layers[l];
                 Span<float> y = l == layers.Length - 1
                     ? output.Slice(r * outWidth, outWidth)
                     : scratch.Slice(l % 2 * widest, layer.Outputs);
@@ -193,7 +112,7 @@ internal sealed class DenseStack
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Forward(Layer layer, ReadOnlySpan<float> x, Span<float> y)
+    private static void Forward(DenseLayer layer, ReadOnlySpan<float> x, Span<float> y)
     {
         if (layer.ByOutput)
         {
@@ -212,7 +131,7 @@ internal sealed class DenseStack
             for (int i = 0; i < layer.Inputs; i++)
                 if (x[i] != 0) Axpy(x[i], layer.Weights.AsSpan(i * layer.Outputs, layer.Outputs), y);
         }
-        foreach ((Function kind, float alpha) in layer.Activations) Activate(kind, alpha, y);
+        foreach ((DenseFunction kind, float alpha) in layer.Activations) Activate(kind, alpha, y);
     }
 
     /// <summary>
@@ -259,86 +178,28 @@ internal sealed class DenseStack
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Activate(Function kind, float alpha, Span<float> y)
+    private static void Activate(DenseFunction kind, float alpha, Span<float> y)
     {
         // One loop per function rather than a switch per element: the sigmoid that ends every decoder runs
         // over 784 values a row, and as a scalar loop was most of the full model's time (BENCHMARKS.md).
         switch (kind)
         {
-            case Function.Relu:
+            case DenseFunction.Relu:
                 Span<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(y);
                 for (int v = 0; v < vectors.Length; v++) vectors[v] = Vector.Max(vectors[v], Vector<float>.Zero);
                 for (int i = vectors.Length * Vector<float>.Count; i < y.Length; i++) y[i] = MathF.Max(y[i], 0);
                 break;
-            case Function.LeakyRelu:
+            case DenseFunction.LeakyRelu:
                 for (int i = 0; i < y.Length; i++) y[i] = y[i] >= 0 ? y[i] : alpha * y[i];
                 break;
-            case Function.Tanh:
+            case DenseFunction.Tanh:
                 for (int i = 0; i < y.Length; i++) y[i] = MathF.Tanh(y[i]);
                 break;
-            case Function.Sigmoid:
+            case DenseFunction.Sigmoid:
                 VectorMath.Sigmoid(y);
                 break;
         }
     }
 
-    private static Layer? Gemm(NodeProto node, Dictionary<string, TensorProto> initializers)
-    {
-        if (Attribute(node, "transA", 0) != 0 || Attribute(node, "alpha", 1) != 1 || Attribute(node, "beta", 1) != 1) return null;
-        if (node.Input.Count is < 2 or > 3 || !initializers.TryGetValue(node.Input[1], out TensorProto? weight) || weight.Dims.Count != 2)
-            return null;
 
-        bool transposed = Attribute(node, "transB", 0) != 0; // W stored [out, in] when transB = 1, else [in, out]
-        int outputs = (int)(transposed ? weight.Dims[0] : weight.Dims[1]), inputs = (int)(transposed ? weight.Dims[1] : weight.Dims[0]);
-        float[] values = TensorValues.Floats(weight);
-        if (weight.DataType != (int)TensorProto.Types.DataType.Float || values.Length != (long)inputs * outputs) return null;
-        float[] bias = new float[outputs];
-        if (node.Input.Count == 3 && node.Input[2].Length > 0)
-        {
-            if (!initializers.TryGetValue(node.Input[2], out TensorProto? b) || b.Dims.Count != 1 ||
-                b.DataType != (int)TensorProto.Types.DataType.Float || (bias = TensorValues.Floats(b)).Length != outputs)
-                return null;
-        }
-
-        // Few outputs: one dot product per output over W's rows. Many: one axpy per input over W's columns.
-        bool byOutput = outputs < Vector<float>.Count * 2;
-        var weights = new float[inputs * outputs];
-        for (int o = 0; o < outputs; o++)
-            for (int i = 0; i < inputs; i++)
-            {
-                float w = transposed ? values[o * inputs + i] : values[i * outputs + o];
-                weights[byOutput ? o * inputs + i : i * outputs + o] = w;
-            }
-        return new Layer(inputs, outputs, weights, byOutput, bias, []);
-    }
-
-    private static bool TryAddActivation(NodeProto node, List<(Function, float)> activations)
-    {
-        if (node.Input.Count != 1) return false;
-        (Function kind, float alpha)? activation = node.OpType switch
-        {
-            "Relu" => (Function.Relu, 0f),
-            "LeakyRelu" => (Function.LeakyRelu, (float)Attribute(node, "alpha", 0.01)),
-            "Tanh" => (Function.Tanh, 0f),
-            "Sigmoid" => (Function.Sigmoid, 0f),
-            "Identity" => (Function.None, 0f),
-            _ => null,
-        };
-        if (activation is not { } a) return false;
-        activations.Add(a);
-        return true;
-    }
-
-    /// <summary>A numeric attribute of <paramref name="node"/> (int or float), or <paramref name="otherwise"/> when absent.</summary>
-    private static double Attribute(NodeProto node, string name, double otherwise)
-    {
-        AttributeProto? attribute = node.Attribute.FirstOrDefault(a => a.Name == name);
-        return attribute switch
-        {
-            null => otherwise,
-            { HasI: true } => attribute.I,
-            { HasF: true } => attribute.F,
-            _ => double.NaN, // present but neither int nor float: matches no supported value
-        };
-    }
 }

@@ -99,11 +99,11 @@ internal sealed class OnnxModel : IDisposable
             case InferenceBackend.OnnxRuntime:
                 return null;
             case InferenceBackend.Managed:
-                return DenseStack.TryCompile(graph, limitSize: false, options.IntraOpThreads, out string reason)
+                return DenseStackCompiler.TryCompile(graph, limitSize: false, options.IntraOpThreads, out string reason)
                     ?? throw new NotSupportedException($"{source}: the managed backend cannot run this model: {reason}");
             default:
                 // A caller who configured ONNX Runtime's session wants it to run the model.
-                return options.ConfigureSession is null ? DenseStack.TryCompile(graph, limitSize: true, options.IntraOpThreads, out _) : null;
+                return options.ConfigureSession is null ? DenseStackCompiler.TryCompile(graph, limitSize: true, options.IntraOpThreads, out _) : null;
         }
     }
 
