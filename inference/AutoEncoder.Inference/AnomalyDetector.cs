@@ -22,7 +22,6 @@ public sealed class AnomalyDetector : IDisposable
     public const string Role = RoleNames.Autoencoder;
 
     private static readonly string DefaultFile = RoleNames.FileName(Role);
-    private const double Clip = 1e-7;
     // Rows scored per thread at the least when a batch's scores are summed on several threads.
     private const int MinRowsPerThread = 1000;
     private readonly OnnxModel model;
@@ -138,7 +137,7 @@ public sealed class AnomalyDetector : IDisposable
     /// <exception cref="ArgumentException">Wrong length, or a NaN or infinite value.</exception>
     /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
     /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
-    public float Score(ReadOnlySpan<float> row) => ReconstructionErrors(row, []);
+    public float Score(ReadOnlySpan<float> row) => Score(row, []);
 
     /// <summary>The anomaly score of one row of raw pixel bytes (0–255), scaled as the model's metadata declares.</summary>
     /// <exception cref="ArgumentException">Wrong length.</exception>
@@ -170,7 +169,7 @@ public sealed class AnomalyDetector : IDisposable
     /// <exception cref="ArgumentException">Wrong lengths (<paramref name="perFeature"/> holds <see cref="InputSize"/> values or none), or a NaN or infinite value.</exception>
     /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
     /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
-    public float ReconstructionErrors(ReadOnlySpan<float> row, Span<float> perFeature)
+    public float Score(ReadOnlySpan<float> row, Span<float> perFeature)
     {
         InputGuard.Length(row.Length, InputSize, "a row", nameof(row));
         if (!perFeature.IsEmpty) InputGuard.Length(perFeature.Length, InputSize, "per-feature errors", nameof(perFeature));
@@ -285,64 +284,10 @@ public sealed class AnomalyDetector : IDisposable
     private float ScoreScaled(ReadOnlySpan<float> row, ReadOnlySpan<float> reconstruction, Span<float> perFeature)
     {
         if (structural is null)
-            return ScoreKind == AnomalyScore.Mse ? MeanSquaredError(row, reconstruction, perFeature) : MeanBce(row, reconstruction, perFeature);
+            return ScoreKind == AnomalyScore.Mse ? ReconstructionErrors.MeanSquaredError(row, reconstruction, perFeature) : ReconstructionErrors.MeanBce(row, reconstruction, perFeature);
         // 1,684 floats (6.6 KB) for 28×28: on the stack up to 4,096, as elsewhere here.
         int length = structural.ScratchLength;
         Span<float> scratch = length <= 4096 ? stackalloc float[length] : new float[length];
         return structural.Score(row, reconstruction, perFeature, scratch);
-    }
-
-    // Vectorised, with four float accumulators: a mean of 784 terms in [0, 1] keeps ~6 significant digits,
-    // far more than any threshold needs. The scalar double loop it replaced measured 0.44 µs a row here,
-    // half of what a whole Score now costs (BENCHMARKS.md).
-    private static float MeanSquaredError(ReadOnlySpan<float> row, ReadOnlySpan<float> reconstruction, Span<float> perFeature)
-    {
-        ReadOnlySpan<Vector<float>> x = MemoryMarshal.Cast<float, Vector<float>>(row), y = MemoryMarshal.Cast<float, Vector<float>>(reconstruction);
-        Span<Vector<float>> terms = MemoryMarshal.Cast<float, Vector<float>>(perFeature);
-        Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        int v = 0;
-        for (; v + 3 < x.Length; v += 4)
-        {
-            Vector<float> d0 = x[v] - y[v], d1 = x[v + 1] - y[v + 1], d2 = x[v + 2] - y[v + 2], d3 = x[v + 3] - y[v + 3];
-            a0 += d0 * d0;
-            a1 += d1 * d1;
-            a2 += d2 * d2;
-            a3 += d3 * d3;
-            if (!terms.IsEmpty)
-            {
-                terms[v] = d0 * d0;
-                terms[v + 1] = d1 * d1;
-                terms[v + 2] = d2 * d2;
-                terms[v + 3] = d3 * d3;
-            }
-        }
-        for (; v < x.Length; v++)
-        {
-            Vector<float> d = x[v] - y[v];
-            a0 += d * d;
-            if (!terms.IsEmpty) terms[v] = d * d;
-        }
-        float sum = Vector.Sum((a0 + a1) + (a2 + a3));
-        for (int i = x.Length * Vector<float>.Count; i < row.Length; i++)
-        {
-            float d = row[i] - reconstruction[i];
-            sum += d * d;
-            if (!perFeature.IsEmpty) perFeature[i] = d * d;
-        }
-        return sum / row.Length;
-    }
-
-    // Summed in double: the clipped logarithms reach 16 and their mean needs the digits.
-    private static float MeanBce(ReadOnlySpan<float> row, ReadOnlySpan<float> reconstruction, Span<float> perFeature)
-    {
-        double sum = 0;
-        for (int i = 0; i < row.Length; i++)
-        {
-            double x = row[i], y = Math.Clamp(reconstruction[i], Clip, 1 - Clip);
-            double term = -(x * Math.Log(y) + (1 - x) * Math.Log(1 - y));
-            if (!perFeature.IsEmpty) perFeature[i] = (float)term;
-            sum += term;
-        }
-        return (float)(sum / row.Length);
     }
 }

@@ -142,7 +142,7 @@ public sealed class AnomalyDetectorTests
         using var detector = AnomalyDetector.LoadDefault();
         var perFeature = new float[784];
 
-        float score = detector.ReconstructionErrors(row, perFeature);
+        float score = detector.Score(row, perFeature);
 
         Assert.Equal(detector.Score(row), score);
         Assert.Equal(score, perFeature.Average(), 1e-6);

@@ -1,4 +1,5 @@
 using AutoEncoder.Inference;
+using AutoEncoder.Inference.Internal;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
@@ -35,8 +36,8 @@ internal static class Evaluator
         if (File.Exists(autoencoderPath))
         {
             float[] reconstructions = OrtRunner.Run(File.ReadAllBytes(autoencoderPath), data.Test.Rows, data.Test.Count);
-            mse = ReconstructionError.MeanSquaredError(scaledTest, reconstructions);
-            loss = config.LossKind == ReconstructionLoss.Bce ? ReconstructionError.MeanBce(scaledTest, reconstructions) : mse;
+            mse = ReconstructionErrors.MeanOverRows(scaledTest, reconstructions, data.Width, AnomalyScore.Mse);
+            loss = config.LossKind == ReconstructionLoss.Bce ? ReconstructionErrors.MeanOverRows(scaledTest, reconstructions, data.Width, AnomalyScore.Bce) : mse;
         }
 
         double? knn = null, nearest = null, pcaKnn = null;
