@@ -45,7 +45,7 @@ public sealed class LogitLossTests
         float[] targets = logits.Select((_, i) => i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : (float)random.NextDouble()).ToArray();
         var error = new float[logits.Length];
 
-        double loss = LogitLoss.Range(logits, targets, error);
+        double loss = LogitLoss.Range(logits, targets, error, 1f);
 
         double exactLoss = 0;
         for (int i = 0; i < logits.Length; i++)

@@ -13,7 +13,7 @@ internal static class BenchCommand
     static readonly Option<string> Reference = new("--reference")
     {
         Description = "The PyTorch reference script (skipped when PyTorch is not installed)",
-        DefaultValueFactory = _ => Path.Combine(AppContext.BaseDirectory, "pytorch_reference.py"),
+        DefaultValueFactory = _ => Path.Combine(AppContext.BaseDirectory, "Bench", "pytorch_reference.py"),
     };
 
     /// <summary>Builds the command.</summary>
@@ -29,8 +29,8 @@ internal static class BenchCommand
         DataSet data = DataSource.Load(dataPath, new DataOptions(), 0);
         var progress = new LogProgress(Console.Error);
 
-        Console.Error.WriteLine("measuring matmul peak (2048×2048 mm) ...");
-        double peak1 = MatmulPeak.Measure(1), peak2 = MatmulPeak.Measure(2);
+        Console.Error.WriteLine("measuring the matmul peak (2048×2048 products, libtorch and ONNX Runtime, 1 and 2 threads) ...");
+        MatmulPeak.Rates peak1 = MatmulPeak.Measure(1), peak2 = MatmulPeak.Measure(2);
         Console.Error.WriteLine("seed preset, 5 epochs ...");
         TrainingBenchmark.Run seed = TrainingBenchmark.Measure("seed", TrainingConfig.SeedPreset, data, progress);
         Console.Error.WriteLine("deep preset, 1 epoch ...");
@@ -50,8 +50,7 @@ internal static class BenchCommand
         TrainingConfig convConfig = TrainingConfig.ConvPreset with { Epochs = 1, LearningRate = 1e-3, Schedule = LearningRateSchedule.Constant };
         TrainingBenchmark.Run conv = new[] { TrainingBenchmark.Measure("conv", convConfig, data, progress), TrainingBenchmark.Measure("conv", convConfig, data, progress) }
             .MinBy(run => run.Seconds)!;
-        double deepPeak = deepConfig.Threads == 1 ? peak1 : peak2;
-        double convPeak = convConfig.Threads == 1 ? peak1 : peak2;
+        MatmulPeak.Rates deepPeak = deepConfig.Threads == 1 ? peak1 : peak2, convPeak = convConfig.Threads == 1 ? peak1 : peak2;
 
         Console.Error.WriteLine("PyTorch reference ...");
         (PyTorchReference.Result? torch, string? missing) = PyTorchReference.Run(reference, dataPath);
@@ -70,10 +69,12 @@ internal static class BenchCommand
         AnsiConsole.Write(table);
 
         Console.WriteLine($"seed: {seed.StepsPerSecond:N0} steps/s, {seed.SamplesPerSecond:N0} samples/s ({TrainingConfig.SeedPreset.Threads} thread)");
+        foreach (MatmulPeak.Rates peak in new[] { peak1, peak2 })
+            Console.WriteLine($"matmul peak on {peak.Threads} thread(s): libtorch {peak.Libtorch:F1} GFLOP/s, ONNX Runtime {peak.OnnxRuntime:F1} GFLOP/s; the limit is {peak.BestKernel}'s");
         Console.WriteLine($"deep: {deep.StepsPerSecond:N1} steps/s, {deep.SamplesPerSecond:N0} samples/s, {deep.GflopsPerSecond:F1} GFLOP/s " +
-                          $"= {deep.GflopsPerSecond / deepPeak:P0} of the measured matmul peak ({deepPeak:F1} GFLOP/s on {deepConfig.Threads} threads; 1 thread {peak1:F1})");
+                          $"= {deep.GflopsPerSecond / deepPeak.Best:P0} of the peak on {deepConfig.Threads} threads");
         Console.WriteLine($"conv: {conv.StepsPerSecond:N1} steps/s, {conv.SamplesPerSecond:N0} samples/s, {conv.GflopsPerSecond:F1} GFLOP/s " +
-                          $"= {conv.GflopsPerSecond / convPeak:P0} of the matmul peak on {convConfig.Threads} threads ({conv.Gflops / convConfig.Epochs:N0} GFLOP an epoch, forward and backward)");
+                          $"= {conv.GflopsPerSecond / convPeak.Best:P0} of the peak on {convConfig.Threads} threads ({conv.Gflops / convConfig.Epochs:N0} GFLOP an epoch, forward and backward)");
         Console.WriteLine(torch is null
             ? $"PyTorch reference not run: {missing}"
             : $"PyTorch {torch.Torch}: seed on {torch.Seed.Threads} thread(s), deep on {torch.DeepEpoch.Threads}, conv on {torch.ConvEpoch.Threads}");

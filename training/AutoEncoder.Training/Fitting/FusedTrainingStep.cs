@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AutoEncoder.Training.Config;
+using AutoEncoder.Training.Kernels;
 using AutoEncoder.Training.Network;
 using TorchSharp.Modules;
 using TorchSharp;
@@ -14,12 +15,12 @@ namespace AutoEncoder.Training.Fitting;
 /// <list type="bullet">
 /// <item>batches are gathered into managed memory that a tensor shares (<c>frombuffer</c>), so no
 /// shuffled copy of the data set is made;</item>
-/// <item>forward is one <c>addmm</c> per layer (plus its activation); the logits land in shared
-/// memory, where <see cref="LogitLoss"/> computes loss and output error in one vectorised pass;</item>
-/// <item>the gradients are written by hand straight into a flat gradient buffer (<c>addmm_</c>/<c>addmv_</c>
-/// with β = 0), with no autograd graph; each weight is stored with its longer dimension contiguous,
-/// because libtorch's matrix products with a two-wide contiguous operand are several times slower than
-/// the same products on a transposed view;</item>
+/// <item>forward is one product per layer (plus its activation); the logits land in shared memory,
+/// where <see cref="LogitLoss"/> computes loss and the scaled output error in one vectorised pass;</item>
+/// <item>the gradients are written by hand straight into a flat gradient buffer, with no autograd graph;
+/// each weight is stored with its longer dimension contiguous;</item>
+/// <item>every matrix product runs in ONNX Runtime's Gemm (<see cref="OrtGemm"/>), whose kernels use
+/// AVX-512 where libtorch's MKL takes its AVX2 ones on this AMD host;</item>
 /// <item>with several threads, the batch is split into one shard per thread, each computed by one
 /// single-threaded libtorch on its own core (<see cref="ShardWorkers"/>): matrix products of this size
 /// run nearer the core's peak on one thread than split across two, and the small ones of the seed
@@ -41,6 +42,7 @@ internal sealed class FusedTrainingStep : ITrainingStep
     private readonly ReadOnlyMemory<float>[] gradients;
     private readonly double[] shardResults;
     private readonly int width;
+    private readonly OrtGemm gemm = new();
 
     /// <summary>
     /// Whether <paramref name="plan"/> is a chain this step computes: Linear layers with biases, each followed
@@ -238,6 +240,7 @@ internal sealed class FusedTrainingStep : ITrainingStep
     {
         workers?.Dispose();
         foreach (Shard shard in shards) shard.Dispose();
+        gemm.Dispose();
         parameters.Dispose();
         parameterBuffer.Dispose();
     }
@@ -286,32 +289,40 @@ internal sealed class FusedTrainingStep : ITrainingStep
                 return 0;
             }
             Layer[] layers = step.layers;
+            OrtGemm gemm = step.gemm;
             var outputs = new Tensor[layers.Length + 1];
             outputs[0] = Batch.Tensor.narrow(0, 0, rows);
-            for (int i = 0; i < layers.Length - 1; i++)
+            for (int i = 0; i < layers.Length; i++)
             {
-                Tensor z = layers[i].Bias.addmm(outputs[i], layers[i].WeightT);
-                outputs[i + 1] = layers[i].Activation is { } kind ? Activate(kind, z) : z;
+                Layer layer = layers[i];
+                Tensor z = i == layers.Length - 1 ? Logits.Tensor.narrow(0, 0, rows) : empty(rows, layer.Bias.shape[0]);
+                // The weight as stored: [in, out] when transposed (x · storage), else [out, in] (x · storageᵀ).
+                if (layer.Transposed) gemm.MultiplyAdd(outputs[i], layer.WeightT, layer.Bias, z);
+                else gemm.MultiplyTransposedAdd(outputs[i], layer.Weight, layer.Bias, z);
+                outputs[i + 1] = i < layers.Length - 1 && layer.Activation is { } kind ? Activate(kind, z) : z;
             }
-            outputs[^1] = Logits.Tensor.narrow(0, 0, rows).copy_(layers[^1].Bias).addmm_(outputs[^2], layers[^1].WeightT);
 
+            // d(mean BCE)/d(logits) = (σ(logits) − target) / (batch rows · width): the loss pass writes the error
+            // already scaled, so every product below is a plain one.
             int count = rows * width;
             double loss = LogitLoss.Range(Logits.Array.AsSpan(Logits.Offset, count), Batch.Array.AsSpan(Batch.Offset, count),
-                Errors.Array.AsSpan(Errors.Offset, count));
+                Errors.Array.AsSpan(Errors.Offset, count), scale);
 
-            // d(mean BCE)/d(logits) = (σ(logits) − target) / (batch rows · width); the scale is applied as the
-            // alpha of each gradient product, so the error tensors themselves stay unscaled.
             Tensor error = Errors.Tensor.narrow(0, 0, rows);
             Tensor batchOnes = ones.narrow(0, 0, rows);
             for (int i = layers.Length - 1; i >= 0; i--)
             {
                 Layer layer = layers[i];
-                if (layer.Transposed) weightGradients[i].addmm_(outputs[i].t(), error, beta: 0, alpha: scale);
-                else weightGradients[i].addmm_(error.t(), outputs[i], beta: 0, alpha: scale);
-                biasGradients[i].addmv_(error.t(), batchOnes, beta: 0, alpha: scale);
+                // dW as stored: xᵀ · error [in, out] when transposed, else errorᵀ · x [out, in].
+                if (layer.Transposed) gemm.MultiplyLeftTransposed(outputs[i], error, weightGradients[i]);
+                else gemm.MultiplyLeftTransposed(error, outputs[i], weightGradients[i]);
+                biasGradients[i].addmv_(error.t(), batchOnes, beta: 0);
                 if (i == 0) break;
-                error = error.mm(layer.Weight);
-                if (layers[i - 1].Activation is { } kind) error = ActivationBackward(kind, error, outputs[i]);
+                Tensor previous = empty(rows, layer.Weight.shape[1]);
+                // error · W, with W = storageᵀ when transposed.
+                if (layer.Transposed) gemm.MultiplyRightTransposed(error, layer.WeightT, previous);
+                else gemm.Multiply(error, layer.Weight, previous);
+                error = layers[i - 1].Activation is { } kind ? ActivationBackward(kind, previous, outputs[i]) : previous;
             }
             return loss;
         }

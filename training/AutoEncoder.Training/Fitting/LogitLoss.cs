@@ -13,20 +13,24 @@ namespace AutoEncoder.Training.Fitting;
 /// </summary>
 internal static class LogitLoss
 {
-    /// <summary>Writes σ(z) − x into <paramref name="error"/> and returns Σ loss over all elements.</summary>
+    /// <summary>
+    /// Writes <paramref name="errorScale"/> · (σ(z) − x) into <paramref name="error"/> (the gradient of a mean loss
+    /// when the scale is 1 / its count) and returns Σ loss over all elements.
+    /// </summary>
     // Hot loop: compile optimised from the first call rather than after tiering up.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double Range(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> error)
+    public static double Range(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> error, float errorScale)
     {
         ReadOnlySpan<Vector<float>> zs = MemoryMarshal.Cast<float, Vector<float>>(logits), xs = MemoryMarshal.Cast<float, Vector<float>>(targets);
         Span<Vector<float>> errors = MemoryMarshal.Cast<float, Vector<float>>(error);
         var loss = Vector<float>.Zero;
+        var scale = new Vector<float>(errorScale);
         for (int v = 0; v < zs.Length; v++)
         {
             Vector<float> z = zs[v], x = xs[v];
             Vector<float> e = VectorMath.ExpOfNonPositive(-Vector.Abs(z));
             Vector<float> inverse = Vector<float>.One / (Vector<float>.One + e);
-            errors[v] = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(z, Vector<float>.Zero), inverse, e * inverse) - x;
+            errors[v] = (Vector.ConditionalSelect(Vector.GreaterThanOrEqual(z, Vector<float>.Zero), inverse, e * inverse) - x) * scale;
             loss += Log1p.OfUnit(e) + Vector.Max(z, Vector<float>.Zero) - x * z;
         }
         Vector.Widen(loss, out Vector<double> low, out Vector<double> high);
@@ -34,7 +38,7 @@ internal static class LogitLoss
         for (int i = zs.Length * Vector<float>.Count; i < logits.Length; i++)
         {
             float z = logits[i], x = targets[i], e = MathF.Exp(-MathF.Abs(z));
-            error[i] = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - x;
+            error[i] = ((z >= 0 ? 1 / (1 + e) : e / (1 + e)) - x) * errorScale;
             total += MathF.Log(1 + e) + MathF.Max(z, 0) - x * z;
         }
         return total;
