@@ -119,11 +119,11 @@ internal static class ModelExport
         string outputs = source.Config.LossKind == ReconstructionLoss.Bce ? "probabilities in [0, 1]" : "values";
         return role switch
         {
-            ModelRole.Encoder => new(RoleNames.Encoder, ModelRoles.Pixels, [input], ModelRoles.Embedding, encoder,
+            ModelRole.Encoder => new(RoleNames.Encoder, TensorNames.Pixels, [input], TensorNames.Embedding, encoder,
                 $"Autoencoder encoder ({shape}): {rows} → {latent}-D code."),
-            ModelRole.Decoder => new(RoleNames.Decoder, ModelRoles.Embedding, [latent], ModelRoles.Reconstruction, decoder,
+            ModelRole.Decoder => new(RoleNames.Decoder, TensorNames.Embedding, [latent], TensorNames.Reconstruction, decoder,
                 $"Autoencoder decoder ({shape}): {latent}-D code → reconstructed {outputs} in the scaled training space."),
-            _ => new(RoleNames.Autoencoder, ModelRoles.Pixels, [input], ModelRoles.Reconstruction, [.. encoder, .. decoder],
+            _ => new(RoleNames.Autoencoder, TensorNames.Pixels, [input], TensorNames.Reconstruction, [.. encoder, .. decoder],
                 $"Autoencoder ({shape}): {rows} → reconstructed {outputs} in the scaled training space."),
         };
     }

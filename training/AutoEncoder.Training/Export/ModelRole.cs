@@ -13,18 +13,9 @@ internal enum ModelRole
     Autoencoder,
 }
 
-/// <summary>The names each role's file and tensors carry; consumers rely on them.</summary>
+/// <summary>The roles in export order, and the names (<see cref="RoleNames"/>) each role's metadata and file carry.</summary>
 internal static class ModelRoles
 {
-    /// <summary>Name of the pixel input.</summary>
-    public const string Pixels = TensorNames.Pixels;
-
-    /// <summary>Name of the code tensor.</summary>
-    public const string Embedding = TensorNames.Embedding;
-
-    /// <summary>Name of the reconstructed-image output.</summary>
-    public const string Reconstruction = TensorNames.Reconstruction;
-
     /// <summary>All roles, in the order files are exported.</summary>
     public static IReadOnlyList<ModelRole> All { get; } = [ModelRole.Encoder, ModelRole.Decoder, ModelRole.Autoencoder];
 
