@@ -32,14 +32,17 @@ internal static class AssemblyFingerprint
     }
 
     /// <summary>The canonical text the fingerprint hashes (for <c>--list</c> and tests).</summary>
-    public static string Text(PEReader pe)
+    public static string Text(PEReader pe) => string.Join("\n", Types(pe).Select(type => type.Text).Order(StringComparer.Ordinal));
+
+    /// <summary>
+    /// Each type's name and text: what it declares and every type and member its signatures and IL name
+    /// (other assemblies' as <c>[Assembly]Namespace.Type</c>). The layering tests read what a type uses from it.
+    /// </summary>
+    public static IEnumerable<(string Name, string Text)> Types(PEReader pe)
     {
         MetadataReader reader = pe.GetMetadataReader();
         var names = new SignatureText(reader);
-        var types = reader.TypeDefinitions
-            .Select(handle => TypeText(handle, pe, reader, names))
-            .Order(StringComparer.Ordinal);
-        return string.Join("\n", types);
+        return reader.TypeDefinitions.Select(handle => (names.Name(handle), TypeText(handle, pe, reader, names))).ToList();
     }
 
     static string TypeText(TypeDefinitionHandle handle, PEReader pe, MetadataReader reader, SignatureText names)

@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using AutoEncoder.Training.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -13,9 +13,8 @@ internal static class Fixture
     /// <summary>The first <paramref name="rows"/> MNIST test images as floats in [0, 1].</summary>
     public static float[] TestPixels(int rows)
     {
-        byte[] file = File.ReadAllBytes(Path.Combine(Root, "data", "mnist", "t10k-images-idx3-ubyte"));
-        if (BinaryPrimitives.ReadUInt32BigEndian(file) != 0x803) throw new InvalidDataException("not an IDX image file");
-        return file.AsSpan(16, rows * 784).ToArray().Select(b => b / 255f).ToArray();
+        byte[] images = IdxReader.Read(Path.Combine(Root, "data", "mnist", "t10k-images-idx3-ubyte"), 3).Data;
+        return images.AsSpan(0, rows * 784).ToArray().Select(b => b / 255f).ToArray();
     }
 
     /// <summary>An ONNX Runtime session on a committed model (models/encoder.onnx by default) with the same threading as the library.</summary>

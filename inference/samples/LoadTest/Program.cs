@@ -5,8 +5,8 @@
 using System.CommandLine;
 using System.Globalization;
 using AutoEncoder.Inference;
-using AutoEncoder.Samples;
 using AutoEncoder.Samples.LoadTest;
+using AutoEncoder.Training.Data;
 
 var url = new Option<string>("--url") { Description = "The running service", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
 var models = new Option<string?>("--models") { Description = "The service's model folder, for the in-process comparison (embedded models when absent)" };
@@ -28,7 +28,7 @@ command.SetAction(async (result, cancellation) =>
         string[] bodies = result.GetValue(formats)!.Split(',');
         if (bodies.Any(f => f is not ("json" or "float32")))
             throw new ArgumentException($"--formats: expected json and/or float32, found '{result.GetValue(formats)}'");
-        byte[] pixels = IdxFile.Read(result.GetValue(images)!).Data;
+        byte[] pixels = IdxReader.Read(result.GetValue(images)!, 3).Data;
         using Encoder encoder = result.GetValue(models) is string folder ? Encoder.Load(Path.Combine(folder, "encoder.onnx")) : Encoder.LoadDefault();
         var service = new Uri(result.GetValue(url)!);
         int? servicePid = result.GetValue(pid);

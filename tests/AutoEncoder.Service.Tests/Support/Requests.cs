@@ -2,8 +2,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using AutoEncoder.Samples;
 using AutoEncoder.Tests.Support;
+using AutoEncoder.Training.Data;
 using SkiaSharp;
 using Xunit;
 
@@ -13,8 +13,8 @@ namespace AutoEncoder.Service.Tests.Support;
 internal static class Requests
 {
     static readonly Lazy<(byte[] Images, byte[] Labels)> Mnist = new(() =>
-        (IdxFile.Read(Path.Combine(Repository.MnistFolder, "t10k-images-idx3-ubyte")).Data,
-         IdxFile.Read(Path.Combine(Repository.MnistFolder, "t10k-labels-idx1-ubyte")).Data));
+        (IdxReader.Read(Path.Combine(Repository.MnistFolder, "t10k-images-idx3-ubyte"), 3).Data,
+         IdxReader.Read(Path.Combine(Repository.MnistFolder, "t10k-labels-idx1-ubyte"), 1).Data));
 
     /// <summary>MNIST test image <paramref name="index"/> as bytes 0–255.</summary>
     public static byte[] TestImage(int index) => Mnist.Value.Images.AsSpan(index * 784, 784).ToArray();

@@ -108,4 +108,14 @@ public sealed class ExportParityTests(TrainedModels models) : IClassFixture<Trai
         foreach (ModelRole role in ModelRoles.All)
             Assert.Equal(models.Onnx("relu", role), again.Files[role]);
     }
+
+    [Fact]
+    public void The_export_gate_allows_1e_4_plus_1e_5_of_the_largest_output()
+    {
+        // Probabilities: the absolute 1e-4 (plus 5e-6). Codes reaching 300: 1e-4 + 3e-3, about 200 float
+        // spacings at that magnitude, still far below what a structural error moves (1e-2 or more, and
+        // relative, not a few roundings).
+        Assert.Equal(1e-4 + 5e-6, ModelExport.ParityBound([0.5f, 0.25f]), 12);
+        Assert.Equal(1e-4 + 3e-3, ModelExport.ParityBound([200f, -300f, 1f]), 12);
+    }
 }

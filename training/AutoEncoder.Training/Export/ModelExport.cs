@@ -25,8 +25,28 @@ internal static class ModelExport
     // The exporter's converters and this app's own: the input scaling at the head of the graphs.
     private static readonly ConverterRegistry Converters = ConverterRegistry.Builtin().Add(new ScalingConverter());
 
-    /// <summary>Largest max-absolute difference between ONNX Runtime and TorchSharp an export accepts.</summary>
+    /// <summary>
+    /// Largest difference between ONNX Runtime and TorchSharp an export accepts, absolute, for outputs of
+    /// magnitude up to about 10 (probabilities, most codes).
+    /// </summary>
     public const double ParityTolerance = 1e-4;
+
+    /// <summary>
+    /// The share of the largest reference magnitude added to <see cref="ParityTolerance"/> (the rule of
+    /// numpy's <c>allclose</c>): float32 rounding grows with the values. The conv preset's 2-D codes reach
+    /// past 128, where a float's spacing is 1.5e-5; its encoder measured 6.1e-5 (four spacings) and, once
+    /// retrained, 1.07e-4 (seven), which an absolute 1e-4 refused although a 1e-5 relative error is the
+    /// export's rounding, not a wrong graph.
+    /// </summary>
+    public const double ParityRelativeTolerance = 1e-5;
+
+    /// <summary>The parity an export of <paramref name="reference"/> outputs must meet: <see cref="ParityTolerance"/> + <see cref="ParityRelativeTolerance"/> · max |reference|.</summary>
+    public static double ParityBound(ReadOnlySpan<float> reference)
+    {
+        float largest = 0;
+        foreach (float value in reference) largest = Math.Max(largest, Math.Abs(value));
+        return ParityTolerance + ParityRelativeTolerance * largest;
+    }
 
     /// <summary>The serialised models and their parity figures (max |ONNX Runtime − TorchSharp|).</summary>
     public sealed record Result(IReadOnlyDictionary<ModelRole, byte[]> Files, IReadOnlyDictionary<ModelRole, double> Parity);
@@ -46,7 +66,7 @@ internal static class ModelExport
     /// feeds them). With <paramref name="calibration"/> (raw held-out normal rows, as <see cref="TrainingRows"/>
     /// picks them), the full model also carries the anomaly threshold calibrated on them.
     /// </summary>
-    /// <exception cref="InvalidDataException">The encoder's or decoder's parity exceeds <see cref="ParityTolerance"/>, or the
+    /// <exception cref="InvalidDataException">The encoder's or decoder's parity exceeds <see cref="ParityBound"/>, or the
     /// full model differs by more from TorchSharp's decoder run on ONNX Runtime's codes.</exception>
     public static Result Build(Source source, float[] rows, int count, float[]? calibration = null)
     {
@@ -75,7 +95,7 @@ internal static class ModelExport
             ModelProto proto = OnnxExporter.Export(Spec(role, source, scaling, output), Metadata(role, source), Converters);
             (float[] refInput, float[] refOutput) = references[role];
             float[] actual = OrtRunner.Run(proto.ToByteArray(), refInput, count);
-            double difference = OrtRunner.MaxAbsDifference(refOutput, actual);
+            double difference = OrtRunner.MaxAbsDifference(refOutput, actual), bound = ParityBound(refOutput);
             if (role == ModelRole.Autoencoder)
             {
                 // The full model is the encoder's graph followed by the decoder's. End to end, the decoder can
@@ -87,13 +107,13 @@ internal static class ModelExport
                 float[] onnxCodes = OrtRunner.Run(files[ModelRole.Encoder], rows, count);
                 float[] decoded = output.forward(model.Decoder.forward(tensor(onnxCodes, [count, config.Model.Latent]))).data<float>().ToArray();
                 double composed = OrtRunner.MaxAbsDifference(decoded, actual);
-                if (!(composed <= ParityTolerance))
+                if (!(composed <= bound))
                     throw new InvalidDataException(
-                        $"{role.FileName()}: expected ONNX Runtime to match TorchSharp's decoder on ONNX Runtime's own codes within {ParityTolerance:G}, found max |difference| {composed:G}; no files written");
+                        $"{role.FileName()}: expected ONNX Runtime to match TorchSharp's decoder on ONNX Runtime's own codes within {bound:G}, found max |difference| {composed:G}; no files written");
             }
-            else if (!(difference <= ParityTolerance))
+            else if (!(difference <= bound))
                 throw new InvalidDataException(
-                    $"{role.FileName()}: expected ONNX Runtime to match TorchSharp within {ParityTolerance:G}, found max |difference| {difference:G}; no files written");
+                    $"{role.FileName()}: expected ONNX Runtime to match TorchSharp within {bound:G} ({ParityTolerance:G} plus {ParityRelativeTolerance:G} of the largest output), found max |difference| {difference:G}; no files written");
 
             proto.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.ParityMaxAbsDiff, Value = Format(difference) });
             proto.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.ParityRows, Value = count.ToString(CultureInfo.InvariantCulture) });

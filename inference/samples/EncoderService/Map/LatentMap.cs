@@ -1,4 +1,5 @@
 using AutoEncoder.Inference;
+using AutoEncoder.Training.Data;
 
 namespace AutoEncoder.Samples.EncoderService.Map;
 
@@ -31,8 +32,8 @@ internal sealed class LatentMap
             throw new InvalidDataException($"Map:Labels: expected the labels file of {options.Images}, found none");
 
         string imagesPath = Path.GetFullPath(options.Images, contentRoot), labelsPath = Path.GetFullPath(options.Labels, contentRoot);
-        (int[] shape, byte[] images) = IdxFile.Read(imagesPath);
-        (int[] labelShape, byte[] labels) = IdxFile.Read(labelsPath);
+        (int[] shape, byte[] images) = IdxReader.Read(imagesPath, 3);
+        (int[] labelShape, byte[] labels) = IdxReader.Read(labelsPath, 1);
         int width = shape.Skip(1).Aggregate(1, (product, dimension) => product * dimension);
         if (width != encoder.InputSize)
             throw new InvalidDataException($"{imagesPath}: expected rows of {encoder.InputSize} values for the encoder, found shape [{string.Join(", ", shape)}]");
