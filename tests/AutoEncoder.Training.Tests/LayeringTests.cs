@@ -38,7 +38,7 @@ public sealed partial class LayeringTests
             foreach (Match use in OwnLayerUse().Matches(text))
             {
                 int used = Array.IndexOf(Layers, use.Groups[1].Value);
-                if (used > own) violations.Add($"{name} ({Layers[own]}) uses {use.Value.TrimStart(' ', '(', ',', '<')}");
+                if (used > own) violations.Add($"{name} ({Layers[own]}) uses {use.Value}");
             }
         }
         return violations;
@@ -117,6 +117,6 @@ public sealed partial class LayeringTests
     }
 
     // A use of one of the app's own namespaces: not preceded by "]" (another assembly's type) or a letter/dot.
-    [GeneratedRegex(@"(?<![\]\w.])AutoEncoder\.Training\.(\w+)")]
+    [GeneratedRegex(@"(?<![\]\w.])AutoEncoder\.Training\.(\w+)[\w.]*")]
     private static partial Regex OwnLayerUse();
 }
