@@ -13,7 +13,7 @@ public sealed class InputValidationTests : IDisposable
     {
         var error = Assert.Throws<ArgumentException>(() => encoder.Encode(new float[783]));
 
-        Assert.Equal("pixels", error.ParamName);
+        Assert.Equal("row", error.ParamName);
         Assert.StartsWith("expected a row of 784 values, found 783", error.Message);
     }
 
@@ -33,7 +33,7 @@ public sealed class InputValidationTests : IDisposable
     [InlineData(float.NegativeInfinity, 0, InferenceBackend.Managed)]
     [InlineData(float.NaN, 17, InferenceBackend.OnnxRuntime)]
     [InlineData(float.NegativeInfinity, 783, InferenceBackend.OnnxRuntime)]
-    public void A_non_finite_pixel_is_refused_naming_its_index(float value, int index, InferenceBackend backend)
+    public void A_non_finite_value_is_refused_naming_its_index(float value, int index, InferenceBackend backend)
     {
         using var encoder = Encoder.LoadDefault(new InferenceOptions { Backend = backend });
         var pixels = new float[784];
@@ -41,7 +41,7 @@ public sealed class InputValidationTests : IDisposable
 
         var error = Assert.Throws<ArgumentException>(() => encoder.Encode(pixels));
 
-        Assert.Equal("pixels", error.ParamName);
+        Assert.Equal("row", error.ParamName);
         Assert.StartsWith($"expected finite values, found {value} at index {index}", error.Message);
     }
 
