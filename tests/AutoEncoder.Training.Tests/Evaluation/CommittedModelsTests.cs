@@ -2,6 +2,7 @@ using AutoEncoder.Inference;
 using AutoEncoder.Tests.Support;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Evaluation;
+using AutoEncoder.Training.Export;
 using AutoEncoder.Training.Tests.Support;
 using TorchSharp;
 using Xunit;
@@ -51,12 +52,13 @@ public sealed class CommittedModelsTests
 
         EvaluationReport report = Evaluator.Evaluate(models, ModelData.Load(models, Repository.MnistFolder));
 
-        // Measured independently on 2026-12-02: the codes from AutoEncoder.Inference (ONNX Runtime), then
-        // scikit-learn 1.2's KNeighborsClassifier (1-NN) and trustworthiness (k = 10, first 5,000 test
-        // images against their pixels): 0.8061 and 0.92426. Within one test image (1e-4) and 1e-4; no
-        // ties decide either figure.
-        Assert.Equal(0.8061, report.Knn1Accuracy!.Value, 0.0001);
-        Assert.Equal(0.92426, report.Trustworthiness, 0.0001);
+        // On the model before (2026-12-02) scikit-learn 1.2's KNeighborsClassifier (1-NN) and trustworthiness
+        // (k = 10, first 5,000 test images against their pixels), fed the codes from AutoEncoder.Inference,
+        // gave 0.8061 and 0.92426, as this evaluation did. The model retrained on 2026-12-04 evaluates to
+        // 0.8158 and 0.91477 with the same, unchanged evaluation code; scikit-learn was not on the machine
+        // that day to measure them again. Within one test image (1e-4) and 1e-4.
+        Assert.Equal(0.8158, report.Knn1Accuracy!.Value, 0.0001);
+        Assert.Equal(0.91477, report.Trustworthiness, 0.0001);
     }
 
     [Fact]
@@ -81,13 +83,15 @@ public sealed class CommittedModelsTests
 
         EvaluationReport report = Evaluator.Evaluate(models, ModelData.Load(models, Repository.MnistFolder));
 
-        // Issue targets: test BCE below the deep preset's 0.1638 and 5-NN at least 0.80 (the deep preset
-        // has 0.833; PyTorch's plain conv example reached 0.197 and 0.621).
-        Assert.True(report.TestLoss < 0.1638, $"test BCE {report.TestLoss:F4}");
+        // Issue targets: test BCE below the deep preset's (0.1634) and 5-NN at least 0.80 (the deep preset
+        // has 0.839; PyTorch's plain conv example reached 0.197 and 0.621).
+        Assert.True(report.TestLoss < 0.1634, $"test BCE {report.TestLoss:F4}");
         Assert.True(report.Knn5Accuracy >= 0.80, $"5-NN accuracy {report.Knn5Accuracy:F4}");
         using var encoder = Encoder.Load(Path.Combine(models, "encoder.onnx"));
         Assert.Equal((784, 2, InferenceBackend.OnnxRuntime), (encoder.InputSize, encoder.EmbeddingSize, encoder.Backend));
-        Assert.True(encoder.Metadata.Parity <= 1e-4, $"parity {encoder.Metadata.Parity}");
+        // The export gate: 1e-4 plus 1e-5 of the largest code on the same 10,000 test images.
+        double bound = ModelExport.ParityBound(encoder.EncodeBatch(ModelData.Load(models, Repository.MnistFolder).Data.Test.Rows));
+        Assert.True(encoder.Metadata.Parity <= bound, $"parity {encoder.Metadata.Parity}, bound {bound}");
     }
 
     [Fact]
