@@ -9,6 +9,9 @@ internal static class Repository
     /// <summary>Where <c>make data</c> puts MNIST.</summary>
     public static string MnistFolder => Path.Combine(Root, "data", "mnist");
 
+    /// <summary>Where the build puts the training app (<c>autoencoder.dll</c> and its native libraries).</summary>
+    public static string TrainingAppFolder => Path.Combine(Root, "training", "AutoEncoder.Training", "bin", "Release", "net10.0");
+
     /// <summary>The committed seed-preset models.</summary>
     public static string ModelsFolder => Path.Combine(Root, "models");
 

@@ -14,8 +14,6 @@ public sealed class NativeLibraryTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    private static string AppFolder => Path.Combine(Repository.Root, "training", "AutoEncoder.Training", "bin", "Release", "net10.0");
-
     private static string Wrapper(string app) => Path.Combine(app, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
 
     private static string PackageWrapper()
@@ -32,7 +30,7 @@ public sealed class NativeLibraryTests : IDisposable
     {
         // MSBuild's incremental copy compares size and time; a copy it rewrote on every build was, for a
         // moment, the unmarked library that Debian 12's libstdc++ cannot load.
-        var built = new FileInfo(Wrapper(AppFolder));
+        var built = new FileInfo(Wrapper(Repository.TrainingAppFolder));
         var package = new FileInfo(PackageWrapper());
 
         Assert.Equal(package.Length, built.Length);
@@ -44,11 +42,11 @@ public sealed class NativeLibraryTests : IDisposable
     {
         // The app's own files are copied; everything else is linked (1.6 GB of native libraries).
         string app = folder.File("app");
-        Assert.Equal(0, ExternalProcess.Run("cp", null, "-as", AppFolder, app).ExitCode);
+        Assert.Equal(0, ExternalProcess.Run("cp", null, "-as", Repository.TrainingAppFolder, app).ExitCode);
         foreach (string name in new[] { "autoencoder.dll", "autoencoder.deps.json", "autoencoder.runtimeconfig.json" })
         {
             File.Delete(Path.Combine(app, name));
-            File.Copy(Path.Combine(AppFolder, name), Path.Combine(app, name));
+            File.Copy(Path.Combine(Repository.TrainingAppFolder, name), Path.Combine(app, name));
         }
         File.Delete(Wrapper(app));
         File.WriteAllBytes(Wrapper(app), new byte[4096]); // not an ELF file

@@ -15,7 +15,7 @@ public sealed class StopSignalTests : IDisposable
 
     public void Dispose() => output.Dispose();
 
-    private static string App => Path.Combine(Repository.Root, "training", "AutoEncoder.Training", "bin", "Release", "net10.0", "autoencoder.dll");
+    private static string App => Path.Combine(Repository.TrainingAppFolder, "autoencoder.dll");
 
     /// <summary>
     /// Starts `autoencoder train` with <paramref name="args"/>, waits until a line of its log starts with
