@@ -37,6 +37,9 @@ plots: build
 	$(DOTNET) $(APP) plot --models $(MODELS)/fashion --data data/fashion-mnist --out plots/fashion
 	$(DOTNET) $(APP) plot --models $(MODELS)/umap --data $(DATA) --out plots/umap
 	$(DOTNET) $(APP) plot --models $(MODELS)/conv --data $(DATA) --out plots/conv
+	mkdir -p obj
+	$(DOTNET) $(APP) index --models $(MODELS)/umap --data $(DATA) --out obj/mnist-umap.index
+	$(DOTNET) $(APP) search --index obj/mnist-umap.index --models $(MODELS)/umap --data $(DATA) --row 7 -k 10 --plot plots/similar.png
 
 evaluate: build
 	$(DOTNET) $(APP) evaluate --models $(MODELS) --data $(DATA)

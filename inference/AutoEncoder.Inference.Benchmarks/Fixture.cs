@@ -17,6 +17,9 @@ internal static class Fixture
         return images.AsSpan(0, rows * 784).ToArray().Select(b => b / 255f).ToArray();
     }
 
+    /// <summary>The 60,000 MNIST training images as bytes 0–255, row after row.</summary>
+    public static byte[] TrainImages() => IdxReader.Read(Path.Combine(Root, "data", "mnist", "train-images-idx3-ubyte"), 3).Data;
+
     /// <summary>An ONNX Runtime session on a committed model (models/encoder.onnx by default) with the same threading as the library.</summary>
     public static InferenceSession Session(string file = "encoder.onnx") =>
         new(Path.Combine(Root, "models", file), new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 });

@@ -9,12 +9,19 @@ namespace AutoEncoder.Inference;
 /// </summary>
 public sealed class ModelMetadata
 {
-    internal ModelMetadata(IReadOnlyDictionary<string, string> properties, string producer, string description)
+    internal ModelMetadata(IReadOnlyDictionary<string, string> properties, string producer, string description, string sha256)
     {
+        Sha256 = sha256;
         Properties = properties;
         Producer = producer;
         Description = description;
     }
+
+    /// <summary>
+    /// The SHA-256 of the model's bytes as loaded, as 64 lower-case hex digits: what an <see cref="EmbeddingIndex"/>
+    /// records of the encoder that made its codes, so that it is never searched with another one's.
+    /// </summary>
+    public string Sha256 { get; }
 
     /// <summary>The model's role: <c>encoder</c>, <c>decoder</c> or <c>autoencoder</c>.</summary>
     public string Role => Properties.GetValueOrDefault(MetadataKeys.Role, "");

@@ -32,6 +32,11 @@ public sealed class BadRequestTests(ServiceFactory service) : IClassFixture<Serv
         { "/decode", "application/json", "{\"embeddings\":[[1e39,0]]}", 400, "embeddings[0][0]: expected a finite number, found Infinity" },
         { "/decode", "image/png", "x", 415, "expected application/json, found 'image/png" },
         { "/score", "application/json", "{\"rows\":[null]}", 400, "rows[0]: expected 784 values, found null" },
+        { "/similar", "application/json", "{\"rows\":[[1,2,3]]}", 400, "rows[0]: expected 784 values, found 3" },
+        { "/similar", "application/json", "{\"rows\":[[0]],\"k\":\"3\"}", 400, "malformed JSON" },
+        { "/similar", "application/json", "{\"rows\":[[0]],\"k\":0}", 400, "k: expected 1 to 1000, found 0" },
+        { "/similar", "application/json", "{\"rows\":[[0]],\"k\":1001}", 400, "k: expected 1 to 1000, found 1001" },
+        { "/similar", "text/plain", "x", 415, "expected application/json, image/png or image/jpeg, found 'text/plain" },
     };
 
     [Theory]

@@ -130,6 +130,22 @@ public sealed class EndpointTests(ServiceFactory service) : IClassFixture<Servic
     }
 
     [Fact]
+    public async Task Similar_returns_the_libraryʼs_nearest_test_rows_with_their_labels()
+    {
+        float[][] rows = Requests.TestRows(3, 2);
+        using Encoder encoder = Encoder.LoadDefault();
+        var index = EmbeddingIndex.Create(encoder);
+        index.AddRows([.. Enumerable.Range(0, 10_000).Select(id => (long)id)], [.. Enumerable.Range(0, 10_000).SelectMany(Requests.TestImage)]);
+
+        var answer = await Post<SimilarResponse>("/similar", Requests.Json(new { rows, k = 7 }));
+
+        for (int q = 0; q < rows.Length; q++)
+            Assert.Equal(index.SearchRow(rows[q], 7).Select(n => new NeighborResult(n.Id, n.Distance, Requests.TestLabels[n.Id])), answer.Neighbors[q]);
+        // Test row 3 is itself indexed: its own nearest row, at distance 0.
+        Assert.Equal(new NeighborResult(3, 0, Requests.TestLabels[3]), answer.Neighbors[0][0]);
+    }
+
+    [Fact]
     public async Task Map_holds_every_test_row_with_its_label_and_code()
     {
         using Encoder encoder = Encoder.LoadDefault();

@@ -16,7 +16,7 @@ namespace AutoEncoder.Service.Tests;
 /// <summary>
 /// The map page in a real browser against the service on a real socket: a stroke drawn with the mouse
 /// moves the point on the map to the code the service computes for the drawing, and shows the decoder's
-/// reconstruction; a click on the map shows what the decoder draws there. With AUTOENCODER_SCREENSHOT set,
+/// reconstruction and its nearest test images; a click on the map shows what the decoder draws there. With AUTOENCODER_SCREENSHOT set,
 /// the page is saved there as a PNG (`make screenshot` writes README's picture this way).
 /// </summary>
 [Trait("Category", "Slow")]
@@ -48,9 +48,25 @@ public sealed class PageInBrowserTests : IDisposable
         HeadlessChromium.WaitFor(() => DecodedSource() == "Reconstruction of the drawing" && !Busy(), "the reconstruction of the drawing");
         float[] shown = JsonSerializer.Deserialize<float[]>((string)browser.Script("return document.getElementById('code').dataset.code")!)!;
         Assert.Equal(await EncodeAsService(), shown);
-        Assert.True(LitPixels("decoded") > 0, "expected a reconstruction with lit pixels, found a black canvas");
+        Assert.True(LitPixels("#decoded") > 0, "expected a reconstruction with lit pixels, found a black canvas");
         Assert.Equal("rgba(255,255,255,255)", MarkerPixel());
         SaveScreenshotIfAsked();
+    }
+
+    [Fact]
+    public async Task A_drawn_digit_shows_its_nearest_test_images_as_the_service_finds_them()
+    {
+        IWebElement canvas = browser.Page.FindElement(By.Id("draw"));
+        new Actions(browser.Page)
+            .MoveToElement(canvas, -60, -90).ClickAndHold()
+            .MoveByOffset(110, 0).MoveByOffset(-50, 90).MoveByOffset(-30, 90)
+            .Release().Perform();
+
+        HeadlessChromium.WaitFor(() => browser.Script("return document.getElementById('neighbors').dataset.ids") is string && !Busy(), "the nearest test images");
+        long[] shown = JsonSerializer.Deserialize<long[]>((string)browser.Script("return document.getElementById('neighbors').dataset.ids")!)!;
+        Assert.Equal(await SimilarAsService(8), shown);
+        Assert.Equal(8L, Convert.ToInt64(browser.Script("return document.querySelectorAll('#neighbors canvas').length"), CultureInfo.InvariantCulture));
+        Assert.True(LitPixels("#neighbors canvas") > 0, "expected neighbour images with lit pixels, found black canvases");
     }
 
     [Fact]
@@ -60,26 +76,40 @@ public sealed class PageInBrowserTests : IDisposable
         new Actions(browser.Page).MoveToElement(map, 40, -60).Click().Perform();
 
         HeadlessChromium.WaitFor(() => DecodedSource()?.StartsWith("Decoder output at (", StringComparison.Ordinal) == true, "the decoder's image of the clicked point");
-        Assert.True(LitPixels("decoded") > 0, "expected a decoded image with lit pixels, found a black canvas");
+        Assert.True(LitPixels("#decoded") > 0, "expected a decoded image with lit pixels, found a black canvas");
     }
 
     // The drawing as the page sent it (a PNG of the canvas), encoded by the service directly.
     private async Task<float[]> EncodeAsService()
     {
-        string dataUrl = (string)browser.Script("return document.getElementById('draw').toDataURL('image/png')")!;
-        byte[] png = Convert.FromBase64String(dataUrl[(dataUrl.IndexOf(',', StringComparison.Ordinal) + 1)..]);
         using var client = new HttpClient { BaseAddress = address };
-        HttpResponseMessage response = await client.PostAsync(new Uri("/encode", UriKind.Relative), Requests.Bytes(png, "image/png"));
+        HttpResponseMessage response = await client.PostAsync(new Uri("/encode", UriKind.Relative), Requests.Bytes(DrawingPng(), "image/png"));
         return (await response.Content.ReadFromJsonAsync<EmbeddingsResponse>())!.Embeddings[0];
+    }
+
+    // The ids the service finds for the drawing as the page sent it.
+    private async Task<long[]> SimilarAsService(int k)
+    {
+        using var client = new HttpClient { BaseAddress = address };
+        HttpResponseMessage response = await client.PostAsync(new Uri($"/similar?k={k}", UriKind.Relative), Requests.Bytes(DrawingPng(), "image/png"));
+        return [.. (await response.Content.ReadFromJsonAsync<SimilarResponse>())!.Neighbors[0].Select(n => n.Id)];
+    }
+
+    private byte[] DrawingPng()
+    {
+        string dataUrl = (string)browser.Script("return document.getElementById('draw').toDataURL('image/png')")!;
+        return Convert.FromBase64String(dataUrl[(dataUrl.IndexOf(',', StringComparison.Ordinal) + 1)..]);
     }
 
     private string? DecodedSource() => browser.Script("return document.getElementById('decoded').dataset.source") as string;
 
     private bool Busy() => browser.Script("return busy || pending") is true;
 
-    private long LitPixels(string canvasId) => Convert.ToInt64(browser.Script(
-        "const c = document.getElementById(arguments[0]); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;" +
-        "let lit = 0; for (let i = 0; i < d.length; i += 4) if (d[i] > 40) lit++; return lit;", canvasId), CultureInfo.InvariantCulture);
+    // Lit pixels summed over the canvases the CSS selector names.
+    private long LitPixels(string selector) => Convert.ToInt64(browser.Script(
+        "let lit = 0; for (const c of document.querySelectorAll(arguments[0])) {" +
+        "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; for (let i = 0; i < d.length; i += 4) if (d[i] > 40) lit++; } return lit;",
+        selector), CultureInfo.InvariantCulture);
 
     // The centre of the marker the page draws (white disc, black ring) at the code's position.
     private string MarkerPixel() => (string)browser.Script(

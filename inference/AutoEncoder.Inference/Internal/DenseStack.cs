@@ -29,6 +29,9 @@ internal sealed class DenseStack
     /// </summary>
     private const long MinMultiplyAddsPerThread = 1 << 16;
 
+    /// <summary>Rows computed together, layer by layer (<see cref="DotBlock"/>).</summary>
+    private const int BlockRows = 4;
+
     private readonly DenseLayer[] layers;
     private readonly InputScaling? scaling;
     private readonly int widest;
@@ -52,12 +55,12 @@ internal sealed class DenseStack
     public bool TryRunRow(ReadOnlySpan<float> input, Span<float> output) => RunRows(input, output, 1);
 
     /// <summary>
-    /// Computes <paramref name="rows"/> rows, splitting large batches across threads; false when a row holds
-    /// a NaN or infinite value (then <paramref name="output"/> is unspecified).
+    /// Computes <paramref name="rows"/> rows, splitting large batches across threads when <paramref name="split"/>;
+    /// false when a row holds a NaN or infinite value (then <paramref name="output"/> is unspecified).
     /// </summary>
-    public bool TryRun(ReadOnlySpan<float> input, Span<float> output, int rows)
+    public bool TryRun(ReadOnlySpan<float> input, Span<float> output, int rows, bool split = true)
     {
-        int parts = (int)Math.Min(threads, rows * multiplyAddsPerRow / MinMultiplyAddsPerThread);
+        int parts = split ? (int)Math.Min(threads, rows * multiplyAddsPerRow / MinMultiplyAddsPerThread) : 1;
         return parts <= 1 ? RunRows(input, output, rows) : RunParallel(input, output, rows, parts);
     }
 
@@ -82,89 +85,156 @@ internal sealed class DenseStack
     }
 
     // Each row is checked for NaN and infinity just before it is computed, while it is in cache, so
-    // validation costs no second pass over memory.
+    // validation costs no second pass over memory. Rows go through the layers BlockRows at a time: a layer
+    // stored by output then loads each weight vector once for four rows (see DotBlock).
+    // Every scratch value is written before it is read, so the stack space is not zeroed first.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
     private bool RunRows(ReadOnlySpan<float> input, Span<float> output, int rows)
     {
-        int inWidth = layers[0].Inputs, outWidth = layers[^1].Outputs;
-        Span<float> scratch = widest <= 2048 ? stackalloc float[2 * widest] : new float[2 * widest];
-        Span<float> scaled = scaling is null ? default : inWidth <= 2048 ? stackalloc float[inWidth] : new float[inWidth];
-        for (int r = 0; r < rows; r++)
+        int inWidth = layers[0].Inputs, outWidth = layers[^1].Outputs, block = Math.Min(BlockRows, rows);
+        int scratchLength = 2 * block * widest, scaledLength = scaling is null ? 0 : block * inWidth;
+        Span<float> scratch = scratchLength <= 8192 ? stackalloc float[scratchLength] : new float[scratchLength];
+        Span<float> scaled = scaledLength <= 4096 ? stackalloc float[scaledLength] : new float[scaledLength];
+        for (int r = 0; r < rows; r += BlockRows)
         {
-            scoped ReadOnlySpan<float> x = input.Slice(r * inWidth, inWidth);
-            if (!InputGuard.AllFinite(x)) return false;
+            int count = Math.Min(BlockRows, rows - r);
+            scoped ReadOnlySpan<float> x = input.Slice(r * inWidth, count * inWidth);
+            for (int i = 0; i < count; i++)
+                if (!InputGuard.AllFinite(x.Slice(i * inWidth, inWidth))) return false;
             if (scaling is not null)
             {
-                scaling.Apply(x, scaled);
-                x = scaled;
+                for (int i = 0; i < count; i++) scaling.Apply(x.Slice(i * inWidth, inWidth), scaled.Slice(i * inWidth, inWidth));
+                x = scaled[..(count * inWidth)];
             }
             for (int l = 0; l < layers.Length; l++)
             {
                 DenseLayer layer = layers[l];
                 Span<float> y = l == layers.Length - 1
-                    ? output.Slice(r * outWidth, outWidth)
-                    : scratch.Slice(l % 2 * widest, layer.Outputs);
-                Forward(layer, x, y);
+                    ? output.Slice(r * outWidth, count * outWidth)
+                    : scratch.Slice(l % 2 * block * widest, count * layer.Outputs);
+                Forward(layer, x, y, count);
                 x = y;
             }
         }
         return true;
     }
 
+    /// <summary>One layer over <paramref name="count"/> rows laid end to end in <paramref name="x"/> and <paramref name="y"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Forward(DenseLayer layer, ReadOnlySpan<float> x, Span<float> y)
+    private static void Forward(DenseLayer layer, ReadOnlySpan<float> x, Span<float> y, int count)
     {
+        int inputs = layer.Inputs, outputs = layer.Outputs;
         if (layer.ByOutput)
         {
-            int inputs = layer.Inputs, o = 0;
-            for (; o + 1 < layer.Outputs; o += 2)
+            int o = 0;
+            for (; o + 1 < outputs; o += 2)
             {
-                (float first, float second) = Dot2(x, layer.Weights.AsSpan(o * inputs, inputs), layer.Weights.AsSpan((o + 1) * inputs, inputs));
-                y[o] = layer.Bias[o] + first;
-                y[o + 1] = layer.Bias[o + 1] + second;
+                ReadOnlySpan<float> w0 = layer.Weights.AsSpan(o * inputs, inputs), w1 = layer.Weights.AsSpan((o + 1) * inputs, inputs);
+                if (count == BlockRows) DotBlock(x, w0, w1, y, o, layer.Bias);
+                else
+                    for (int i = 0; i < count; i++)
+                    {
+                        (float first, float second) = Dot2(x.Slice(i * inputs, inputs), w0, w1);
+                        y[i * outputs + o] = layer.Bias[o] + first;
+                        y[i * outputs + o + 1] = layer.Bias[o + 1] + second;
+                    }
             }
-            if (o < layer.Outputs) y[o] = layer.Bias[o] + Dot2(x, layer.Weights.AsSpan(o * inputs, inputs), layer.Weights.AsSpan(o * inputs, inputs)).First;
+            if (o < outputs)
+            {
+                ReadOnlySpan<float> w = layer.Weights.AsSpan(o * inputs, inputs);
+                for (int i = 0; i < count; i++) y[i * outputs + o] = layer.Bias[o] + Dot2(x.Slice(i * inputs, inputs), w, w).First;
+            }
         }
         else
         {
-            layer.Bias.CopyTo(y);
-            for (int i = 0; i < layer.Inputs; i++)
-                if (x[i] != 0) Axpy(x[i], layer.Weights.AsSpan(i * layer.Outputs, layer.Outputs), y);
+            for (int i = 0; i < count; i++)
+            {
+                Span<float> row = y.Slice(i * outputs, outputs);
+                layer.Bias.CopyTo(row);
+                for (int j = 0; j < inputs; j++)
+                    if (x[i * inputs + j] != 0) Axpy(x[i * inputs + j], layer.Weights.AsSpan(j * outputs, outputs), row);
+            }
         }
         foreach ((DenseFunction kind, float alpha) in layer.Activations) Activate(kind, alpha, y);
     }
 
     /// <summary>
-    /// Two dot products of <paramref name="x"/> in one pass: each x vector is loaded once, and eight
-    /// independent accumulators keep the adds from waiting on each other (one chain per output would
-    /// make the loop latency-bound, at half the speed).
+    /// Two dot products of <paramref name="x"/> in one pass, each over two accumulators (even and odd
+    /// vectors) so that the adds do not wait on each other. <see cref="DotBlock"/> sums in exactly this
+    /// order, so a row's result does not depend on the batch it came in.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (float First, float Second) Dot2(ReadOnlySpan<float> x, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1)
     {
         ReadOnlySpan<Vector<float>> vx = MemoryMarshal.Cast<float, Vector<float>>(x);
         ReadOnlySpan<Vector<float>> v0 = MemoryMarshal.Cast<float, Vector<float>>(w0), v1 = MemoryMarshal.Cast<float, Vector<float>>(w1);
-        Vector<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+        Vector<float> a0 = default, a1 = default, b0 = default, b1 = default;
         int v = 0;
-        for (; v + 3 < vx.Length; v += 4)
+        for (; v + 1 < vx.Length; v += 2)
         {
             a0 += vx[v] * v0[v]; b0 += vx[v] * v1[v];
             a1 += vx[v + 1] * v0[v + 1]; b1 += vx[v + 1] * v1[v + 1];
-            a2 += vx[v + 2] * v0[v + 2]; b2 += vx[v + 2] * v1[v + 2];
-            a3 += vx[v + 3] * v0[v + 3]; b3 += vx[v + 3] * v1[v + 3];
         }
-        for (; v < vx.Length; v++)
+        if (v < vx.Length)
         {
             a0 += vx[v] * v0[v];
             b0 += vx[v] * v1[v];
         }
-        float first = Vector.Sum((a0 + a1) + (a2 + a3)), second = Vector.Sum((b0 + b1) + (b2 + b3));
-        for (int i = vx.Length * Vector<float>.Count; i < x.Length; i++)
+        return (Finish(a0 + a1, x, w0, vx.Length), Finish(b0 + b1, x, w1, vx.Length));
+    }
+
+    /// <summary>
+    /// <see cref="Dot2"/> for <see cref="BlockRows"/> rows at once, written with the bias into outputs
+    /// <paramref name="o"/> and o + 1 of each row of <paramref name="y"/>: each weight vector is loaded once for
+    /// four rows, which took 1,024 rows of the seed encoder from 1.7× a read pass of them to (BENCHMARKS.md).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotBlock(ReadOnlySpan<float> x, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1, Span<float> y, int o, float[] bias)
+    {
+        int inputs = w0.Length, outputs = y.Length / BlockRows;
+        ReadOnlySpan<Vector<float>> x0 = MemoryMarshal.Cast<float, Vector<float>>(x[..inputs]);
+        ReadOnlySpan<Vector<float>> x1 = MemoryMarshal.Cast<float, Vector<float>>(x.Slice(inputs, inputs));
+        ReadOnlySpan<Vector<float>> x2 = MemoryMarshal.Cast<float, Vector<float>>(x.Slice(2 * inputs, inputs));
+        ReadOnlySpan<Vector<float>> x3 = MemoryMarshal.Cast<float, Vector<float>>(x.Slice(3 * inputs, inputs));
+        ReadOnlySpan<Vector<float>> v0 = MemoryMarshal.Cast<float, Vector<float>>(w0), v1 = MemoryMarshal.Cast<float, Vector<float>>(w1);
+        // Row i, output j, even and odd vectors: a{i}{j}e, a{i}{j}o — sixteen accumulators.
+        Vector<float> a00e = default, a00o = default, a01e = default, a01o = default, a10e = default, a10o = default, a11e = default, a11o = default;
+        Vector<float> a20e = default, a20o = default, a21e = default, a21o = default, a30e = default, a30o = default, a31e = default, a31o = default;
+        int v = 0;
+        for (; v + 1 < v0.Length; v += 2)
         {
-            first += x[i] * w0[i];
-            second += x[i] * w1[i];
+            Vector<float> p = v0[v], q = v1[v], pn = v0[v + 1], qn = v1[v + 1];
+            a00e += x0[v] * p; a01e += x0[v] * q; a00o += x0[v + 1] * pn; a01o += x0[v + 1] * qn;
+            a10e += x1[v] * p; a11e += x1[v] * q; a10o += x1[v + 1] * pn; a11o += x1[v + 1] * qn;
+            a20e += x2[v] * p; a21e += x2[v] * q; a20o += x2[v + 1] * pn; a21o += x2[v + 1] * qn;
+            a30e += x3[v] * p; a31e += x3[v] * q; a30o += x3[v + 1] * pn; a31o += x3[v + 1] * qn;
         }
-        return (first, second);
+        if (v < v0.Length)
+        {
+            a00e += x0[v] * v0[v]; a01e += x0[v] * v1[v];
+            a10e += x1[v] * v0[v]; a11e += x1[v] * v1[v];
+            a20e += x2[v] * v0[v]; a21e += x2[v] * v1[v];
+            a30e += x3[v] * v0[v]; a31e += x3[v] * v1[v];
+        }
+        int full = v0.Length;
+        y[o] = bias[o] + Finish(a00e + a00o, x[..inputs], w0, full);
+        y[o + 1] = bias[o + 1] + Finish(a01e + a01o, x[..inputs], w1, full);
+        y[outputs + o] = bias[o] + Finish(a10e + a10o, x.Slice(inputs, inputs), w0, full);
+        y[outputs + o + 1] = bias[o + 1] + Finish(a11e + a11o, x.Slice(inputs, inputs), w1, full);
+        y[2 * outputs + o] = bias[o] + Finish(a20e + a20o, x.Slice(2 * inputs, inputs), w0, full);
+        y[2 * outputs + o + 1] = bias[o + 1] + Finish(a21e + a21o, x.Slice(2 * inputs, inputs), w1, full);
+        y[3 * outputs + o] = bias[o] + Finish(a30e + a30o, x.Slice(3 * inputs, inputs), w0, full);
+        y[3 * outputs + o + 1] = bias[o + 1] + Finish(a31e + a31o, x.Slice(3 * inputs, inputs), w1, full);
+    }
+
+    /// <summary>The lanes of <paramref name="sum"/> added, then the products past the last whole vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Finish(Vector<float> sum, ReadOnlySpan<float> x, ReadOnlySpan<float> w, int wholeVectors)
+    {
+        float total = Vector.Sum(sum);
+        for (int i = wholeVectors * Vector<float>.Count; i < x.Length; i++) total += x[i] * w[i];
+        return total;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

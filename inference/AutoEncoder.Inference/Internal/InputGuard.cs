@@ -39,13 +39,16 @@ internal static class InputGuard
         if (!AllFinite(values)) ThrowNotFinite(values, paramName);
     }
 
-    /// <summary>Throws naming the first NaN or infinite value in <paramref name="values"/>, which must hold one.</summary>
+    /// <summary>
+    /// Throws naming the first NaN or infinite value in <paramref name="values"/>, which must hold one, by its
+    /// index in the caller's whole input, of which <paramref name="values"/> start at <paramref name="firstIndex"/>.
+    /// </summary>
     [DoesNotReturn]
-    public static void ThrowNotFinite(ReadOnlySpan<float> values, string paramName)
+    public static void ThrowNotFinite(ReadOnlySpan<float> values, string paramName, int firstIndex = 0)
     {
         for (int i = 0; i < values.Length; i++)
             if (!float.IsFinite(values[i]))
-                throw new ArgumentException($"expected finite values, found {values[i]} at index {i}", paramName);
+                throw new ArgumentException($"expected finite values, found {values[i]} at index {firstIndex + i}", paramName);
         throw new UnreachableException("a non-finite value was reported but none was found");
     }
 
@@ -53,14 +56,15 @@ internal static class InputGuard
     /// Throws unless every output is finite, naming the first row that is not: the library's contract is
     /// that it never returns NaN or infinity. Finite inputs far beyond the training range (1e30 in a pixel)
     /// can still overflow float32 inside a model; that is the caller's data, so an <see cref="ArgumentException"/>.
+    /// Rows are numbered in the caller's whole batch, of which <paramref name="outputs"/> start at <paramref name="firstRow"/>.
     /// </summary>
-    public static void OutputFinite(ReadOnlySpan<float> outputs, int width, string paramName)
+    public static void OutputFinite(ReadOnlySpan<float> outputs, int width, string paramName, int firstRow = 0)
     {
         // A code or a score is a handful of values: a plain loop, not a call into the vector pass.
         if (outputs.Length <= Vector<float>.Count * 2 ? FewFinite(outputs) : AllFinite(outputs)) return;
         int at = outputs.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
         throw new ArgumentException(
-            $"row {at / width}: expected values the model can compute in float32, found ones so far beyond its training range that its output is {outputs[at]}",
+            $"row {firstRow + at / width}: expected values the model can compute in float32, found ones so far beyond its training range that its output is {outputs[at]}",
             paramName);
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using AutoEncoder.ModelFormat;
 using AutoEncoder.Onnx.Schema;
 using Microsoft.ML.OnnxRuntime;
@@ -76,7 +77,7 @@ internal sealed class OnnxModel : IDisposable
             // NullReferenceException on some damaged models (found by the load fuzz test).
             var properties = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (StringStringEntryProto entry in proto.MetadataProps) properties[entry.Key] = entry.Value;
-            var metadata = new ModelMetadata(properties, proto.ProducerName, proto.DocString);
+            var metadata = new ModelMetadata(properties, proto.ProducerName, proto.DocString, Convert.ToHexString(SHA256.HashData(bytes.Span)).ToLowerInvariant());
             if (metadata.Role != role)
                 throw new InvalidDataException(
                     $"{source}: expected a model with role '{role}', found '{(metadata.Role.Length == 0 ? "none" : metadata.Role)}'");
@@ -148,10 +149,80 @@ internal sealed class OnnxModel : IDisposable
             InputGuard.OutputFinite(output, OutputSize, paramName);
             return;
         }
+        using Lease lease = Hold();
+        RunRowOnSession(input, output, paramName);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="rows"/> rows, reading and writing the caller's memory directly; the managed kernel
+    /// splits a large batch across threads unless <paramref name="split"/> is false (the caller has split it).
+    /// </summary>
+    /// <exception cref="ArgumentException">A row holds a NaN or infinite value, or values so large that its output is not finite; <paramref name="paramName"/> names it.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed before the call began.</exception>
+    public void RunRows(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, bool split = true)
+    {
+        if (kernel is not null) gate.ThrowIfClosed(this);
+        using Lease lease = kernel is null ? Hold() : default;
+        RunRowsHeld(input, output, rows, paramName, split);
+    }
+
+    /// <summary>
+    /// Keeps the model open until the lease is disposed: <see cref="Dispose"/> meanwhile refuses new calls but
+    /// frees nothing, and <see cref="RunRowsHeld"/> runs. For one call made of several runs (a batch scored a
+    /// chunk at a time), so that it finishes or is refused as a whole.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public Lease Hold()
+    {
         gate.Enter(this);
+        return new Lease(this);
+    }
+
+    /// <summary>
+    /// As <see cref="RunRows"/>, for a caller that holds a <see cref="Lease"/>; errors number the rows from
+    /// <paramref name="firstRow"/>, where these rows sit in the caller's batch.
+    /// </summary>
+    /// <exception cref="ArgumentException">A row holds a NaN or infinite value, or values so large that its output is not finite; <paramref name="paramName"/> names it.</exception>
+    public unsafe void RunRowsHeld(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, bool split = true, int firstRow = 0)
+    {
+        if (kernel is not null)
+        {
+            if (!kernel.TryRun(input, output, rows, split)) InputGuard.ThrowNotFinite(input, paramName, firstRow * InputSize);
+            InputGuard.OutputFinite(output, OutputSize, paramName, firstRow);
+            return;
+        }
+        if (rows == 1)
+        {
+            // A pooled, pre-bound runner: no tensors to create, nothing allocated.
+            RunRowOnSession(input, output, paramName, firstRow);
+            return;
+        }
         try
         {
-            InputGuard.Finite(input, paramName);
+            if (!InputGuard.AllFinite(input)) InputGuard.ThrowNotFinite(input, paramName, firstRow * InputSize);
+            fixed (float* source = input)
+            fixed (float* destination = output)
+            {
+                using OrtValue inputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
+                    TensorElementType.Float, [rows, InputSize], (IntPtr)source, (long)input.Length * sizeof(float));
+                using OrtValue outputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
+                    TensorElementType.Float, [rows, OutputSize], (IntPtr)destination, (long)output.Length * sizeof(float));
+                session.Run(runOptions, inputNames, [inputValue], outputNames, [outputValue]);
+            }
+            InputGuard.OutputFinite(output, OutputSize, paramName, firstRow);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw RunFailed(e);
+        }
+    }
+
+    // The caller holds a lease.
+    private void RunRowOnSession(ReadOnlySpan<float> input, Span<float> output, string paramName, int firstRow = 0)
+    {
+        try
+        {
+            if (!InputGuard.AllFinite(input)) InputGuard.ThrowNotFinite(input, paramName, firstRow * InputSize);
             RowRunner runner = Rent();
             try
             {
@@ -163,58 +234,11 @@ internal sealed class OnnxModel : IDisposable
             {
                 Return(runner);
             }
-            InputGuard.OutputFinite(output, OutputSize, paramName);
+            InputGuard.OutputFinite(output, OutputSize, paramName, firstRow);
         }
         catch (OnnxRuntimeException e)
         {
             throw RunFailed(e);
-        }
-        finally
-        {
-            if (gate.Exit()) Release();
-        }
-    }
-
-    /// <summary>Runs <paramref name="rows"/> rows, reading and writing the caller's memory directly.</summary>
-    /// <exception cref="ArgumentException">A row holds a NaN or infinite value, or values so large that its output is not finite; <paramref name="paramName"/> names it.</exception>
-    /// <exception cref="ObjectDisposedException">The model was disposed before the call began.</exception>
-    public unsafe void RunRows(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName)
-    {
-        if (kernel is not null)
-        {
-            gate.ThrowIfClosed(this);
-            if (!kernel.TryRun(input, output, rows)) InputGuard.ThrowNotFinite(input, paramName);
-            InputGuard.OutputFinite(output, OutputSize, paramName);
-            return;
-        }
-        if (rows == 1)
-        {
-            // A pooled, pre-bound runner: no tensors to create, nothing allocated.
-            RunRow(input, output, paramName);
-            return;
-        }
-        gate.Enter(this);
-        try
-        {
-            InputGuard.Finite(input, paramName);
-            fixed (float* source = input)
-            fixed (float* destination = output)
-            {
-                using OrtValue inputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
-                    TensorElementType.Float, [rows, InputSize], (IntPtr)source, (long)input.Length * sizeof(float));
-                using OrtValue outputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance,
-                    TensorElementType.Float, [rows, OutputSize], (IntPtr)destination, (long)output.Length * sizeof(float));
-                session.Run(runOptions, inputNames, [inputValue], outputNames, [outputValue]);
-            }
-            InputGuard.OutputFinite(output, OutputSize, paramName);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw RunFailed(e);
-        }
-        finally
-        {
-            if (gate.Exit()) Release();
         }
     }
 
@@ -272,6 +296,20 @@ internal sealed class OnnxModel : IDisposable
         foreach (RowRunner runner in all) runner.Dispose();
         runOptions.Dispose();
         session.Dispose();
+    }
+
+    /// <summary>A hold on the model from <see cref="Hold"/>; disposing it releases the model if it was disposed meanwhile.</summary>
+    public readonly struct Lease : IDisposable
+    {
+        private readonly OnnxModel? model;
+
+        internal Lease(OnnxModel model) => this.model = model;
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            if (model is not null && model.gate.Exit()) model.Release();
+        }
     }
 
     /// <summary>Pre-allocated buffers for one row, bound to the session once.</summary>

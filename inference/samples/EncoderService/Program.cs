@@ -1,10 +1,12 @@
 // The encoder as a web service: JSON and image endpoints over AutoEncoder.Inference's shared models,
-// RFC 7807 problems for every bad request, and a page that shows the 2-D map and encodes what you draw.
+// RFC 7807 problems for every bad request, the nearest labelled rows to a query (/similar), and a page that
+// shows the 2-D map and encodes what you draw.
 using AutoEncoder.Inference;
 using AutoEncoder.Inference.Hosting;
 using AutoEncoder.Samples.EncoderService.Api;
 using AutoEncoder.Samples.EncoderService.Map;
 using AutoEncoder.Samples.EncoderService.Page;
+using AutoEncoder.Samples.EncoderService.Similar;
 using Microsoft.Extensions.Options;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
@@ -23,6 +25,8 @@ builder.Services.AddOptions<ServiceOptions>().Bind(builder.Configuration.GetSect
 builder.Services.Configure<MapOptions>(builder.Configuration.GetSection("Map"));
 builder.Services.AddSingleton(services => LatentMap.Build(
     services.GetRequiredService<Encoder>(), services.GetRequiredService<IOptions<MapOptions>>().Value, builder.Environment.ContentRootPath));
+builder.Services.AddSingleton(services => SimilarItems.Build(
+    services.GetRequiredService<Encoder>(), services.GetRequiredService<IOptions<MapOptions>>().Value, builder.Environment.ContentRootPath));
 builder.Services.AddProblemDetails();
 
 WebApplication app = builder.Build();
@@ -35,8 +39,9 @@ app.MapPage();
 
 try
 {
-    // The map's codes before the first request: a missing or mismatched data file stops startup, as a bad model does.
+    // The map's codes and the index before the first request: a missing or mismatched data file stops startup, as a bad model does.
     app.Services.GetRequiredService<LatentMap>();
+    app.Services.GetRequiredService<SimilarItems>();
     app.Run();
     return 0;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using System.Text.Json;
 using AutoEncoder.Training.Config;
+using AutoEncoder.Training.Data;
 using AutoEncoder.Training.IO;
 
 namespace AutoEncoder.Training.Artifacts;
@@ -43,6 +44,14 @@ internal sealed record Manifest(
 
     /// <summary>Writes the manifest atomically.</summary>
     public void Save(string path) => AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this, Json.Options));
+
+    /// <summary>How the models in <paramref name="modelsDir"/> read their data, as their manifest records; the defaults when there is none.</summary>
+    /// <exception cref="InvalidDataException">The manifest is malformed.</exception>
+    public static DataOptions DataOptionsOf(string modelsDir)
+    {
+        string path = Path.Combine(modelsDir, FileName);
+        return File.Exists(path) ? Load(path).Config.DataOptions : new DataOptions();
+    }
 
     /// <summary>Reads a manifest.</summary>
     /// <exception cref="InvalidDataException">The file is not a manifest.</exception>

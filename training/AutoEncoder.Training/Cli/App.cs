@@ -36,6 +36,8 @@ internal static class App
         ExportCommand.Create(),
         EvaluateCommand.Create(),
         ScoreCommand.Create(),
+        IndexCommand.Create(),
+        SearchCommand.Create(),
         PlotCommand.Create(),
         BenchCommand.Create(),
         BenchAnomalyCommand.Create(),

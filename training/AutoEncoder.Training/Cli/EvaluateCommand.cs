@@ -45,6 +45,8 @@ internal static class EvaluateCommand
                 table.AddRow($"1-NN accuracy of {report.LatentSize}-D codes", $"{nearest:F4}");
                 table.AddRow($"{Evaluator.K}-NN accuracy of PCA-2 (baseline)", $"{pcaKnn:F4}");
             }
+            if (report.Precision10 is { } precision)
+                table.AddRow($"precision@{Evaluator.RetrievalK}: same-label share of each test code's nearest train codes", $"{precision:F4}");
             table.AddRow($"trustworthiness (k = {Evaluator.TrustworthinessNeighbors}, first {Evaluator.TrustworthinessRows:N0} test rows)", $"{report.Trustworthiness:F4}");
             if (report.Anomaly is { } anomaly)
             {

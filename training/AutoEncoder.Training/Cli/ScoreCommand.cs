@@ -40,9 +40,7 @@ internal static class ScoreCommand
         if (threshold is { } chosen && !(float.IsFinite(chosen) && chosen >= 0))
             throw new ArgumentException($"--threshold: expected a finite score ≥ 0, found {chosen.ToString(CultureInfo.InvariantCulture)}");
         using var detector = AnomalyDetector.Load(model, new InferenceOptions { AnomalyThreshold = threshold });
-        string manifest = Path.Combine(result.GetValue(Models)!, Manifest.FileName);
-        DataOptions options = File.Exists(manifest) ? Manifest.Load(manifest).Config.DataOptions : new DataOptions();
-        DataSplit rows = DataSource.ReadRows(result.GetValue(Data)!, options);
+        DataSplit rows = DataSource.ReadRows(result.GetValue(Data)!, Manifest.DataOptionsOf(result.GetValue(Models)!));
         if (rows.Width != detector.InputSize)
             throw new InvalidDataException($"{result.GetValue(Data)}: expected rows of {detector.InputSize} values as {model} takes, found {rows.Width}");
 

@@ -19,6 +19,9 @@ internal static class Evaluator
     /// <summary>Neighbours of the trustworthiness measure (scikit-learn's default is 5; 10 is what the reference figures use).</summary>
     public const int TrustworthinessNeighbors = 10;
 
+    /// <summary>Neighbours of the retrieval figure: precision@10 of the test rows' nearest training rows.</summary>
+    public const int RetrievalK = 10;
+
     /// <summary>Test rows the trustworthiness is measured on (it compares all pairs).</summary>
     public const int TrustworthinessRows = 5000;
 
@@ -40,13 +43,14 @@ internal static class Evaluator
             loss = config.LossKind == ReconstructionLoss.Bce ? ReconstructionErrors.MeanOverRows(scaledTest, reconstructions, data.Width, AnomalyScore.Bce) : mse;
         }
 
-        double? knn = null, nearest = null, pcaKnn = null;
+        double? knn = null, nearest = null, pcaKnn = null, precision = null;
         if (data.Train.Labels is { } trainLabels && data.Test.Labels is { } testLabels)
         {
             float[] trainCodes = encoder.EncodeBatch(data.Train.Rows);
             var neighbors = new NearestNeighbors(trainCodes, trainLabels, encoder.EmbeddingSize);
             knn = neighbors.Accuracy(testCodes, testLabels, K);
             nearest = neighbors.Accuracy(testCodes, testLabels, 1);
+            precision = neighbors.Precision(testCodes, testLabels, RetrievalK);
             float[] scaledTrain = model.Scaled(data.Train);
             var pca = PrincipalComponents.Fit(scaledTrain, data.Train.Count, data.Width, 2);
             pcaKnn = new NearestNeighbors(pca.Project(scaledTrain, data.Train.Count), trainLabels, 2)
@@ -58,7 +62,7 @@ internal static class Evaluator
             testCodes[..(rows * encoder.EmbeddingSize)], encoder.EmbeddingSize, TrustworthinessNeighbors);
 
         return new EvaluationReport(loss is null ? null : config.LossKind.ToString().ToLowerInvariant(), loss, mse, knn, nearest, pcaKnn, trust,
-            encoder.EmbeddingSize, File.Exists(autoencoderPath) ? EvaluateAnomalies(autoencoderPath, data.Test) : null);
+            encoder.EmbeddingSize, File.Exists(autoencoderPath) ? EvaluateAnomalies(autoencoderPath, data.Test) : null, precision);
     }
 
     /// <summary>For a model calibrated on one class: AUROC, average precision, precision and recall at its threshold.</summary>

@@ -20,7 +20,8 @@ namespace AutoEncoder.Training.Fitting;
 /// <item>the gradients are written by hand straight into a flat gradient buffer, with no autograd graph;
 /// each weight is stored with its longer dimension contiguous;</item>
 /// <item>every matrix product runs in ONNX Runtime's Gemm (<see cref="OrtGemm"/>), whose kernels use
-/// AVX-512 where libtorch's MKL takes its AVX2 ones on this AMD host;</item>
+/// AVX-512 where libtorch's MKL takes its AVX2 ones on this AMD host, or, when too small for a library
+/// call to pay, in managed loops (<see cref="SmallProducts"/>), as do the bias gradients;</item>
 /// <item>with several threads, the batch is split into one shard per thread, each computed by one
 /// single-threaded libtorch on its own core (<see cref="ShardWorkers"/>): matrix products of this size
 /// run nearer the core's peak on one thread than split across two, and the small ones of the seed
@@ -105,7 +106,10 @@ internal sealed class FusedTrainingStep : ITrainingStep
             Tensor storage = parameters.narrow(0, offset, output * input).view(transposed ? [input, output] : [output, input]);
             Tensor bias = parameters.narrow(0, offset + output * input, output);
             Tensor weight = transposed ? storage.t() : storage;
-            layers[i] = new Layer(linears[i].Module, weight, weight.t(), bias, transposed, offset, linears[i].Activation);
+            int at = parameterBuffer.Offset + (int)offset;
+            MatrixView stored = MatrixView.Of(parameterBuffer.Array, at, (int)(transposed ? input : output), (int)(transposed ? output : input));
+            MatrixView biasView = MatrixView.Of(parameterBuffer.Array, at + (int)(output * input), 1, (int)output);
+            layers[i] = new Layer(linears[i].Module, weight, bias, stored, biasView, transposed, offset, linears[i].Activation);
             offset += output * input + output;
         }
 
@@ -210,7 +214,7 @@ internal sealed class FusedTrainingStep : ITrainingStep
     }
 
     // Supports admits exactly these three activations, so no other kind reaches the switches below.
-    private static Tensor Activate(LayerKind kind, Tensor z) => kind switch
+    private static void Activate(LayerKind kind, Tensor z) => _ = kind switch
     {
         LayerKind.Relu => z.relu_(),
         LayerKind.Tanh => z.tanh_(),
@@ -218,18 +222,20 @@ internal sealed class FusedTrainingStep : ITrainingStep
         _ => throw new UnreachableException($"activation {kind} passed Supports"),
     };
 
-    /// <summary>error ⊙ f′, with f′ written in terms of the activation's output y.</summary>
-    private static Tensor ActivationBackward(LayerKind kind, Tensor error, Tensor y)
+    /// <summary>error ← error ⊙ f′, in place, with f′ written in terms of the activation's output y.</summary>
+    private static void ActivationBackward(LayerKind kind, Tensor error, Tensor y)
     {
         switch (kind)
         {
             case LayerKind.Relu: // f′ = [y > 0]
-                return error.masked_fill_(y.le(0), 0);
+                error.masked_fill_(y.le(0), 0);
+                break;
             case LayerKind.Tanh: // f′ = 1 − y²: error − (error·y)·y
-                return error.addcmul_(error * y, y, -1);
+                error.addcmul_(error * y, y, -1);
+                break;
             case LayerKind.Sigmoid: // f′ = y(1 − y): (error·y) − (error·y)·y
-                Tensor scaled = error * y;
-                return scaled.addcmul_(scaled, y, -1);
+                error.mul_(y).addcmul_(error, y, -1);
+                break;
             default:
                 throw new UnreachableException($"activation {kind} passed Supports");
         }
@@ -247,16 +253,25 @@ internal sealed class FusedTrainingStep : ITrainingStep
 
     /// <summary>
     /// A linear layer's views into the flat parameters, which start at <see cref="Offset"/>: the weight (as
-    /// stored: [in, out] when <see cref="Transposed"/>), then the bias. <see cref="Weight"/> is the logical [out, in] matrix.
+    /// stored: [in, out] when <see cref="Transposed"/>), then the bias. <see cref="Weight"/> is the logical
+    /// [out, in] matrix; <see cref="Stored"/> and <see cref="BiasView"/> are the same memory for the kernels.
     /// </summary>
-    private sealed record Layer(Linear Module, Tensor Weight, Tensor WeightT, Tensor Bias, bool Transposed, long Offset, LayerKind? Activation);
+    private sealed record Layer(Linear Module, Tensor Weight, Tensor Bias, MatrixView Stored, MatrixView BiasView, bool Transposed, long Offset, LayerKind? Activation)
+    {
+        /// <summary>Outputs of the layer.</summary>
+        public int Outputs => Transposed ? Stored.Columns : Stored.Rows;
+
+        /// <summary>Inputs of the layer.</summary>
+        public int Inputs => Transposed ? Stored.Rows : Stored.Columns;
+    }
 
     /// <summary>One shard's memory: its rows of the batch, their logits and output errors, and its own gradients.</summary>
     private sealed class Shard : IDisposable
     {
-        private readonly Tensor ones;
         private readonly int width;
-        private readonly Tensor[] weightGradients, biasGradients;
+        private readonly MatrixView[] weightGradients, biasGradients;
+        // Each hidden layer's output and the error at every layer's input but the first, allocated once.
+        private readonly SharedBuffer[] hiddenOutputs, inputErrors;
 
         public Shard(int rows, int width, int parameters, Layer[] layers)
         {
@@ -265,11 +280,11 @@ internal sealed class FusedTrainingStep : ITrainingStep
             Errors = new SharedBuffer(rows, width);
             Gradients = new SharedBuffer(1, parameters);
             this.width = width;
-            ones = torch.ones(rows);
-            Tensor flat = Gradients.Tensor.view(parameters);
-            weightGradients = [.. layers.Select(l => flat.narrow(0, l.Offset, l.Weight.numel())
-                .view(l.Transposed ? [l.Weight.shape[1], l.Weight.shape[0]] : l.Weight.shape))];
-            biasGradients = [.. layers.Select(l => flat.narrow(0, l.Offset + l.Weight.numel(), l.Bias.numel()))];
+            // As stored: [in, out] when transposed, else [out, in]; then the bias.
+            weightGradients = [.. layers.Select(l => MatrixView.Of(Gradients.Array, Gradients.Offset + (int)l.Offset, l.Stored.Rows, l.Stored.Columns))];
+            biasGradients = [.. layers.Select(l => MatrixView.Of(Gradients.Array, Gradients.Offset + (int)l.Offset + l.Inputs * l.Outputs, 1, l.Outputs))];
+            hiddenOutputs = [.. layers.SkipLast(1).Select(l => new SharedBuffer(rows, l.Outputs))];
+            inputErrors = [.. layers.Skip(1).Select(l => new SharedBuffer(rows, l.Inputs))];
         }
 
         public SharedBuffer Batch { get; }
@@ -290,16 +305,19 @@ internal sealed class FusedTrainingStep : ITrainingStep
             }
             Layer[] layers = step.layers;
             OrtGemm gemm = step.gemm;
-            var outputs = new Tensor[layers.Length + 1];
-            outputs[0] = Batch.Tensor.narrow(0, 0, rows);
+            // Every operand is a view of pinned managed memory: no call into libtorch but the activations'.
+            var outputs = new MatrixView[layers.Length + 1];
+            outputs[0] = View(Batch, rows);
             for (int i = 0; i < layers.Length; i++)
             {
                 Layer layer = layers[i];
-                Tensor z = i == layers.Length - 1 ? Logits.Tensor.narrow(0, 0, rows) : empty(rows, layer.Bias.shape[0]);
+                bool last = i == layers.Length - 1;
+                MatrixView z = View(last ? Logits : hiddenOutputs[i], rows);
                 // The weight as stored: [in, out] when transposed (x · storage), else [out, in] (x · storageᵀ).
-                if (layer.Transposed) gemm.MultiplyAdd(outputs[i], layer.WeightT, layer.Bias, z);
-                else gemm.MultiplyTransposedAdd(outputs[i], layer.Weight, layer.Bias, z);
-                outputs[i + 1] = i < layers.Length - 1 && layer.Activation is { } kind ? Activate(kind, z) : z;
+                if (layer.Transposed) gemm.MultiplyAdd(outputs[i], layer.Stored, layer.BiasView, z);
+                else gemm.MultiplyTransposedAdd(outputs[i], layer.Stored, layer.BiasView, z);
+                if (!last && layer.Activation is { } kind) Activate(kind, hiddenOutputs[i].Tensor.narrow(0, 0, rows));
+                outputs[i + 1] = z;
             }
 
             // d(mean BCE)/d(logits) = (σ(logits) − target) / (batch rows · width): the loss pass writes the error
@@ -308,29 +326,32 @@ internal sealed class FusedTrainingStep : ITrainingStep
             double loss = LogitLoss.Range(Logits.Array.AsSpan(Logits.Offset, count), Batch.Array.AsSpan(Batch.Offset, count),
                 Errors.Array.AsSpan(Errors.Offset, count), scale);
 
-            Tensor error = Errors.Tensor.narrow(0, 0, rows);
-            Tensor batchOnes = ones.narrow(0, 0, rows);
+            MatrixView error = View(Errors, rows);
             for (int i = layers.Length - 1; i >= 0; i--)
             {
                 Layer layer = layers[i];
                 // dW as stored: xᵀ · error [in, out] when transposed, else errorᵀ · x [out, in].
                 if (layer.Transposed) gemm.MultiplyLeftTransposed(outputs[i], error, weightGradients[i]);
                 else gemm.MultiplyLeftTransposed(error, outputs[i], weightGradients[i]);
-                biasGradients[i].addmv_(error.t(), batchOnes, beta: 0);
+                SmallProducts.SumRows(error.Span, biasGradients[i].Span, rows, layer.Outputs);
                 if (i == 0) break;
-                Tensor previous = empty(rows, layer.Weight.shape[1]);
+                MatrixView previous = View(inputErrors[i - 1], rows);
                 // error · W, with W = storageᵀ when transposed.
-                if (layer.Transposed) gemm.MultiplyRightTransposed(error, layer.WeightT, previous);
-                else gemm.Multiply(error, layer.Weight, previous);
-                error = layers[i - 1].Activation is { } kind ? ActivationBackward(kind, previous, outputs[i]) : previous;
+                if (layer.Transposed) gemm.MultiplyRightTransposed(error, layer.Stored, previous);
+                else gemm.Multiply(error, layer.Stored, previous);
+                if (layers[i - 1].Activation is { } kind)
+                    ActivationBackward(kind, inputErrors[i - 1].Tensor.narrow(0, 0, rows), hiddenOutputs[i - 1].Tensor.narrow(0, 0, rows));
+                error = previous;
             }
             return loss;
         }
 
+        private static MatrixView View(SharedBuffer buffer, int rows) =>
+            MatrixView.Of(buffer.Array, buffer.Offset, rows, buffer.Columns);
+
         public void Dispose()
         {
-            foreach (Tensor t in weightGradients.Concat(biasGradients).Append(ones)) t.Dispose();
-            foreach (SharedBuffer buffer in new[] { Batch, Logits, Errors, Gradients }) buffer.Dispose();
+            foreach (SharedBuffer buffer in hiddenOutputs.Concat(inputErrors).Concat([Batch, Logits, Errors, Gradients])) buffer.Dispose();
         }
     }
 }

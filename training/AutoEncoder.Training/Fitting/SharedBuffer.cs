@@ -15,6 +15,7 @@ internal sealed class SharedBuffer : IDisposable
     public unsafe SharedBuffer(int rows, int columns)
     {
         int count = rows * columns;
+        Columns = columns;
         Array = GC.AllocateArray<float>(count + Alignment / sizeof(float), pinned: true);
         fixed (float* start = Array)
             Offset = (int)((Alignment - (long)start % Alignment) % Alignment / sizeof(float));
@@ -26,6 +27,9 @@ internal sealed class SharedBuffer : IDisposable
 
     /// <summary>Index in <see cref="Array"/> of the buffer's first element.</summary>
     public int Offset { get; }
+
+    /// <summary>Columns of a row (the tensor's second dimension).</summary>
+    public int Columns { get; }
 
     /// <summary>The tensor view of the buffer.</summary>
     public Tensor Tensor { get; }

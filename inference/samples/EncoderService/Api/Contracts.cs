@@ -14,3 +14,12 @@ internal sealed record RowsResponse(float[][] Rows);
 
 /// <summary>One score per row; flags only when the model (or the configuration) has a threshold.</summary>
 internal sealed record ScoresResponse(float[] Scores, bool[]? Anomalies, float? Threshold);
+
+/// <summary><c>POST /similar</c>: rows of the model's input width, and how many neighbours each (10 if left out).</summary>
+internal sealed record SimilarRequest(float[][]? Rows, int? K);
+
+/// <summary>One indexed row near a query: its id (row number in Map:Images), distance and label.</summary>
+internal sealed record NeighborResult(long Id, float Distance, int? Label);
+
+/// <summary>The nearest indexed rows of each query, nearest first, in request order.</summary>
+internal sealed record SimilarResponse(NeighborResult[][] Neighbors);

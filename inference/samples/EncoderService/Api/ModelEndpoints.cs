@@ -1,9 +1,10 @@
 using AutoEncoder.Inference;
+using AutoEncoder.Samples.EncoderService.Similar;
 using Microsoft.Extensions.Options;
 
 namespace AutoEncoder.Samples.EncoderService.Api;
 
-/// <summary><c>/encode</c>, <c>/decode</c> and <c>/score</c>: the models behind JSON (and, for encoding, images).</summary>
+/// <summary><c>/encode</c>, <c>/decode</c>, <c>/score</c> and <c>/similar</c>: the models behind JSON (and, for encoding, images).</summary>
 internal static class ModelEndpoints
 {
     public static void MapModelEndpoints(this IEndpointRouteBuilder app)
@@ -12,7 +13,11 @@ internal static class ModelEndpoints
         api.MapPost("/encode", Encode);
         api.MapPost("/decode", Decode);
         api.MapPost("/score", Score);
+        api.MapPost("/similar", Similar);
     }
+
+    /// <summary>The most neighbours one query may ask for.</summary>
+    public const int MaxNeighbors = 1000;
 
     static async Task<IResult> Encode(HttpRequest request, Encoder encoder, IOptions<ServiceOptions> options, CancellationToken cancellationToken)
     {
@@ -53,6 +58,24 @@ internal static class ModelEndpoints
         return TypedResults.Ok(new ScoresResponse(scores, anomalies, threshold));
     }
 
+    static async Task<IResult> Similar(HttpRequest request, Encoder encoder, SimilarItems items, IOptions<ServiceOptions> options, CancellationToken cancellationToken)
+    {
+        EmbeddingIndex index = items.Index ?? throw RequestRejected.NotAvailable($"expected rows to search, found none: {items.Unavailable}");
+        bool image = RequestBody.MediaType(request) is "image/png" or "image/jpeg";
+        SimilarRequest? parsed = image ? null : RequestBody.ParseJson<SimilarRequest>(await ReadJsonAsync(request, options.Value, cancellationToken, ", image/png or image/jpeg"));
+        // A drawing, as /encode reads one, takes k from the query string.
+        string? text = request.Query["k"];
+        int k = parsed is not null ? parsed.K ?? 10
+            : text is null ? 10 : int.TryParse(text, out int fromQuery) ? fromQuery : throw RequestRejected.BadRequest($"k: expected a whole number, found '{text}'");
+        if (k is < 1 or > MaxNeighbors) throw RequestRejected.BadRequest($"k: expected 1 to {MaxNeighbors}, found {k}");
+        float[] codes = parsed is not null
+            ? encoder.EncodeBatch(Matrix.Flatten(parsed.Rows, encoder.InputSize, options.Value.MaxRows, "rows"))
+            : encoder.EncodeBatch(DigitImage.ToModelInput(await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken), encoder.InputSize));
+        Neighbor[][] found = index.SearchBatch(codes, k);
+        return TypedResults.Ok(new SimilarResponse([.. found.Select(neighbors =>
+            neighbors.Select(n => new NeighborResult(n.Id, n.Distance, items.Labels[n.Id])).ToArray())]));
+    }
+
     // Rows as JSON, or as raw float32 (application/octet-stream) for clients that send many: no number
     // parsing, which is most of the service's cost per row under load (BENCHMARKS.md, "Serving").
     static async Task<float[]> ReadRowsAsync(HttpRequest request, int width, ServiceOptions options, string alsoAccepted, CancellationToken cancellationToken)
@@ -66,10 +89,10 @@ internal static class ModelEndpoints
             : Matrix.FromFloat32(body, width, options.MaxRows);
     }
 
-    static async Task<byte[]> ReadJsonAsync(HttpRequest request, ServiceOptions options, CancellationToken cancellationToken)
+    static async Task<byte[]> ReadJsonAsync(HttpRequest request, ServiceOptions options, CancellationToken cancellationToken, string alsoAccepted = "")
     {
         if (RequestBody.MediaType(request) != "application/json")
-            throw RequestRejected.UnsupportedMediaType($"expected application/json, found '{request.ContentType}'");
+            throw RequestRejected.UnsupportedMediaType($"expected application/json{alsoAccepted}, found '{request.ContentType}'");
         return await RequestBody.ReadAsync(request, options.MaxBodyBytes, cancellationToken);
     }
 

@@ -1,5 +1,4 @@
 using AutoEncoder.Inference;
-using AutoEncoder.Training.Data;
 
 namespace AutoEncoder.Samples.EncoderService.Map;
 
@@ -28,22 +27,10 @@ internal sealed class LatentMap
             return new([], [], "no map rows configured (Map:Images)");
         if (encoder.EmbeddingSize != 2)
             return new([], [], $"expected an encoder with 2-D codes for the map, found {encoder.EmbeddingSize}-D codes");
-        if (string.IsNullOrEmpty(options.Labels))
-            throw new InvalidDataException($"Map:Labels: expected the labels file of {options.Images}, found none");
-
-        string imagesPath = Path.GetFullPath(options.Images, contentRoot), labelsPath = Path.GetFullPath(options.Labels, contentRoot);
-        (int[] shape, byte[] images) = IdxReader.Read(imagesPath, 3);
-        (int[] labelShape, byte[] labels) = IdxReader.Read(labelsPath, 1);
-        int width = shape.Skip(1).Aggregate(1, (product, dimension) => product * dimension);
-        if (width != encoder.InputSize)
-            throw new InvalidDataException($"{imagesPath}: expected rows of {encoder.InputSize} values for the encoder, found shape [{string.Join(", ", shape)}]");
-        if (labelShape.Length != 1 || labelShape[0] != shape[0])
-            throw new InvalidDataException($"{labelsPath}: expected {shape[0]} labels, found shape [{string.Join(", ", labelShape)}]");
-
-        int count = Math.Min(shape[0], options.MaxPoints);
-        float[] codes = encoder.EncodeBatch(images.AsSpan(0, count * width));
-        var points = new float[count][];
-        for (int i = 0; i < count; i++) points[i] = [codes[2 * i], codes[2 * i + 1]];
-        return new(points, labels.AsSpan(0, count).ToArray().Select(label => (int)label).ToArray(), null);
+        LabelledRows rows = LabelledRows.Read(options, encoder.InputSize, contentRoot)!;
+        float[] codes = encoder.EncodeBatch(rows.Images);
+        var points = new float[rows.Labels.Length][];
+        for (int i = 0; i < points.Length; i++) points[i] = [codes[2 * i], codes[2 * i + 1]];
+        return new(points, rows.Labels, null);
     }
 }

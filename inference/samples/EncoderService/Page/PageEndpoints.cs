@@ -1,9 +1,10 @@
 using AutoEncoder.Samples.EncoderService.Api;
 using AutoEncoder.Samples.EncoderService.Map;
+using AutoEncoder.Samples.EncoderService.Similar;
 
 namespace AutoEncoder.Samples.EncoderService.Page;
 
-/// <summary><c>GET /</c>: the page (embedded in the assembly), and <c>GET /map</c>: the points it draws.</summary>
+/// <summary><c>GET /</c>: the page (embedded in the assembly), <c>GET /map</c>: the points it draws, and <c>GET /rows/{id}</c>: one of their images.</summary>
 internal static class PageEndpoints
 {
     public static void MapPage(this IEndpointRouteBuilder app)
@@ -14,6 +15,10 @@ internal static class PageEndpoints
         app.MapGet("/map", (LatentMap map) => map.Unavailable is string reason
             ? new RequestRejected(StatusCodes.Status404NotFound, "No map", reason).ToResult()
             : TypedResults.Ok(new { points = map.Points, labels = map.Labels }));
+        // The page draws a neighbour from /similar by its id: the image's bytes (0–255, row-major) and label.
+        app.MapGet("/rows/{id:long}", (long id, SimilarItems items) => items.Pixels(id) is { } pixels
+            ? TypedResults.Ok(new { id, label = items.Labels[id], pixels = pixels.Select(b => (int)b) })
+            : new RequestRejected(StatusCodes.Status404NotFound, "No such row", $"expected a row id from 0 to {items.Labels.Length - 1}, found {id}").ToResult());
     }
 
     static IResult Embedded(string name, string contentType)

@@ -1,5 +1,6 @@
 // The map page: the test set's 2-D codes, a canvas to draw on (each stroke is sent to /encode as a PNG,
-// and the code comes back as a point on the map), and the decoder's image of that point or of a clicked one.
+// and the code comes back as a point on the map), the decoder's image of that point or of a clicked one,
+// and the drawing's nearest test images (/similar, then each image from /rows/{id}).
 'use strict';
 
 const palette = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
@@ -9,6 +10,8 @@ const decodedCanvas = document.getElementById('decoded');
 const statusLine = document.getElementById('status');
 const codeOutput = document.getElementById('code');
 const caption = document.getElementById('decoded-caption');
+const neighborsStrip = document.getElementById('neighbors');
+const neighborCount = 8;
 
 let map = null;      // { points, labels, bounds }
 let marker = null;   // the latest code, [x, y]
@@ -88,19 +91,48 @@ async function loadMap() {
 
 async function showDecoded(code, title) {
   const { rows } = await postJson('/decode', { embeddings: [code] });
-  const side = Math.round(Math.sqrt(rows[0].length));
+  drawGrey(decodedCanvas, rows[0], 255);
+  caption.textContent = title;
+  decodedCanvas.dataset.source = title;
+}
+
+// Values × scale as grey levels 0–255 (bytes with scale 1, decoder floats in [0, 1] with 255), drawn as a square filling canvas.
+function drawGrey(canvas, values, scale) {
+  const side = Math.round(Math.sqrt(values.length));
   const image = new ImageData(side, side);
-  rows[0].forEach((value, i) => {
-    const level = Math.max(0, Math.min(255, Math.round(value * 255)));
+  values.forEach((value, i) => {
+    const level = Math.max(0, Math.min(255, Math.round(value * scale)));
     image.data.set([level, level, level, 255], 4 * i);
   });
   const scratch = new OffscreenCanvas(side, side);
   scratch.getContext('2d').putImageData(image, 0, 0);
-  const context = decodedCanvas.getContext('2d');
+  const context = canvas.getContext('2d');
   context.imageSmoothingEnabled = false;
-  context.drawImage(scratch, 0, 0, decodedCanvas.width, decodedCanvas.height);
-  caption.textContent = title;
-  decodedCanvas.dataset.source = title;
+  context.drawImage(scratch, 0, 0, canvas.width, canvas.height);
+}
+
+async function showNeighbors(png) {
+  const response = await fetch(`/similar?k=${neighborCount}`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: png });
+  if (!response.ok) throw new Error(`/similar: ${await problemOf(response)}`);
+  const neighbors = (await response.json()).neighbors[0];
+  const rows = await Promise.all(neighbors.map(async n => {
+    const answer = await fetch(`/rows/${n.id}`);
+    if (!answer.ok) throw new Error(`/rows/${n.id}: ${await problemOf(answer)}`);
+    return answer.json();
+  }));
+  neighborsStrip.replaceChildren(...rows.map((row, i) => {
+    const figure = document.createElement('figure');
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 56;
+    drawGrey(canvas, row.pixels, 1);
+    canvas.dataset.id = row.id;
+    canvas.dataset.label = row.label;
+    const label = document.createElement('figcaption');
+    label.textContent = `${row.label} (${neighbors[i].distance.toFixed(2)})`;
+    figure.append(canvas, label);
+    return figure;
+  }));
+  neighborsStrip.dataset.ids = JSON.stringify(neighbors.map(n => n.id));
 }
 
 function formatCode(code) { return `(${code.map(v => v.toFixed(3)).join(', ')})`; }
@@ -120,6 +152,7 @@ async function encodeDrawing() {
     codeOutput.dataset.code = JSON.stringify(code);
     if (map) drawMap();
     await showDecoded(code, 'Reconstruction of the drawing');
+    await showNeighbors(png);
   } catch (error) {
     report(error.message, true);
   } finally {

@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace AutoEncoder.Inference.Internal;
+
+/// <summary>
+/// The <see cref="EmbeddingIndex"/> file, little-endian: a 64-byte header (the magic "AEINDEX\n", format
+/// version, metric, three zero bytes, dimensions, item count, the encoder's SHA-256 or 32 zero bytes, four
+/// zero bytes), the
+/// ids (8 bytes each), the codes (4-byte floats, one row per item), and a SHA-256 of all that before it.
+/// A reader checks every field before it trusts the next, and allocates only as data actually arrives,
+/// so a count that claims more than the file holds costs nothing.
+/// </summary>
+internal static class IndexFile
+{
+    /// <summary>The format this code writes; a reader refuses newer ones.</summary>
+    public const int Version = 1;
+
+    /// <summary>The largest code this format admits.</summary>
+    public const int MaxDimensions = 4096;
+
+    private const int HeaderLength = 64, HashLength = 32;
+    private static ReadOnlySpan<byte> Magic => "AEINDEX\n"u8;
+
+    /// <summary>What a file holds.</summary>
+    public sealed record Contents(DistanceMetric Metric, int Dimensions, string? EncoderSha256, long[] Ids, float[] Codes);
+
+    /// <summary>Writes an index of <paramref name="ids"/>.Length items to <paramref name="stream"/>.</summary>
+    public static void Write(Stream stream, DistanceMetric metric, int dimensions, string? encoderSha256, ReadOnlySpan<long> ids, ReadOnlySpan<float> codes)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Put(ReadOnlySpan<byte> bytes)
+        {
+            hash.AppendData(bytes);
+            stream.Write(bytes);
+        }
+
+        Span<byte> header = stackalloc byte[HeaderLength];
+        header.Clear();
+        Magic.CopyTo(header);
+        BinaryPrimitives.WriteInt32LittleEndian(header[8..], Version);
+        header[12] = (byte)metric;
+        BinaryPrimitives.WriteInt32LittleEndian(header[16..], dimensions);
+        BinaryPrimitives.WriteInt64LittleEndian(header[20..], ids.Length);
+        if (encoderSha256 is not null) Convert.FromHexString(encoderSha256).CopyTo(header.Slice(28, HashLength));
+        Put(header);
+        Span<byte> chunk = stackalloc byte[4096];
+        for (int at = 0; at < ids.Length; at += chunk.Length / sizeof(long))
+        {
+            int n = Math.Min(chunk.Length / sizeof(long), ids.Length - at);
+            for (int i = 0; i < n; i++) BinaryPrimitives.WriteInt64LittleEndian(chunk[(i * sizeof(long))..], ids[at + i]);
+            Put(chunk[..(n * sizeof(long))]);
+        }
+        for (int at = 0; at < codes.Length; at += chunk.Length / sizeof(float))
+        {
+            int n = Math.Min(chunk.Length / sizeof(float), codes.Length - at);
+            for (int i = 0; i < n; i++) BinaryPrimitives.WriteSingleLittleEndian(chunk[(i * sizeof(float))..], codes[at + i]);
+            Put(chunk[..(n * sizeof(float))]);
+        }
+        stream.Write(hash.GetHashAndReset());
+    }
+
+    /// <summary>Reads a whole file from <paramref name="stream"/>.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not an index file this version can read; the message says which field and what was found.</exception>
+    public static Contents Read(Stream stream, string source)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> header = stackalloc byte[HeaderLength];
+        ReadExactly(stream, header, hash, source, "the header");
+        if (!header[..8].SequenceEqual(Magic))
+            throw Bad(source, $"expected an index file starting with \"AEINDEX\\n\", found bytes {Convert.ToHexString(header[..8])}");
+        int version = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
+        if (version != Version)
+            throw Bad(source, version > Version
+                ? $"written in index format {version}, newer than this library's {Version}: update AutoEncoder.Inference"
+                : $"expected index format {Version}, found {version}");
+        var metric = (DistanceMetric)header[12];
+        if (!Enum.IsDefined(metric) || header[13] != 0 || header[14] != 0 || header[15] != 0)
+            throw Bad(source, $"expected a metric of 0 (Euclidean) or 1 (cosine) and three zero bytes, found {header[12]}, {header[13]}, {header[14]}, {header[15]}");
+        int dimensions = BinaryPrimitives.ReadInt32LittleEndian(header[16..]);
+        if (dimensions is < 1 or > MaxDimensions)
+            throw Bad(source, $"expected 1 to {MaxDimensions} dimensions, found {dimensions}");
+        long count = BinaryPrimitives.ReadInt64LittleEndian(header[20..]);
+        long limit = Array.MaxLength / dimensions;
+        if (count < 0 || count > limit)
+            throw Bad(source, $"expected 0 to {limit:N0} items of {dimensions} dimensions, found {count:N0}");
+        if (stream.CanSeek && stream.Length - stream.Position < count * (sizeof(long) + (long)dimensions * sizeof(float)) + HashLength)
+            throw Bad(source, $"expected {count:N0} items of {dimensions} dimensions, found a file too short for them ({stream.Length:N0} bytes): truncated?");
+        if (header[60..].ContainsAnyExcept((byte)0))
+            throw Bad(source, $"expected four zero bytes after the encoder's hash, found {Convert.ToHexString(header[60..])}");
+        ReadOnlySpan<byte> encoder = header.Slice(28, HashLength);
+        string? encoderSha256 = encoder.ContainsAnyExcept((byte)0) ? Convert.ToHexString(encoder).ToLowerInvariant() : null;
+
+        long[] ids = ReadValues(stream, (int)count, sizeof(long), hash, source, "the ids", static bytes => BinaryPrimitives.ReadInt64LittleEndian(bytes));
+        float[] codes = ReadValues(stream, (int)(count * dimensions), sizeof(float), hash, source, "the codes", static bytes => BinaryPrimitives.ReadSingleLittleEndian(bytes));
+        byte[] expected = hash.GetHashAndReset();
+        Span<byte> stored = stackalloc byte[HashLength];
+        ReadExactly(stream, stored, null, source, "the checksum");
+        if (!stored.SequenceEqual(expected))
+            throw Bad(source, $"expected checksum {Convert.ToHexString(expected).ToLowerInvariant()}, found {Convert.ToHexString(stored).ToLowerInvariant()}: the file is corrupted");
+        return new Contents(metric, dimensions, encoderSha256, ids, codes);
+    }
+
+    private delegate T Decode<T>(ReadOnlySpan<byte> bytes);
+
+    // Grows the array as bytes arrive (at most 1 MiB ahead of them): a forged count on a short stream
+    // ends in "truncated" before it costs memory.
+    private static T[] ReadValues<T>(Stream stream, int count, int size, IncrementalHash hash, string source, string what, Decode<T> decode)
+    {
+        const int Chunk = 1 << 20;
+        var values = new T[Math.Min(count, Chunk / size)];
+        var buffer = new byte[Math.Min((long)count * size, Chunk)];
+        for (int at = 0; at < count;)
+        {
+            int n = Math.Min(buffer.Length / size, count - at);
+            ReadExactly(stream, buffer.AsSpan(0, n * size), hash, source, what);
+            if (values.Length < at + n) Array.Resize(ref values, (int)Math.Min(count, Math.Max((long)values.Length * 2, at + n)));
+            for (int i = 0; i < n; i++) values[at + i] = decode(buffer.AsSpan(i * size, size));
+            at += n;
+        }
+        return values;
+    }
+
+    private static void ReadExactly(Stream stream, Span<byte> buffer, IncrementalHash? hash, string source, string what)
+    {
+        int read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        if (read < buffer.Length)
+            throw Bad(source, $"expected {buffer.Length:N0} more bytes for {what}, found {read:N0}: truncated?");
+        hash?.AppendData(buffer);
+    }
+
+    private static InvalidDataException Bad(string source, string message) => new($"{source}: {message}");
+}

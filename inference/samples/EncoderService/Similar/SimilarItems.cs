@@ -1,0 +1,48 @@
+using AutoEncoder.Inference;
+using AutoEncoder.Samples.EncoderService.Map;
+
+namespace AutoEncoder.Samples.EncoderService.Similar;
+
+/// <summary>
+/// The labelled rows the map shows (Map:Images, Map:Labels), indexed by their codes at startup for
+/// <c>/similar</c>: ids are row numbers in those files, with their labels beside.
+/// </summary>
+internal sealed class SimilarItems
+{
+    private readonly byte[] images;
+
+    private SimilarItems(EmbeddingIndex? index, byte[] images, int[] labels, string? unavailable)
+    {
+        Index = index;
+        this.images = images;
+        Labels = labels;
+        Unavailable = unavailable;
+    }
+
+    /// <summary>The index, or null when no rows are configured.</summary>
+    public EmbeddingIndex? Index { get; }
+
+    /// <summary>The label of each indexed row, by id.</summary>
+    public int[] Labels { get; }
+
+    /// <summary>Why there is no index; null when there is one.</summary>
+    public string? Unavailable { get; }
+
+    /// <exception cref="IOException">A configured file cannot be read.</exception>
+    /// <exception cref="InvalidDataException">The files are not IDX, disagree in count, or hold rows of another width than the encoder's.</exception>
+    public static SimilarItems Build(Encoder encoder, MapOptions options, string contentRoot)
+    {
+        if (LabelledRows.Read(options, encoder.InputSize, contentRoot) is not { } rows)
+            return new SimilarItems(null, [], [], "no rows to search configured (Map:Images)");
+        var index = EmbeddingIndex.Create(encoder);
+        index.AddRows([.. Enumerable.Range(0, rows.Labels.Length).Select(id => (long)id)], rows.Images);
+        return new SimilarItems(index, rows.Images, rows.Labels, null);
+    }
+
+    /// <summary>The image bytes of row <paramref name="id"/>, or null when there is no such row.</summary>
+    public byte[]? Pixels(long id)
+    {
+        int width = Labels.Length == 0 ? 0 : images.Length / Labels.Length;
+        return id >= 0 && id < Labels.Length ? images.AsSpan((int)id * width, width).ToArray() : null;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using AutoEncoder.Inference;
+using AutoEncoder.Tests.Support;
+using Xunit;
+
+namespace AutoEncoder.Training.Tests.Cli;
+
+/// <summary><c>index</c> then <c>search</c> with the committed seed model on MNIST, checked against the library.</summary>
+public sealed class IndexSearchCommandTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    [Fact]
+    public void A_test_row_finds_the_training_rows_the_library_finds_with_their_labels()
+    {
+        string index = folder.File("mnist.index");
+        (int code, string output, string error) = ConsoleCapture.Run("index", "--models", Repository.ModelsFolder, "--data", Repository.MnistFolder, "--out", index);
+        Assert.True(code == 0, error);
+        Assert.Contains("indexed 60,000/60,000 rows (100%)", error, StringComparison.Ordinal);
+
+        (code, output, error) = ConsoleCapture.Run("search", "--index", index, "--models", Repository.ModelsFolder, "--data", Repository.MnistFolder,
+            "--row", "7", "-k", "5", "--json");
+
+        Assert.True(code == 0, error);
+        using Encoder encoder = Encoder.Load(Path.Combine(Repository.ModelsFolder, "encoder.onnx"));
+        Neighbor[] expected = EmbeddingIndex.Load(index, encoder).SearchRow(TestRow(7), 5);
+        using JsonDocument answer = JsonDocument.Parse(output);
+        JsonElement query = Assert.Single(answer.RootElement.GetProperty("queries").EnumerateArray());
+        Assert.Equal(7, query.GetProperty("row").GetInt32());
+        JsonElement[] neighbors = [.. query.GetProperty("neighbors").EnumerateArray()];
+        Assert.Equal(expected.Select(n => n.Id), neighbors.Select(n => n.GetProperty("id").GetInt64()));
+        Assert.Equal(expected.Select(n => n.Distance), neighbors.Select(n => n.GetProperty("distance").GetSingle()));
+        Assert.All(neighbors, n => Assert.InRange(n.GetProperty("label").GetInt32(), 0, 9));
+    }
+
+    [Fact]
+    public void A_search_without_a_query_is_one_line_naming_the_options()
+    {
+        (int code, _, string error) = ConsoleCapture.Run("search", "--index", folder.File("none.index"));
+
+        Assert.Equal(1, code);
+        Assert.Equal("error: expected one query: --row N or --csv FILE, found neither", error.Trim());
+    }
+
+    private static float[] TestRow(int row)
+    {
+        (_, byte[] images) = AutoEncoder.Training.Data.IdxReader.Read(Path.Combine(Repository.MnistFolder, "t10k-images-idx3-ubyte"), 3);
+        return [.. images.AsSpan(row * 784, 784).ToArray().Select(b => b / 255f)];
+    }
+}

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Text.Json;
+using AutoEncoder.Inference;
+using AutoEncoder.Training.Artifacts;
+using AutoEncoder.Training.Data;
+using AutoEncoder.Training.IO;
+using AutoEncoder.Training.Plots;
+using Spectre.Console;
+
+namespace AutoEncoder.Training.Cli;
+
+/// <summary><c>autoencoder search</c>: the nearest indexed items to test rows or CSV rows, through an index from <c>index</c>.</summary>
+internal static class SearchCommand
+{
+    static readonly Option<string?> IndexFile = new("--index") { Description = "An index written by `autoencoder index`; required" };
+    static readonly Option<string> Models = new("--models") { Description = "Folder holding the encoder.onnx the index was built with", DefaultValueFactory = _ => "models" };
+    static readonly Option<string> Data = new("--data") { Description = "The indexed data: the source of --row queries and of the neighbours' labels", DefaultValueFactory = _ => "data/mnist" };
+    static readonly Option<int?> Row = new Option<int?>("--row") { Description = "Query with the Nth test row of --data (0-based)" }.AtLeast(0);
+    static readonly Option<string?> Csv = new("--csv") { Description = "Query with every row of this CSV file (values only, as many as the encoder takes)" };
+    static readonly Option<int?> K = new Option<int?>("--neighbors", "-k") { Description = "Neighbours per query (default 10)" }.AtLeast(1);
+    static readonly Option<bool> AsJson = new("--json") { Description = "Print one JSON object instead of tables" };
+    static readonly Option<string?> PlotFile = new("--plot") { Description = "Also draw each query (left) beside its nearest indexed images, as this PNG (image data only)" };
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var command = new Command("search", "Print the k nearest indexed rows (id, distance, label) to a test row (--row) or to each row of a CSV file (--csv)")
+        {
+            IndexFile, Models, Data, Row, Csv, K, AsJson, PlotFile,
+        };
+        command.SetAction(result => CommandRunner.Run(() => Execute(result)));
+        return command;
+    }
+
+    static int Execute(ParseResult result)
+    {
+        (int? row, string? csv, int k) = (result.GetValue(Row), result.GetValue(Csv), result.GetValue(K) ?? 10);
+        string indexPath = result.GetValue(IndexFile) ?? throw new ArgumentException("--index: expected an index file written by `autoencoder index`, found none");
+        if (row is null == csv is null) throw new ArgumentException("expected one query: --row N or --csv FILE, found " + (row is null ? "neither" : "both"));
+        if (k > EmbeddingIndex.MaxK) throw new ArgumentException($"--neighbors: expected 1 to {EmbeddingIndex.MaxK}, found {k}");
+
+        string models = result.GetValue(Models)!, dataPath = result.GetValue(Data)!;
+        using Encoder encoder = Encoder.Load(Path.Combine(models, "encoder.onnx"));
+        EmbeddingIndex index = EmbeddingIndex.Load(indexPath, encoder);
+        DataSet data = DataSource.Load(dataPath, Manifest.DataOptionsOf(models), seed: 0);
+
+        DataSplit queries = csv is not null ? DataSource.ReadRows(csv, new DataOptions(Format: DataFormat.Csv)) : OneTestRow(data.Test, row!.Value, dataPath);
+        if (queries.Width != encoder.InputSize)
+            throw new InvalidDataException($"{csv ?? dataPath}: expected rows of {encoder.InputSize} values as {models}/encoder.onnx takes, found {queries.Width}");
+
+        var found = new List<Query>();
+        for (int q = 0; q < queries.Count; q++)
+        {
+            Neighbor[] neighbors = index.SearchRow(queries.Rows.AsSpan(q * queries.Width, queries.Width), k);
+            found.Add(new Query(row ?? q, queries.Labels?[q],
+                [.. neighbors.Select(n => new Match(n.Id, n.Distance, LabelOf(data.Train, n.Id)))]));
+        }
+
+        if (result.GetValue(PlotFile) is { } plot) Draw(plot, queries, found, data, dataPath);
+        if (result.GetValue(AsJson))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new { queries = found }, Json.Compact));
+            return CommandRunner.Success;
+        }
+        foreach (Query query in found)
+        {
+            AnsiConsole.WriteLine(csv is null ? $"test row {query.Row}{(query.Label is { } l ? $", label {l}" : "")}:" : $"{csv} row {query.Row}:");
+            var table = new Table().AddColumns("rank", "id", "distance", "label");
+            for (int i = 0; i < query.Neighbors.Length; i++)
+            {
+                Match match = query.Neighbors[i];
+                table.AddRow($"{i + 1}", $"{match.Id}", $"{match.Distance:G6}", match.Label?.ToString() ?? "–");
+            }
+            AnsiConsole.Write(table);
+        }
+        return CommandRunner.Success;
+    }
+
+    // One row of tiles per query: the query, then its neighbours nearest first.
+    static void Draw(string path, DataSplit queries, List<Query> found, DataSet data, string dataPath)
+    {
+        ImageShape shape = data.Image ?? throw new ArgumentException($"--plot: expected image data to draw, found a table ({dataPath})");
+        int width = queries.Width;
+        if (found.SelectMany(query => query.Neighbors).FirstOrDefault(n => n.Id < 0 || n.Id >= data.Train.Count) is { } stranger)
+            throw new ArgumentException($"--plot: expected ids of training rows of {dataPath} (0 to {data.Train.Count - 1}), found {stranger.Id}: was the index built from other data?");
+        float[][][] tiles = [.. found.Select((query, q) => query.Neighbors
+            .Select(n => data.Train.Rows[(int)(n.Id * width)..(int)((n.Id + 1) * width)])
+            .Prepend(queries.Rows[(q * width)..((q + 1) * width)]).ToArray())];
+        const int Tile = 72;
+        Figure.Save(Figure.Mosaic(tiles, shape, "Query (left) and its nearest training images"), path, Tile * tiles[0].Length, Tile * tiles.Length + 40);
+    }
+
+    static DataSplit OneTestRow(DataSplit test, int row, string dataPath) => row < test.Count
+        ? test.Pick([row])
+        : throw new ArgumentException($"--row: expected a test row of {dataPath} from 0 to {test.Count - 1}, found {row}");
+
+    // Ids of an index built by `index` are training row numbers; other ids have no label here.
+    static int? LabelOf(DataSplit train, long id) => train.Labels is { } labels && id >= 0 && id < labels.Length ? labels[id] : null;
+
+    private sealed record Match(long Id, float Distance, int? Label);
+
+    private sealed record Query(int Row, int? Label, Match[] Neighbors);
+}
