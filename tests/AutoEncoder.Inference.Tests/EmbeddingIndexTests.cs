@@ -43,7 +43,7 @@ public sealed class EmbeddingIndexTests
     [InlineData(DistanceMetric.Euclidean, 16, 3000)]
     [InlineData(DistanceMetric.Cosine, 16, 3000)]
     [InlineData(DistanceMetric.Euclidean, 16, 40_000)] // 640,000 values: split across cores
-    [InlineData(DistanceMetric.Cosine, 7, 50_000)] // split, and a width that fills no vector
+    [InlineData(DistanceMetric.Cosine, 7, 80_000)] // 560,000 values: split, and a width that fills no vector
     public void Search_finds_what_brute_force_in_doubles_finds(DistanceMetric metric, int dimensions, int count)
     {
         float[] codes = RandomCodes(count, dimensions, seed: dimensions);
