@@ -39,11 +39,7 @@ public sealed class PageInBrowserTests : IDisposable
     [Fact]
     public async Task A_drawn_stroke_moves_the_point_to_the_drawingʼs_code_and_shows_its_reconstruction()
     {
-        IWebElement canvas = browser.Page.FindElement(By.Id("draw"));
-        new Actions(browser.Page)
-            .MoveToElement(canvas, -60, -90).ClickAndHold()
-            .MoveByOffset(110, 0).MoveByOffset(-50, 90).MoveByOffset(-30, 90)
-            .Release().Perform();
+        DrawSeven();
 
         HeadlessChromium.WaitFor(() => DecodedSource() == "Reconstruction of the drawing" && !Busy(), "the reconstruction of the drawing");
         float[] shown = JsonSerializer.Deserialize<float[]>((string)browser.Script("return document.getElementById('code').dataset.code")!)!;
@@ -56,11 +52,7 @@ public sealed class PageInBrowserTests : IDisposable
     [Fact]
     public async Task A_drawn_digit_shows_its_nearest_test_images_as_the_service_finds_them()
     {
-        IWebElement canvas = browser.Page.FindElement(By.Id("draw"));
-        new Actions(browser.Page)
-            .MoveToElement(canvas, -60, -90).ClickAndHold()
-            .MoveByOffset(110, 0).MoveByOffset(-50, 90).MoveByOffset(-30, 90)
-            .Release().Perform();
+        DrawSeven();
 
         HeadlessChromium.WaitFor(() => browser.Script("return document.getElementById('neighbors').dataset.ids") is string && !Busy(), "the nearest test images");
         long[] shown = JsonSerializer.Deserialize<long[]>((string)browser.Script("return document.getElementById('neighbors').dataset.ids")!)!;
@@ -77,6 +69,16 @@ public sealed class PageInBrowserTests : IDisposable
 
         HeadlessChromium.WaitFor(() => DecodedSource()?.StartsWith("Decoder output at (", StringComparison.Ordinal) == true, "the decoder's image of the clicked point");
         Assert.True(LitPixels("#decoded") > 0, "expected a decoded image with lit pixels, found a black canvas");
+    }
+
+    // One stroke with the mouse, a 7: across the top, then down to the left.
+    private void DrawSeven()
+    {
+        IWebElement canvas = browser.Page.FindElement(By.Id("draw"));
+        new Actions(browser.Page)
+            .MoveToElement(canvas, -60, -90).ClickAndHold()
+            .MoveByOffset(110, 0).MoveByOffset(-50, 90).MoveByOffset(-30, 90)
+            .Release().Perform();
     }
 
     // The drawing as the page sent it (a PNG of the canvas), encoded by the service directly.

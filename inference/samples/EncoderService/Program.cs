@@ -23,10 +23,11 @@ builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel
 builder.Services.AddAutoEncoder(builder.Configuration.GetSection("AutoEncoder"));
 builder.Services.AddOptions<ServiceOptions>().Bind(builder.Configuration.GetSection("Service")).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.Configure<MapOptions>(builder.Configuration.GetSection("Map"));
-builder.Services.AddSingleton(services => LatentMap.Build(
-    services.GetRequiredService<Encoder>(), services.GetRequiredService<IOptions<MapOptions>>().Value, builder.Environment.ContentRootPath));
-builder.Services.AddSingleton(services => SimilarItems.Build(
-    services.GetRequiredService<Encoder>(), services.GetRequiredService<IOptions<MapOptions>>().Value, builder.Environment.ContentRootPath));
+// The labelled rows are read once; the map and /similar both use them.
+builder.Services.AddSingleton(services => LabelledRows.Read(
+    services.GetRequiredService<IOptions<MapOptions>>().Value, services.GetRequiredService<Encoder>().InputSize, builder.Environment.ContentRootPath));
+builder.Services.AddSingleton(services => LatentMap.Build(services.GetRequiredService<Encoder>(), services.GetRequiredService<LabelledRows>()));
+builder.Services.AddSingleton(services => SimilarItems.Build(services.GetRequiredService<Encoder>(), services.GetRequiredService<LabelledRows>()));
 builder.Services.AddProblemDetails();
 
 WebApplication app = builder.Build();

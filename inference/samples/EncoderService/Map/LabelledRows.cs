@@ -2,15 +2,21 @@ using AutoEncoder.Training.Data;
 
 namespace AutoEncoder.Samples.EncoderService.Map;
 
-/// <summary>The configured labelled images (Map:Images, Map:Labels), at most Map:MaxPoints of them: what the map shows and <c>/similar</c> searches.</summary>
+/// <summary>
+/// The configured labelled images (Map:Images, Map:Labels), at most Map:MaxPoints of them, read once at startup:
+/// what the map shows and <c>/similar</c> searches.
+/// </summary>
 internal sealed record LabelledRows(byte[] Images, int[] Labels)
 {
-    /// <summary>The rows, or null when none are configured.</summary>
+    /// <summary>Whether no rows are configured.</summary>
+    public bool IsEmpty => Labels.Length == 0;
+
+    /// <summary>The rows; none when Map:Images is empty.</summary>
     /// <exception cref="IOException">A configured file cannot be read.</exception>
     /// <exception cref="InvalidDataException">The files are not IDX, disagree in count, or hold rows of another width than <paramref name="width"/>.</exception>
-    public static LabelledRows? Read(MapOptions options, int width, string contentRoot)
+    public static LabelledRows Read(MapOptions options, int width, string contentRoot)
     {
-        if (string.IsNullOrEmpty(options.Images)) return null;
+        if (string.IsNullOrEmpty(options.Images)) return new LabelledRows([], []);
         if (string.IsNullOrEmpty(options.Labels))
             throw new InvalidDataException($"Map:Labels: expected the labels file of {options.Images}, found none");
 

@@ -19,15 +19,12 @@ internal sealed class LatentMap
     /// <summary>Why there is no map (nothing configured, or codes that are not 2-D); null when there is one.</summary>
     public string? Unavailable { get; }
 
-    /// <exception cref="IOException">A configured file cannot be read.</exception>
-    /// <exception cref="InvalidDataException">The files are not IDX, disagree in count, or hold rows of another width than the encoder's.</exception>
-    public static LatentMap Build(Encoder encoder, MapOptions options, string contentRoot)
+    public static LatentMap Build(Encoder encoder, LabelledRows rows)
     {
-        if (string.IsNullOrEmpty(options.Images))
+        if (rows.IsEmpty)
             return new([], [], "no map rows configured (Map:Images)");
         if (encoder.EmbeddingSize != 2)
             return new([], [], $"expected an encoder with 2-D codes for the map, found {encoder.EmbeddingSize}-D codes");
-        LabelledRows rows = LabelledRows.Read(options, encoder.InputSize, contentRoot)!;
         float[] codes = encoder.EncodeBatch(rows.Images);
         var points = new float[rows.Labels.Length][];
         for (int i = 0; i < points.Length; i++) points[i] = [codes[2 * i], codes[2 * i + 1]];

@@ -28,11 +28,9 @@ internal sealed class SimilarItems
     /// <summary>Why there is no index; null when there is one.</summary>
     public string? Unavailable { get; }
 
-    /// <exception cref="IOException">A configured file cannot be read.</exception>
-    /// <exception cref="InvalidDataException">The files are not IDX, disagree in count, or hold rows of another width than the encoder's.</exception>
-    public static SimilarItems Build(Encoder encoder, MapOptions options, string contentRoot)
+    public static SimilarItems Build(Encoder encoder, LabelledRows rows)
     {
-        if (LabelledRows.Read(options, encoder.InputSize, contentRoot) is not { } rows)
+        if (rows.IsEmpty)
             return new SimilarItems(null, [], [], "no rows to search configured (Map:Images)");
         var index = EmbeddingIndex.Create(encoder);
         index.AddRows([.. Enumerable.Range(0, rows.Labels.Length).Select(id => (long)id)], rows.Images);
@@ -42,7 +40,8 @@ internal sealed class SimilarItems
     /// <summary>The image bytes of row <paramref name="id"/>, or null when there is no such row.</summary>
     public byte[]? Pixels(long id)
     {
-        int width = Labels.Length == 0 ? 0 : images.Length / Labels.Length;
-        return id >= 0 && id < Labels.Length ? images.AsSpan((int)id * width, width).ToArray() : null;
+        if (id < 0 || id >= Labels.Length) return null;
+        int width = images.Length / Labels.Length;
+        return images.AsSpan((int)id * width, width).ToArray();
     }
 }
