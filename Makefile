@@ -9,7 +9,7 @@ PYTHON     ?= /usr/bin/python3
 # Runtime the sample is published for (framework-dependent).
 RID        ?= linux-x64
 
-.PHONY: all data data-fashion build models plots evaluate anomaly test test-fast check-models tools browser-tools bench bench-tools pack sample serve load screenshot clean
+.PHONY: all data data-fashion build models plots evaluate anomaly test test-fast check-models tools browser-tools bench bench-tools db-tools pack sample serve load screenshot clean
 
 all: build plots
 
@@ -57,12 +57,16 @@ anomaly: build
 # Training speed against PyTorch (Debian's python3-torch with OpenBLAS), then the inference suite.
 bench: build bench-tools
 	$(DOTNET) $(APP) bench --data $(DATA)
+	$(DOTNET) $(APP) bench-index
 	cd inference/AutoEncoder.Inference.Benchmarks && $(DOTNET) run -c $(CONFIG) --no-build -- --filter '*'
 
 bench-tools:
 	@$(PYTHON) -c 'import torch' 2>/dev/null && [ -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ] || { \
 	  echo "installing python3-torch and OpenBLAS (the PyTorch reference) ..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch libopenblas0-pthread >/dev/null; }
+	@$(PYTHON) -c 'import faiss' 2>/dev/null || { \
+	  echo "installing python3-faiss (the vector-search reference) ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-faiss >/dev/null; }
 
 # The official ONNX checker, used by the tests; installed from Debian when missing.
 tools:
@@ -77,14 +81,20 @@ browser-tools:
 	  echo "installing chromium and chromium-driver (the browser test) ..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
+# Debian's PostgreSQL 15 with its contrib cube extension, for the tests' throw-away cluster (index --postgres).
+db-tools:
+	@[ -x /usr/lib/postgresql/15/bin/initdb ] && [ -e /usr/share/postgresql/15/extension/cube.control ] || { \
+	  echo "installing postgresql-15 (the index --postgres tests) ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null; }
+
 check-models: tools
 	$(PYTHON) scripts/check_onnx.py $(MODELS)/*.onnx
 
-test: build tools browser-tools
+test: build tools browser-tools db-tools
 	@bash scripts/run-tests.sh $(CONFIG)
 
 # Everything but the tests marked Slow (package build, official checker, committed-model quality) and Fuzz.
-test-fast: build
+test-fast: build db-tools
 	@bash scripts/run-tests.sh $(CONFIG) 'Category!=Slow&Category!=Fuzz'
 
 clean:

@@ -4,9 +4,10 @@ namespace AutoEncoder.Inference;
 
 /// <summary>
 /// Finds the stored codes nearest to a query: "find similar items" over an encoder's codes. Search is exact
-/// (every stored code is compared, with vector instructions, and large indexes are split across cores) and
-/// deterministic: results are sorted by distance, ties by id. Queries may be codes or, when the index is
-/// bound to an <see cref="Encoder"/>, raw rows that are encoded on the way.
+/// (every stored code is compared, with vector instructions, and large indexes are split across cores)
+/// unless the index is partitioned for approximate search (<see cref="Partition(int, int, int)"/>), and
+/// always deterministic: results are sorted by distance, ties by id. Queries may be codes or, when the index
+/// is bound to an <see cref="Encoder"/>, raw rows that are encoded on the way.
 /// Searches are safe to run from many threads at once. <see cref="Add(long, ReadOnlySpan{float})"/> and its
 /// batch forms are single-writer: they must not run beside any other call on the same index.
 /// </summary>
@@ -24,6 +25,8 @@ public sealed class EmbeddingIndex
     private readonly Encoder? encoder;
     private long[] ids = [];
     private float[] codes = [];
+    private Partitions? partitions;
+    private int probes;
 
     private EmbeddingIndex(int dimensions, DistanceMetric metric, Encoder? encoder, string? encoderSha256)
     {
@@ -46,6 +49,26 @@ public sealed class EmbeddingIndex
 
     /// <summary>Items stored.</summary>
     public int Count => blocks.Count;
+
+    /// <summary>How many partitions approximate search chooses among (faiss's <c>nlist</c>), or 0 while the index is exact only.</summary>
+    public int Partitions => partitions?.Count ?? 0;
+
+    /// <summary>
+    /// How many of the nearest partitions a search scans (faiss's <c>nprobe</c>): more finds more of the true
+    /// neighbours and costs time in proportion; <see cref="Partitions"/> scans them all, which is exact search.
+    /// 0 while the index is exact only. Setting it does not wait for searches already running.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set on an index that is not partitioned.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1 or more than <see cref="Partitions"/>.</exception>
+    public int Probes
+    {
+        get => probes;
+        set
+        {
+            if (partitions is null) throw new InvalidOperationException("this index is not partitioned: call Partition first");
+            probes = CheckProbes(value, partitions.Count, nameof(value));
+        }
+    }
 
     /// <summary>The SHA-256 of the encoder the codes came from (<see cref="ModelMetadata.Sha256"/>), or null when the index was built from bare codes.</summary>
     public string? EncoderSha256 { get; }
@@ -95,8 +118,10 @@ public sealed class EmbeddingIndex
         }
         var adding = new HashSet<long>(ids.Length);
         foreach (long id in ids)
-            if (known.Contains(id) || !adding.Add(id))
-                throw new ArgumentException($"expected ids not yet stored, found {id} twice", nameof(ids));
+        {
+            if (known.Contains(id)) throw new ArgumentException($"expected ids not yet stored, found {id}, which is stored already", nameof(ids));
+            if (!adding.Add(id)) throw new ArgumentException($"expected ids not yet stored, found {id} twice in the batch", nameof(ids));
+        }
 
         EnsureCapacity(Count + ids.Length);
         Span<float> unit = Dimensions <= 1024 ? stackalloc float[Dimensions] : new float[Dimensions];
@@ -105,7 +130,9 @@ public sealed class EmbeddingIndex
             ReadOnlySpan<float> code = codes.Slice(i * Dimensions, Dimensions);
             code.CopyTo(this.codes.AsSpan(Count * Dimensions));
             this.ids[Count] = ids[i];
-            blocks.Append(Metric == DistanceMetric.Cosine ? Normalise(code, unit) : code, ids[i]);
+            ReadOnlySpan<float> stored = Metric == DistanceMetric.Cosine ? Normalise(code, unit) : code;
+            blocks.Append(stored, ids[i]);
+            partitions?.Append(stored, ids[i], partitions.Nearest(stored));
             known.Add(ids[i]);
         }
     }
@@ -130,20 +157,78 @@ public sealed class EmbeddingIndex
         AddRange(ids, bound.EncodeBatch(rows));
     }
 
+    /// <summary>
+    /// <see cref="Partition(int, int, int)"/> with <see cref="SuggestedPartitions"/> and <see cref="SuggestedProbes"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The index is empty.</exception>
+    public void Partition(int seed)
+    {
+        if (Count == 0) throw new InvalidOperationException("this index is empty: add codes before partitioning it");
+        int partitions = SuggestedPartitions(Count);
+        Partition(partitions, SuggestedProbes(partitions), seed);
+    }
+
+    /// <summary>
+    /// Partitions for <paramref name="count"/> codes: 4·√count, from 1 to count (faiss's usual start for
+    /// <c>nlist</c>). With <see cref="SuggestedProbes"/>, recall@10 was 0.9999–1.0000 on clustered codes
+    /// from 20,000 to a million (<c>docs/similarity.md</c>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1.</exception>
+    public static int SuggestedPartitions(int count) => count >= 1
+        ? Math.Clamp((int)Math.Round(4 * Math.Sqrt(count)), 1, count)
+        : throw new ArgumentOutOfRangeException(nameof(count), count, $"expected at least 1 code, found {count}");
+
+    /// <summary>
+    /// Probes for <paramref name="partitions"/> partitions: √partitions, rounded up. Half as many kept
+    /// recall@10 above 0.99 on some clustered codes and fell to 0.95 on others: the margin is for data this
+    /// library has not seen. Lower it, measuring recall, where speed matters more.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="partitions"/> is less than 1.</exception>
+    public static int SuggestedProbes(int partitions) => partitions >= 1
+        ? (int)Math.Ceiling(Math.Sqrt(partitions))
+        : throw new ArgumentOutOfRangeException(nameof(partitions), partitions, $"expected at least 1 partition, found {partitions}");
+
+    /// <summary>
+    /// Prepares approximate search (an inverted file, as faiss's IVF-Flat): k-means with
+    /// <paramref name="partitions"/> centroids over the stored codes (at most 256 sampled codes per centroid,
+    /// 10 iterations, seeded by <paramref name="seed"/>), each code filed under its nearest centroid; from then on
+    /// a search scans the <paramref name="probes"/> partitions nearest to its query, and codes added later are
+    /// filed as they come. Deterministic: a seed gives the same partitions on any number of cores.
+    /// <see cref="SuggestedPartitions"/> and <see cref="SuggestedProbes"/> give sizes measured to work. Partitioning again replaces the partitions.
+    /// The partitioned copy of the codes doubles the index's memory.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="partitions"/> is not from 1 to <see cref="Count"/>, or <paramref name="probes"/> not from 1 to <paramref name="partitions"/>.</exception>
+    public void Partition(int partitions, int probes, int seed)
+    {
+        if (partitions < 1 || partitions > Count)
+            throw new ArgumentOutOfRangeException(nameof(partitions), partitions, $"expected 1 to {Count} partitions (the items stored), found {partitions}");
+        CheckProbes(probes, partitions, nameof(probes));
+        float[] stored = StoredCodes();
+        int sampleSize = (int)Math.Min(Count, 256L * partitions);
+        float[] sample = stored;
+        if (sampleSize < Count)
+        {
+            int[] order = Enumerable.Range(0, Count).ToArray();
+            new Random(seed).Shuffle(order);
+            sample = new float[sampleSize * Dimensions];
+            for (int i = 0; i < sampleSize; i++) stored.AsSpan(order[i] * Dimensions, Dimensions).CopyTo(sample.AsSpan(i * Dimensions));
+        }
+        UsePartitions(KMeans.Fit(sample, Dimensions, partitions, iterations: 10, seed), stored, probes);
+    }
+
     /// <summary>The <paramref name="k"/> stored items nearest to <paramref name="code"/> (fewer when fewer are stored).</summary>
     /// <exception cref="ArgumentException">The code has the wrong length, holds a NaN or infinite value, or is zero under the cosine metric.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not from 1 to <see cref="MaxK"/>.</exception>
     public Neighbor[] Search(ReadOnlySpan<float> code, int k)
     {
         var results = new Neighbor[Math.Min(CheckK(k), Count)];
-        Search(code, results);
-        return results;
+        return results[..Search(code, results)];
     }
 
     /// <summary>
     /// Writes the stored items nearest to <paramref name="code"/> into <paramref name="results"/>, nearest
-    /// first, and returns how many it wrote: <paramref name="results"/>.Length, or <see cref="Count"/> when
-    /// fewer are stored. Allocates nothing unless the index is large enough to be split across cores.
+    /// first, and returns how many it wrote: <paramref name="results"/>.Length, or fewer when fewer are stored
+    /// (or, in approximate search, held by the partitions scanned). Allocates nothing unless the index is large enough to be split across cores.
     /// </summary>
     /// <exception cref="ArgumentException">The code has the wrong length, holds a NaN or infinite value, or is zero under the cosine metric.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="results"/> is longer than <see cref="MaxK"/>.</exception>
@@ -162,8 +247,7 @@ public sealed class EmbeddingIndex
     public Neighbor[] SearchRow(ReadOnlySpan<float> row, int k)
     {
         var results = new Neighbor[Math.Min(CheckK(k), Count)];
-        SearchRow(row, results);
-        return results;
+        return results[..SearchRow(row, results)];
     }
 
     /// <summary>As <see cref="Search(ReadOnlySpan{float}, Span{Neighbor})"/> for a raw row, encoded first by the bound encoder; allocates nothing for codes of up to 1,024 values.</summary>
@@ -195,8 +279,8 @@ public sealed class EmbeddingIndex
         float[] copy = codes.ToArray();
         Parallel.For(0, queries, q =>
         {
-            results[q] = new Neighbor[Math.Min(k, Count)];
-            Find(copy.AsSpan(q * Dimensions, Dimensions), results[q], nameof(codes), split: false);
+            var found = new Neighbor[Math.Min(k, Count)];
+            results[q] = found[..Find(copy.AsSpan(q * Dimensions, Dimensions), found, nameof(codes), split: false)];
         });
         return results;
     }
@@ -222,7 +306,8 @@ public sealed class EmbeddingIndex
     /// <summary>Writes the index to <paramref name="stream"/>; the caller keeps ownership of the stream.</summary>
     /// <exception cref="IOException">Writing failed.</exception>
     public void Save(Stream stream) =>
-        IndexFile.Write(stream, Metric, Dimensions, EncoderSha256, ids.AsSpan(0, Count), codes.AsSpan(0, Count * Dimensions));
+        IndexFile.Write(stream, new IndexFile.Contents(Metric, Dimensions, EncoderSha256, ids[..Count], codes[..(Count * Dimensions)],
+            partitions is null ? null : new IndexFile.Partitioning(partitions.CentroidValues, [.. partitions.Assignments], probes)));
 
     /// <summary>Reads an index written by <see cref="Save(string)"/>, not bound to an encoder (queries are codes).</summary>
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
@@ -271,6 +356,8 @@ public sealed class EmbeddingIndex
         {
             throw new InvalidDataException($"{source}: {e.Message}", e);
         }
+        if (contents.Partitioning is { } partitioning)
+            index.UsePartitions(partitioning.Centroids, index.StoredCodes(), partitioning.Probes, partitioning.Assignments);
         return index;
     }
 
@@ -288,7 +375,13 @@ public sealed class EmbeddingIndex
             query = Normalise(code, unit);
         }
         int parts = split ? (int)Math.Clamp((long)Count * Dimensions / MinValuesPerThread, 1, Environment.ProcessorCount) : 1;
-        if (parts == 1)
+        if (partitions is not null && probes < partitions.Count)
+        {
+            var nearest = new NearestList(results);
+            partitions.Scan(query, dot, probes, ref nearest);
+            results = results[..nearest.Count];
+        }
+        else if (parts == 1)
         {
             var nearest = new NearestList(results);
             blocks.Scan(query, dot, 0, blocks.Blocks, ref nearest);
@@ -338,6 +431,37 @@ public sealed class EmbeddingIndex
             results[at] = current;
         }
     }
+
+    // The codes as the exact blocks hold them (unit length under the cosine metric), laid end to end.
+    private float[] StoredCodes()
+    {
+        float[] stored = codes[..(Count * Dimensions)];
+        if (Metric == DistanceMetric.Cosine)
+            for (int i = 0; i < Count; i++)
+            {
+                Span<float> code = stored.AsSpan(i * Dimensions, Dimensions);
+                Normalise(code, code);
+            }
+        return stored;
+    }
+
+    // Files every stored code under its partition: the one given (read from a file) or its nearest centroid.
+    private void UsePartitions(float[] centroids, float[] stored, int searchProbes, int[]? assigned = null)
+    {
+        var built = new Partitions(centroids, Dimensions);
+        if (assigned is null)
+        {
+            assigned = new int[Count];
+            KMeans.Assign(stored, Dimensions, centroids, assigned, new float[Count]);
+        }
+        for (int i = 0; i < Count; i++) built.Append(stored.AsSpan(i * Dimensions, Dimensions), ids[i], assigned[i]);
+        partitions = built;
+        probes = searchProbes;
+    }
+
+    private static int CheckProbes(int probes, int partitions, string paramName) => probes >= 1 && probes <= partitions
+        ? probes
+        : throw new ArgumentOutOfRangeException(paramName, probes, $"expected 1 to {partitions} probes (the partitions), found {probes}");
 
     private Encoder Bound() => encoder ?? throw new InvalidOperationException(
         "this index is not bound to an encoder: create it with EmbeddingIndex.Create(encoder) or load it with one, or pass codes");

@@ -242,8 +242,16 @@ public sealed class EmbeddingIndexTests
 
         var error = Assert.Throws<ArgumentException>(() => index.AddRange([6, 5], [1, 1, 2, 2]));
 
-        Assert.StartsWith("expected ids not yet stored, found 5 twice", error.Message);
+        Assert.StartsWith("expected ids not yet stored, found 5, which is stored already", error.Message);
         Assert.Equal(1, index.Count);
+    }
+
+    [Fact]
+    public void An_id_repeated_within_a_batch_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => EmbeddingIndex.Create(2).AddRange([6, 6], [1, 1, 2, 2]));
+
+        Assert.StartsWith("expected ids not yet stored, found 6 twice in the batch", error.Message);
     }
 
     [Fact]

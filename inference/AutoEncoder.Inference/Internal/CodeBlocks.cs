@@ -21,6 +21,14 @@ internal sealed class CodeBlocks
     /// <summary>An empty store for codes of <paramref name="dimensions"/> values.</summary>
     public CodeBlocks(int dimensions) => this.dimensions = dimensions;
 
+    /// <summary>A store holding <paramref name="codes"/> (laid end to end), their ids being their positions.</summary>
+    public static CodeBlocks Of(ReadOnlySpan<float> codes, int dimensions)
+    {
+        var blocks = new CodeBlocks(dimensions);
+        for (int i = 0; i < codes.Length / dimensions; i++) blocks.Append(codes.Slice(i * dimensions, dimensions), i);
+        return blocks;
+    }
+
     /// <summary>Items stored.</summary>
     public int Count { get; private set; }
 
@@ -78,7 +86,8 @@ internal sealed class CodeBlocks
 
     private void Grow()
     {
-        int capacity = Math.Max(Width * 64, ids.Length * 2);
+        // Small first: a partitioned index holds thousands of these, most with a few hundred items.
+        int capacity = Math.Max(Width * 4, ids.Length * 2);
         Array.Resize(ref ids, capacity);
         Array.Resize(ref data, capacity * dimensions);
     }

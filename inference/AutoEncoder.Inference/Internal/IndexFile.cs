@@ -6,15 +6,16 @@ namespace AutoEncoder.Inference.Internal;
 /// <summary>
 /// The <see cref="EmbeddingIndex"/> file, little-endian: a 64-byte header (the magic "AEINDEX\n", format
 /// version, metric, three zero bytes, dimensions, item count, the encoder's SHA-256 or 32 zero bytes, four
-/// zero bytes), the
-/// ids (8 bytes each), the codes (4-byte floats, one row per item), and a SHA-256 of all that before it.
+/// zero bytes), the ids (8 bytes each), the codes (4-byte floats, one row per item), from version 2 the
+/// partitions of approximate search (their count, 0 for none, then the probes, the centroids as 4-byte floats
+/// and each item's partition as a 4-byte integer), and a SHA-256 of all that before it.
 /// A reader checks every field before it trusts the next, and allocates only as data actually arrives,
 /// so a count that claims more than the file holds costs nothing.
 /// </summary>
 internal static class IndexFile
 {
     /// <summary>The format this code writes; a reader refuses newer ones.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>The largest code this format admits.</summary>
     public const int MaxDimensions = 4096;
@@ -23,10 +24,13 @@ internal static class IndexFile
     private static ReadOnlySpan<byte> Magic => "AEINDEX\n"u8;
 
     /// <summary>What a file holds.</summary>
-    public sealed record Contents(DistanceMetric Metric, int Dimensions, string? EncoderSha256, long[] Ids, float[] Codes);
+    public sealed record Contents(DistanceMetric Metric, int Dimensions, string? EncoderSha256, long[] Ids, float[] Codes, Partitioning? Partitioning);
 
-    /// <summary>Writes an index of <paramref name="ids"/>.Length items to <paramref name="stream"/>.</summary>
-    public static void Write(Stream stream, DistanceMetric metric, int dimensions, string? encoderSha256, ReadOnlySpan<long> ids, ReadOnlySpan<float> codes)
+    /// <summary>The partitions of approximate search: centroids laid end to end, each item's partition, the probes a search scans.</summary>
+    public sealed record Partitioning(float[] Centroids, int[] Assignments, int Probes);
+
+    /// <summary>Writes <paramref name="contents"/> to <paramref name="stream"/>.</summary>
+    public static void Write(Stream stream, Contents contents)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Put(ReadOnlySpan<byte> bytes)
@@ -39,25 +43,39 @@ internal static class IndexFile
         header.Clear();
         Magic.CopyTo(header);
         BinaryPrimitives.WriteInt32LittleEndian(header[8..], Version);
-        header[12] = (byte)metric;
-        BinaryPrimitives.WriteInt32LittleEndian(header[16..], dimensions);
-        BinaryPrimitives.WriteInt64LittleEndian(header[20..], ids.Length);
-        if (encoderSha256 is not null) Convert.FromHexString(encoderSha256).CopyTo(header.Slice(28, HashLength));
+        header[12] = (byte)contents.Metric;
+        BinaryPrimitives.WriteInt32LittleEndian(header[16..], contents.Dimensions);
+        BinaryPrimitives.WriteInt64LittleEndian(header[20..], contents.Ids.Length);
+        if (contents.EncoderSha256 is not null) Convert.FromHexString(contents.EncoderSha256).CopyTo(header.Slice(28, HashLength));
         Put(header);
-        Span<byte> chunk = stackalloc byte[4096];
-        for (int at = 0; at < ids.Length; at += chunk.Length / sizeof(long))
+        PutValues(contents.Ids, sizeof(long), static (bytes, value) => BinaryPrimitives.WriteInt64LittleEndian(bytes, value), Put);
+        PutValues(contents.Codes, sizeof(float), static (bytes, value) => BinaryPrimitives.WriteSingleLittleEndian(bytes, value), Put);
+        Partitioning? partitioning = contents.Partitioning;
+        int partitions = partitioning is null ? 0 : partitioning.Centroids.Length / contents.Dimensions;
+        PutValues([partitions, partitioning?.Probes ?? 0], sizeof(int), WriteInt32, Put);
+        if (partitioning is not null)
         {
-            int n = Math.Min(chunk.Length / sizeof(long), ids.Length - at);
-            for (int i = 0; i < n; i++) BinaryPrimitives.WriteInt64LittleEndian(chunk[(i * sizeof(long))..], ids[at + i]);
-            Put(chunk[..(n * sizeof(long))]);
-        }
-        for (int at = 0; at < codes.Length; at += chunk.Length / sizeof(float))
-        {
-            int n = Math.Min(chunk.Length / sizeof(float), codes.Length - at);
-            for (int i = 0; i < n; i++) BinaryPrimitives.WriteSingleLittleEndian(chunk[(i * sizeof(float))..], codes[at + i]);
-            Put(chunk[..(n * sizeof(float))]);
+            PutValues(partitioning.Centroids, sizeof(float), static (bytes, value) => BinaryPrimitives.WriteSingleLittleEndian(bytes, value), Put);
+            PutValues(partitioning.Assignments, sizeof(int), WriteInt32, Put);
         }
         stream.Write(hash.GetHashAndReset());
+    }
+
+    private static void WriteInt32(Span<byte> bytes, int value) => BinaryPrimitives.WriteInt32LittleEndian(bytes, value);
+
+    private delegate void Encode<T>(Span<byte> bytes, T value);
+
+    private delegate void Sink(ReadOnlySpan<byte> bytes);
+
+    private static void PutValues<T>(ReadOnlySpan<T> values, int size, Encode<T> encode, Sink put)
+    {
+        Span<byte> chunk = stackalloc byte[4096];
+        for (int at = 0; at < values.Length; at += chunk.Length / size)
+        {
+            int n = Math.Min(chunk.Length / size, values.Length - at);
+            for (int i = 0; i < n; i++) encode(chunk.Slice(i * size, size), values[at + i]);
+            put(chunk[..(n * size)]);
+        }
     }
 
     /// <summary>Reads a whole file from <paramref name="stream"/>.</summary>
@@ -70,10 +88,10 @@ internal static class IndexFile
         if (!header[..8].SequenceEqual(Magic))
             throw Bad(source, $"expected an index file starting with \"AEINDEX\\n\", found bytes {Convert.ToHexString(header[..8])}");
         int version = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
-        if (version != Version)
+        if (version is < 1 or > Version)
             throw Bad(source, version > Version
                 ? $"written in index format {version}, newer than this library's {Version}: update AutoEncoder.Inference"
-                : $"expected index format {Version}, found {version}");
+                : $"expected index format 1 to {Version}, found {version}");
         var metric = (DistanceMetric)header[12];
         if (!Enum.IsDefined(metric) || header[13] != 0 || header[14] != 0 || header[15] != 0)
             throw Bad(source, $"expected a metric of 0 (Euclidean) or 1 (cosine) and three zero bytes, found {header[12]}, {header[13]}, {header[14]}, {header[15]}");
@@ -93,13 +111,33 @@ internal static class IndexFile
 
         long[] ids = ReadValues(stream, (int)count, sizeof(long), hash, source, "the ids", static bytes => BinaryPrimitives.ReadInt64LittleEndian(bytes));
         float[] codes = ReadValues(stream, (int)(count * dimensions), sizeof(float), hash, source, "the codes", static bytes => BinaryPrimitives.ReadSingleLittleEndian(bytes));
+        Partitioning? partitioning = version >= 2 ? ReadPartitioning(stream, (int)count, dimensions, hash, source) : null;
         byte[] expected = hash.GetHashAndReset();
         Span<byte> stored = stackalloc byte[HashLength];
         ReadExactly(stream, stored, null, source, "the checksum");
         if (!stored.SequenceEqual(expected))
             throw Bad(source, $"expected checksum {Convert.ToHexString(expected).ToLowerInvariant()}, found {Convert.ToHexString(stored).ToLowerInvariant()}: the file is corrupted");
-        return new Contents(metric, dimensions, encoderSha256, ids, codes);
+        return new Contents(metric, dimensions, encoderSha256, ids, codes, partitioning);
     }
+
+    private static Partitioning? ReadPartitioning(Stream stream, int count, int dimensions, IncrementalHash hash, string source)
+    {
+        int[] sizes = ReadValues(stream, 2, sizeof(int), hash, source, "the partition count and probes", ReadInt32);
+        int partitions = sizes[0], probes = sizes[1];
+        if (partitions == 0 && probes == 0) return null;
+        if (partitions < 1 || partitions > count || probes < 1 || probes > partitions)
+            throw Bad(source, $"expected 1 to {count:N0} partitions (the items) and 1 to that many probes, found {partitions:N0} and {probes:N0}");
+        float[] centroids = ReadValues(stream, partitions * dimensions, sizeof(float), hash, source, "the centroids", static bytes => BinaryPrimitives.ReadSingleLittleEndian(bytes));
+        if (!centroids.All(float.IsFinite))
+            throw Bad(source, "expected finite centroids, found a NaN or infinite value");
+        int[] assignments = ReadValues(stream, count, sizeof(int), hash, source, "the items' partitions", ReadInt32);
+        int stray = Array.FindIndex(assignments, a => a < 0 || a >= partitions);
+        if (stray >= 0)
+            throw Bad(source, $"item {stray:N0}: expected a partition from 0 to {partitions - 1}, found {assignments[stray]}");
+        return new Partitioning(centroids, assignments, probes);
+    }
+
+    private static int ReadInt32(ReadOnlySpan<byte> bytes) => BinaryPrimitives.ReadInt32LittleEndian(bytes);
 
     private delegate T Decode<T>(ReadOnlySpan<byte> bytes);
 

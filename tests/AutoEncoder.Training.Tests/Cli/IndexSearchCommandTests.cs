@@ -36,6 +36,36 @@ public sealed class IndexSearchCommandTests : IDisposable
     }
 
     [Fact]
+    public void An_approximate_index_is_partitioned_and_searched_exactly_when_every_partition_is_probed()
+    {
+        string index = folder.File("mnist.index");
+        (int code, _, string error) = ConsoleCapture.Run("index", "--models", Repository.ModelsFolder, "--data", Repository.MnistFolder, "--out", index,
+            "--approximate", "--partitions", "50");
+        Assert.True(code == 0, error);
+
+        using Encoder encoder = Encoder.Load(Path.Combine(Repository.ModelsFolder, "encoder.onnx"));
+        EmbeddingIndex loaded = EmbeddingIndex.Load(index, encoder);
+        Assert.Equal((50, EmbeddingIndex.SuggestedProbes(50)), (loaded.Partitions, loaded.Probes));
+        (code, string output, error) = ConsoleCapture.Run("search", "--index", index, "--models", Repository.ModelsFolder, "--data", Repository.MnistFolder,
+            "--row", "7", "-k", "5", "--probes", "50", "--json");
+
+        Assert.True(code == 0, error);
+        loaded.Probes = 50;
+        Neighbor[] expected = loaded.SearchRow(TestRow(7), 5);
+        using JsonDocument answer = JsonDocument.Parse(output);
+        Assert.Equal(expected.Select(n => n.Id), answer.RootElement.GetProperty("queries")[0].GetProperty("neighbors").EnumerateArray().Select(n => n.GetProperty("id").GetInt64()));
+    }
+
+    [Fact]
+    public void Partitions_without_approximate_are_one_line_naming_the_flag()
+    {
+        (int code, _, string error) = ConsoleCapture.Run("index", "--out", folder.File("x.index"), "--partitions", "5");
+
+        Assert.Equal(1, code);
+        Assert.Equal("error: --partitions: expected only with --approximate, found it without", error.Trim());
+    }
+
+    [Fact]
     public void A_search_without_a_query_is_one_line_naming_the_options()
     {
         (int code, _, string error) = ConsoleCapture.Run("search", "--index", folder.File("none.index"));

@@ -42,5 +42,6 @@ internal static class App
         BenchCommand.Create(),
         BenchAnomalyCommand.Create(),
         BenchDataCommand.Create(),
+        BenchIndexCommand.Create(),
     };
 }

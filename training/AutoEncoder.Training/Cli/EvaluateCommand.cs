@@ -47,6 +47,8 @@ internal static class EvaluateCommand
             }
             if (report.Precision10 is { } precision)
                 table.AddRow($"precision@{Evaluator.RetrievalK}: same-label share of each test code's nearest train codes", $"{precision:F4}");
+            if (report.Recall10 is { } recall)
+                table.AddRow($"recall@{Evaluator.RetrievalK} of the partitioned index against exact search", $"{recall:F4}");
             table.AddRow($"trustworthiness (k = {Evaluator.TrustworthinessNeighbors}, first {Evaluator.TrustworthinessRows:N0} test rows)", $"{report.Trustworthiness:F4}");
             if (report.Anomaly is { } anomaly)
             {

@@ -3,8 +3,10 @@ using System.Text.Json;
 using AutoEncoder.Inference;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Data;
+using AutoEncoder.Training.Export;
 using AutoEncoder.Training.IO;
 using AutoEncoder.Training.Plots;
+using AutoEncoder.Training.Storage;
 using Spectre.Console;
 
 namespace AutoEncoder.Training.Cli;
@@ -12,12 +14,15 @@ namespace AutoEncoder.Training.Cli;
 /// <summary><c>autoencoder search</c>: the nearest indexed items to test rows or CSV rows, through an index from <c>index</c>.</summary>
 internal static class SearchCommand
 {
-    static readonly Option<string?> IndexFile = new("--index") { Description = "An index written by `autoencoder index`; required" };
+    static readonly Option<string?> IndexFile = new("--index") { Description = "An index written by `autoencoder index`; this or --postgres is required" };
+    static readonly Option<string?> Postgres = new("--postgres") { Description = "Search the PostgreSQL table `index --postgres` wrote instead, e.g. \"Host=localhost;Database=codes\"" };
+    static readonly Option<string> Table = new("--table") { Description = "With --postgres: the table to search", DefaultValueFactory = _ => "codes" };
     static readonly Option<string> Models = new("--models") { Description = "Folder holding the encoder.onnx the index was built with", DefaultValueFactory = _ => "models" };
     static readonly Option<string> Data = new("--data") { Description = "The indexed data: the source of --row queries and of the neighbours' labels", DefaultValueFactory = _ => "data/mnist" };
     static readonly Option<int?> Row = new Option<int?>("--row") { Description = "Query with the Nth test row of --data (0-based)" }.AtLeast(0);
     static readonly Option<string?> Csv = new("--csv") { Description = "Query with every row of this CSV file (values only, as many as the encoder takes)" };
     static readonly Option<int?> K = new Option<int?>("--neighbors", "-k") { Description = "Neighbours per query (default 10)" }.AtLeast(1);
+    static readonly Option<int?> Probes = new Option<int?>("--probes") { Description = "For a partitioned index: partitions to scan (default: as saved; all of them is exact search)" }.AtLeast(1);
     static readonly Option<bool> AsJson = new("--json") { Description = "Print one JSON object instead of tables" };
     static readonly Option<string?> PlotFile = new("--plot") { Description = "Also draw each query (left) beside its nearest indexed images, as this PNG (image data only)" };
 
@@ -26,7 +31,7 @@ internal static class SearchCommand
     {
         var command = new Command("search", "Print the k nearest indexed rows (id, distance, label) to a test row (--row) or to each row of a CSV file (--csv)")
         {
-            IndexFile, Models, Data, Row, Csv, K, AsJson, PlotFile,
+            IndexFile, Postgres, Table, Models, Data, Row, Csv, K, Probes, AsJson, PlotFile,
         };
         command.SetAction(result => CommandRunner.Run(() => Execute(result)));
         return command;
@@ -35,14 +40,18 @@ internal static class SearchCommand
     static int Execute(ParseResult result)
     {
         (int? row, string? csv, int k) = (result.GetValue(Row), result.GetValue(Csv), result.GetValue(K) ?? 10);
-        string indexPath = result.GetValue(IndexFile) ?? throw new ArgumentException("--index: expected an index file written by `autoencoder index`, found none");
+        (string? indexPath, string? postgres) = (result.GetValue(IndexFile), result.GetValue(Postgres));
+        if (indexPath is null == postgres is null)
+            throw new ArgumentException("expected one index: --index FILE or --postgres CONNECTION, found " + (indexPath is null ? "neither" : "both"));
         if (row is null == csv is null) throw new ArgumentException("expected one query: --row N or --csv FILE, found " + (row is null ? "neither" : "both"));
         if (k > EmbeddingIndex.MaxK) throw new ArgumentException($"--neighbors: expected 1 to {EmbeddingIndex.MaxK}, found {k}");
 
         string models = result.GetValue(Models)!, dataPath = result.GetValue(Data)!;
-        using Encoder encoder = Encoder.Load(Path.Combine(models, "encoder.onnx"));
-        EmbeddingIndex index = EmbeddingIndex.Load(indexPath, encoder);
+        using Encoder encoder = Encoder.Load(Path.Combine(models, ModelRole.Encoder.FileName()));
         DataSet data = DataSource.Load(dataPath, Manifest.DataOptionsOf(models), seed: 0);
+        Func<float[], Match[]> search = indexPath is not null
+            ? FromFile(EmbeddingIndex.Load(indexPath, encoder), indexPath, result.GetValue(Probes), k, data.Train)
+            : FromPostgres(postgres!, result.GetValue(Table)!, encoder, k, result.GetValue(Probes));
 
         DataSplit queries = csv is not null ? DataSource.ReadRows(csv, new DataOptions(Format: DataFormat.Csv)) : OneTestRow(data.Test, row!.Value, dataPath);
         if (queries.Width != encoder.InputSize)
@@ -50,11 +59,7 @@ internal static class SearchCommand
 
         var found = new List<Query>();
         for (int q = 0; q < queries.Count; q++)
-        {
-            Neighbor[] neighbors = index.SearchRow(queries.Rows.AsSpan(q * queries.Width, queries.Width), k);
-            found.Add(new Query(row ?? q, queries.Labels?[q],
-                [.. neighbors.Select(n => new Match(n.Id, n.Distance, LabelOf(data.Train, n.Id)))]));
-        }
+            found.Add(new Query(row ?? q, queries.Labels?[q], search(queries.Rows[(q * queries.Width)..((q + 1) * queries.Width)])));
 
         if (result.GetValue(PlotFile) is { } plot) Draw(plot, queries, found, data, dataPath);
         if (result.GetValue(AsJson))
@@ -74,6 +79,27 @@ internal static class SearchCommand
             AnsiConsole.Write(table);
         }
         return CommandRunner.Success;
+    }
+
+    static Func<float[], Match[]> FromFile(EmbeddingIndex index, string indexPath, int? probes, int k, DataSplit train)
+    {
+        if (probes is { } p)
+        {
+            if (index.Partitions == 0) throw new ArgumentException($"--probes: expected a partitioned index (`index --approximate`), found an exact one ({indexPath})");
+            if (p > index.Partitions) throw new ArgumentException($"--probes: expected 1 to {index.Partitions} (the index's partitions), found {p}");
+            index.Probes = p;
+        }
+        return row => [.. index.SearchRow(row, k).Select(n => new Match(n.Id, n.Distance, LabelOf(train, n.Id)))];
+    }
+
+    // The table holds its own labels; its comment names the encoder, checked as an index file's header is.
+    static Func<float[], Match[]> FromPostgres(string connection, string table, Encoder encoder, int k, int? probes)
+    {
+        if (probes is not null) throw new ArgumentException("--probes: expected only with a partitioned --index, found it with --postgres (PostgreSQL's search is exact)");
+        PostgresIndex.Description description = PostgresIndex.Describe(connection, table);
+        if (description.EncoderSha256 != encoder.Metadata.Sha256)
+            throw new InvalidDataException($"PostgreSQL table {table}: built with the encoder of SHA-256 {description.EncoderSha256}, found an encoder of SHA-256 {encoder.Metadata.Sha256}: rebuild it with this encoder");
+        return row => [.. PostgresIndex.Search(connection, table, description, encoder.Encode(row), k).Select(f => new Match(f.Id, (float)f.Distance, f.Label))];
     }
 
     // One row of tiles per query: the query, then its neighbours nearest first.

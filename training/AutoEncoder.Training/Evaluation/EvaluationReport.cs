@@ -11,8 +11,9 @@ namespace AutoEncoder.Training.Evaluation;
 /// <param name="LatentSize">Width of the codes.</param>
 /// <param name="Anomaly">For a model trained on one class: how its scores separate the other classes.</param>
 /// <param name="Precision10">Retrieval: the mean share of each test code's 10 nearest train codes that share its label; null for unlabelled data.</param>
+/// <param name="Recall10">Approximate retrieval: the share of those 10 nearest that the index partitioned with its suggested sizes finds; null for unlabelled data.</param>
 internal sealed record EvaluationReport(string? Loss, double? TestLoss, double? TestMse, double? Knn5Accuracy, double? Knn1Accuracy,
-    double? Pca2Knn5Accuracy, double Trustworthiness, int LatentSize, AnomalyEvaluation? Anomaly = null, double? Precision10 = null);
+    double? Pca2Knn5Accuracy, double Trustworthiness, int LatentSize, AnomalyEvaluation? Anomaly = null, double? Precision10 = null, double? Recall10 = null);
 
 /// <summary>How well a one-class model's anomaly scores flag the test rows of other classes.</summary>
 /// <param name="NormalClass">The label the model was trained on.</param>

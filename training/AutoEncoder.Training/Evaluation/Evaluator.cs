@@ -43,7 +43,7 @@ internal static class Evaluator
             loss = config.LossKind == ReconstructionLoss.Bce ? ReconstructionErrors.MeanOverRows(scaledTest, reconstructions, data.Width, AnomalyScore.Bce) : mse;
         }
 
-        double? knn = null, nearest = null, pcaKnn = null, precision = null;
+        double? knn = null, nearest = null, pcaKnn = null, precision = null, recall = null;
         if (data.Train.Labels is { } trainLabels && data.Test.Labels is { } testLabels)
         {
             float[] trainCodes = encoder.EncodeBatch(data.Train.Rows);
@@ -51,6 +51,7 @@ internal static class Evaluator
             knn = neighbors.Accuracy(testCodes, testLabels, K);
             nearest = neighbors.Accuracy(testCodes, testLabels, 1);
             precision = neighbors.Precision(testCodes, testLabels, RetrievalK);
+            recall = neighbors.PartitionedRecall(testCodes, RetrievalK);
             float[] scaledTrain = model.Scaled(data.Train);
             var pca = PrincipalComponents.Fit(scaledTrain, data.Train.Count, data.Width, 2);
             pcaKnn = new NearestNeighbors(pca.Project(scaledTrain, data.Train.Count), trainLabels, 2)
@@ -62,7 +63,7 @@ internal static class Evaluator
             testCodes[..(rows * encoder.EmbeddingSize)], encoder.EmbeddingSize, TrustworthinessNeighbors);
 
         return new EvaluationReport(loss is null ? null : config.LossKind.ToString().ToLowerInvariant(), loss, mse, knn, nearest, pcaKnn, trust,
-            encoder.EmbeddingSize, File.Exists(autoencoderPath) ? EvaluateAnomalies(autoencoderPath, data.Test) : null, precision);
+            encoder.EmbeddingSize, File.Exists(autoencoderPath) ? EvaluateAnomalies(autoencoderPath, data.Test) : null, precision, recall);
     }
 
     /// <summary>For a model calibrated on one class: AUROC, average precision, precision and recall at its threshold.</summary>

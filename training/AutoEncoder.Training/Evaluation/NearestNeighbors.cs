@@ -48,6 +48,19 @@ internal sealed class NearestNeighbors
         return found.Select((neighbors, q) => neighbors.Count(n => labels[n.Id] == truth[q]) / (double)k).Average();
     }
 
+    /// <summary>
+    /// Recall@k of approximate search: the share of each query's true <paramref name="k"/> nearest references
+    /// that the index finds once partitioned with its suggested sizes (seed 0). The index is exact again after.
+    /// </summary>
+    public double PartitionedRecall(float[] queries, int k)
+    {
+        Neighbor[][] exact = index.SearchBatch(queries, k);
+        index.Partition(seed: 0);
+        Neighbor[][] approximate = index.SearchBatch(queries, k);
+        index.Probes = index.Partitions;
+        return exact.Select((truth, q) => approximate[q].Count(n => truth.Any(t => t.Id == n.Id)) / (double)truth.Length).Average();
+    }
+
     /// <summary>Indices of the k nearest references, nearest first.</summary>
     internal int[] Nearest(ReadOnlySpan<float> query, int k) => [.. index.Search(query, k).Select(n => (int)n.Id)];
 
