@@ -106,6 +106,7 @@ clean:
 pack: build
 	$(DOTNET) pack inference/AutoEncoder.Inference/AutoEncoder.Inference.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 	$(DOTNET) pack inference/AutoEncoder.Inference.Hosting/AutoEncoder.Inference.Hosting.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
+	$(DOTNET) pack inference/AutoEncoder.Inference.Images/AutoEncoder.Inference.Images.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 
 # The encoder service on http://127.0.0.1:$${PORT:-5000} with the deep model and the MNIST test set's map;
 # open it in a browser and draw.

@@ -6,7 +6,8 @@ namespace AutoEncoder.Inference;
 /// Finds the stored codes nearest to a query: "find similar items" over an encoder's codes. Search is exact
 /// (every stored code is compared, with vector instructions, and large indexes are split across cores)
 /// unless the index is partitioned for approximate search (<see cref="Partition(int, int, int)"/>), and
-/// always deterministic: results are sorted by distance, ties by id. Queries may be codes or, when the index
+/// always deterministic: results are sorted by distance, ties by id. Items are named by <c>long</c> ids or,
+/// in an index built that way, by string keys (<see cref="KeyOf"/>), whose ties go by the order they were added. Queries may be codes or, when the index
 /// is bound to an <see cref="Encoder"/>, raw rows that are encoded on the way.
 /// Searches are safe to run from many threads at once. <see cref="Add(long, ReadOnlySpan{float})"/> and its
 /// batch forms are single-writer: they must not run beside any other call on the same index.
@@ -27,6 +28,10 @@ public sealed class EmbeddingIndex
     private float[] codes = [];
     private Partitions? partitions;
     private int probes;
+
+    // String keys, by position, when items are added by key; their ids are then their positions.
+    private List<string>? keys;
+    private readonly Dictionary<string, int> keyIds = new(StringComparer.Ordinal);
 
     private EmbeddingIndex(int dimensions, DistanceMetric metric, Encoder? encoder, string? encoderSha256)
     {
@@ -108,6 +113,14 @@ public sealed class EmbeddingIndex
     /// <exception cref="ArgumentException">The lengths disagree, a code holds a NaN or infinite value or is zero under the cosine metric, or an id is repeated or already stored; nothing is stored then.</exception>
     public void AddRange(ReadOnlySpan<long> ids, ReadOnlySpan<float> codes)
     {
+        if (keys is not null)
+            throw new InvalidOperationException($"this index holds {Count} items added by string key: add more by key");
+        Store(ids, codes);
+    }
+
+    // Checks and stores codes under ids: all of them, or none when one is refused.
+    private void Store(ReadOnlySpan<long> ids, ReadOnlySpan<float> codes)
+    {
         InputGuard.BatchLength(codes.Length, ids.Length, Dimensions, "codes", nameof(codes));
         for (int i = 0; i < ids.Length; i++)
         {
@@ -135,6 +148,61 @@ public sealed class EmbeddingIndex
             partitions?.Append(stored, ids[i], partitions.Nearest(stored));
             known.Add(ids[i]);
         }
+    }
+
+    /// <summary>The longest string key, in UTF-8 bytes.</summary>
+    public const int MaxKeyBytes = 1024;
+
+    /// <summary>Stores <paramref name="code"/> under the string <paramref name="key"/> (its id is its position).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
+    /// <exception cref="ArgumentException">As for <see cref="AddRange(IReadOnlyList{string}, ReadOnlySpan{float})"/>.</exception>
+    /// <exception cref="InvalidOperationException">The index holds items added by <c>long</c> id.</exception>
+    public void Add(string key, ReadOnlySpan<float> code)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        AddRange([key], code);
+    }
+
+    /// <summary>
+    /// Stores codes laid end to end in <paramref name="codes"/> under string keys, one per key, in order. An index
+    /// holds either string keys or <c>long</c> ids; a result's <see cref="Neighbor.Id"/> is then its position, which <see cref="KeyOf"/> turns into its key.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="keys"/> or one of them is null.</exception>
+    /// <exception cref="ArgumentException">The lengths disagree, a key is empty, longer than <see cref="MaxKeyBytes"/> in UTF-8, repeated or already stored, or a code is refused as by <see cref="AddRange(ReadOnlySpan{long}, ReadOnlySpan{float})"/>; nothing is stored then.</exception>
+    /// <exception cref="InvalidOperationException">The index holds items added by <c>long</c> id.</exception>
+    public void AddRange(IReadOnlyList<string> keys, ReadOnlySpan<float> codes)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (this.keys is null && Count > 0)
+            throw new InvalidOperationException($"this index holds {Count} items added by long id: string keys cannot join them");
+        var adding = new HashSet<string>(keys.Count, StringComparer.Ordinal);
+        for (int i = 0; i < keys.Count; i++)
+        {
+            string key = keys[i] ?? throw new ArgumentNullException(nameof(keys), $"key {i}: expected a string, found null");
+            int bytes = System.Text.Encoding.UTF8.GetByteCount(key);
+            if (bytes is 0 or > MaxKeyBytes)
+                throw new ArgumentException($"key {i}: expected 1 to {MaxKeyBytes} UTF-8 bytes, found {bytes}", nameof(keys));
+            if (!adding.Add(key) || this.keys is not null && keyIds.ContainsKey(key))
+                throw new ArgumentException($"expected keys not yet stored, found \"{key}\" twice", nameof(keys));
+        }
+        Store([.. Enumerable.Range(Count, keys.Count).Select(i => (long)i)], codes);
+        this.keys ??= [];
+        foreach (string key in keys)
+        {
+            keyIds[key] = this.keys.Count;
+            this.keys.Add(key);
+        }
+    }
+
+    /// <summary>The string key of the item a search returned as <paramref name="id"/>.</summary>
+    /// <exception cref="InvalidOperationException">The index holds <c>long</c> ids, not string keys.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="id"/> is not an item's position.</exception>
+    public string KeyOf(long id)
+    {
+        if (keys is null) throw new InvalidOperationException("this index holds long ids, not string keys: the id is the item's name");
+        return id >= 0 && id < keys.Count
+            ? keys[(int)id]
+            : throw new ArgumentOutOfRangeException(nameof(id), id, $"expected the position of a stored item, 0 to {keys.Count - 1}, found {id}");
     }
 
     /// <summary>Encodes rows laid end to end in <paramref name="rows"/> with the bound encoder and stores their codes, one per id.</summary>
@@ -307,7 +375,7 @@ public sealed class EmbeddingIndex
     /// <exception cref="IOException">Writing failed.</exception>
     public void Save(Stream stream) =>
         IndexFile.Write(stream, new IndexFile.Contents(Metric, Dimensions, EncoderSha256, ids[..Count], codes[..(Count * Dimensions)],
-            partitions is null ? null : new IndexFile.Partitioning(partitions.CentroidValues, [.. partitions.Assignments], probes)));
+            partitions is null ? null : new IndexFile.Partitioning(partitions.CentroidValues, [.. partitions.Assignments], probes), keys?.ToArray()));
 
     /// <summary>Reads an index written by <see cref="Save(string)"/>, not bound to an encoder (queries are codes).</summary>
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
@@ -350,7 +418,8 @@ public sealed class EmbeddingIndex
         var index = new EmbeddingIndex(contents.Dimensions, contents.Metric, encoder, contents.EncoderSha256);
         try
         {
-            index.AddRange(contents.Ids, contents.Codes);
+            if (contents.Keys is null) index.AddRange(contents.Ids, contents.Codes);
+            else index.AddRange(contents.Keys, contents.Codes);
         }
         catch (ArgumentException e)
         {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AutoEncoder.Inference.Tests.Support;
 using AutoEncoder.Tests.Support;
 using Xunit;
 
@@ -31,13 +32,6 @@ public sealed class PartitionedIndexTests
         var index = EmbeddingIndex.Create(Dimensions, metric);
         index.AddRange(Ids(count), MixtureCodes(count, seed: 1));
         return index;
-    }
-
-    private static byte[] Saved(EmbeddingIndex index)
-    {
-        var bytes = new MemoryStream();
-        index.Save(bytes);
-        return bytes.ToArray();
     }
 
     [Theory]
@@ -82,8 +76,8 @@ public sealed class PartitionedIndexTests
         second.Partition(200, 8, seed: 4);
         third.Partition(200, 8, seed: 5);
 
-        Assert.Equal(Saved(first), Saved(second));
-        Assert.NotEqual(Saved(first), Saved(third));
+        Assert.Equal(SavedIndex.Bytes(first), SavedIndex.Bytes(second));
+        Assert.NotEqual(SavedIndex.Bytes(first), SavedIndex.Bytes(third));
     }
 
     [Fact]
@@ -93,11 +87,11 @@ public sealed class PartitionedIndexTests
         index.Partition(200, 6, seed: 0);
         float[] queries = MixtureCodes(50, seed: 6);
 
-        EmbeddingIndex loaded = EmbeddingIndex.Load(new MemoryStream(Saved(index)));
+        EmbeddingIndex loaded = EmbeddingIndex.Load(new MemoryStream(SavedIndex.Bytes(index)));
 
         Assert.Equal((200, 6), (loaded.Partitions, loaded.Probes));
         Assert.Equal(index.SearchBatch(queries, 10), loaded.SearchBatch(queries, 10));
-        Assert.Equal(Saved(index), Saved(loaded));
+        Assert.Equal(SavedIndex.Bytes(index), SavedIndex.Bytes(loaded));
     }
 
     [Fact]
@@ -144,8 +138,8 @@ public sealed class PartitionedIndexTests
     {
         EmbeddingIndex index = Indexed(100);
         index.Partition(10, 2, seed: 0);
-        byte[] forged = Saved(index);
-        BitConverter.GetBytes(10).CopyTo(forged, forged.Length - 32 - 4); // the last item's partition
+        byte[] forged = SavedIndex.Bytes(index);
+        BitConverter.GetBytes(10).CopyTo(forged, forged.Length - 32 - 4 - 4); // the last item's partition, before the key count
         SHA256.HashData(forged.AsSpan(0, forged.Length - 32)).CopyTo(forged, forged.Length - 32);
 
         var error = Assert.Throws<InvalidDataException>(() => EmbeddingIndex.Load(new MemoryStream(forged)));
@@ -160,7 +154,7 @@ public sealed class PartitionedIndexTests
         EmbeddingIndex index = Indexed(60);
         index.Partition(6, 2, seed: 0);
 
-        int accepted = Mutations.Run(Saved(index), 10_000, seed: 8, mutant =>
+        int accepted = Mutations.Run(SavedIndex.Bytes(index), 10_000, seed: 8, mutant =>
         {
             EmbeddingIndex loaded = EmbeddingIndex.Load(new MemoryStream(mutant));
             loaded.Search(new float[Dimensions], 5);

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using AutoEncoder.Inference;
+using AutoEncoder.Inference.Images;
 using AutoEncoder.Samples.EncoderService.Api;
 using AutoEncoder.Service.Tests.Support;
+using AutoEncoder.Tests.Support;
 using Xunit;
 
 namespace AutoEncoder.Service.Tests;
@@ -82,7 +84,7 @@ public sealed class EndpointTests(ServiceFactory service) : IClassFixture<Servic
 
         var answer = await Post<EmbeddingsResponse>("/encode", Requests.Bytes(png, "image/png"));
 
-        Assert.Equal([encoder.Encode(DigitImage.ToModelInput(png, 784))], answer.Embeddings);
+        Assert.Equal([encoder.EncodeImage(png)], answer.Embeddings);
     }
 
     [Fact]
@@ -143,6 +145,25 @@ public sealed class EndpointTests(ServiceFactory service) : IClassFixture<Servic
             Assert.Equal(index.SearchRow(rows[q], 7).Select(n => new NeighborResult(n.Id, n.Distance, Requests.TestLabels[n.Id])), answer.Neighbors[q]);
         // Test row 3 is itself indexed: its own nearest row, at distance 0.
         Assert.Equal(new NeighborResult(3, 0, Requests.TestLabels[3]), answer.Neighbors[0][0]);
+    }
+
+    [Fact]
+    public async Task Similar_searches_a_configured_index_file_instead_of_indexing_the_rows()
+    {
+        using var folder = new TempFolder();
+        using Encoder encoder = Encoder.LoadDefault();
+        // A partitioned index of the first 2,000 test rows: the service must answer from it, not from all 10,000.
+        var index = EmbeddingIndex.Create(encoder);
+        index.AddRows([.. Enumerable.Range(0, 2_000).Select(id => (long)id)], [.. Enumerable.Range(0, 2_000).SelectMany(Requests.TestImage)]);
+        index.Partition(seed: 0);
+        index.Save(folder.File("test.index"));
+        using var fromFile = new ServiceFactory().With("Map:Index", folder.File("test.index"));
+        float[][] rows = Requests.TestRows(2_500, 1);
+
+        HttpResponseMessage response = await fromFile.CreateClient().PostAsync(new Uri("/similar", UriKind.Relative), Requests.Json(new { rows, k = 5 }));
+
+        var answer = (await response.Content.ReadFromJsonAsync<SimilarResponse>())!;
+        Assert.Equal(index.SearchRow(rows[0], 5).Select(n => new NeighborResult(n.Id, n.Distance, Requests.TestLabels[n.Id])), answer.Neighbors[0]);
     }
 
     [Fact]

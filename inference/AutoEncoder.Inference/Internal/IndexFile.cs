@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace AutoEncoder.Inference.Internal;
 
@@ -8,7 +9,9 @@ namespace AutoEncoder.Inference.Internal;
 /// version, metric, three zero bytes, dimensions, item count, the encoder's SHA-256 or 32 zero bytes, four
 /// zero bytes), the ids (8 bytes each), the codes (4-byte floats, one row per item), from version 2 the
 /// partitions of approximate search (their count, 0 for none, then the probes, the centroids as 4-byte floats
-/// and each item's partition as a 4-byte integer), and a SHA-256 of all that before it.
+/// and each item's partition as a 4-byte integer) and the string keys (their count, 0 for an index of long
+/// ids, then each key's UTF-8 length as a 4-byte integer and its bytes; ids are then positions), and a
+/// SHA-256 of all that before it.
 /// A reader checks every field before it trusts the next, and allocates only as data actually arrives,
 /// so a count that claims more than the file holds costs nothing.
 /// </summary>
@@ -24,7 +27,7 @@ internal static class IndexFile
     private static ReadOnlySpan<byte> Magic => "AEINDEX\n"u8;
 
     /// <summary>What a file holds.</summary>
-    public sealed record Contents(DistanceMetric Metric, int Dimensions, string? EncoderSha256, long[] Ids, float[] Codes, Partitioning? Partitioning);
+    public sealed record Contents(DistanceMetric Metric, int Dimensions, string? EncoderSha256, long[] Ids, float[] Codes, Partitioning? Partitioning, string[]? Keys);
 
     /// <summary>The partitions of approximate search: centroids laid end to end, each item's partition, the probes a search scans.</summary>
     public sealed record Partitioning(float[] Centroids, int[] Assignments, int Probes);
@@ -57,6 +60,13 @@ internal static class IndexFile
         {
             PutValues(partitioning.Centroids, sizeof(float), static (bytes, value) => BinaryPrimitives.WriteSingleLittleEndian(bytes, value), Put);
             PutValues(partitioning.Assignments, sizeof(int), WriteInt32, Put);
+        }
+        PutValues([contents.Keys?.Length ?? 0], sizeof(int), WriteInt32, Put);
+        foreach (string key in contents.Keys ?? [])
+        {
+            byte[] utf8 = Encoding.UTF8.GetBytes(key);
+            PutValues([utf8.Length], sizeof(int), WriteInt32, Put);
+            Put(utf8);
         }
         stream.Write(hash.GetHashAndReset());
     }
@@ -112,12 +122,15 @@ internal static class IndexFile
         long[] ids = ReadValues(stream, (int)count, sizeof(long), hash, source, "the ids", static bytes => BinaryPrimitives.ReadInt64LittleEndian(bytes));
         float[] codes = ReadValues(stream, (int)(count * dimensions), sizeof(float), hash, source, "the codes", static bytes => BinaryPrimitives.ReadSingleLittleEndian(bytes));
         Partitioning? partitioning = version >= 2 ? ReadPartitioning(stream, (int)count, dimensions, hash, source) : null;
+        string[]? keys = version >= 2 ? ReadKeys(stream, (int)count, hash, source) : null;
+        for (int i = 0; keys is not null && i < ids.Length; i++)
+            if (ids[i] != i) throw Bad(source, $"item {i:N0}: expected the id of a keyed item to be its position, found {ids[i]}");
         byte[] expected = hash.GetHashAndReset();
         Span<byte> stored = stackalloc byte[HashLength];
         ReadExactly(stream, stored, null, source, "the checksum");
         if (!stored.SequenceEqual(expected))
             throw Bad(source, $"expected checksum {Convert.ToHexString(expected).ToLowerInvariant()}, found {Convert.ToHexString(stored).ToLowerInvariant()}: the file is corrupted");
-        return new Contents(metric, dimensions, encoderSha256, ids, codes, partitioning);
+        return new Contents(metric, dimensions, encoderSha256, ids, codes, partitioning, keys);
     }
 
     private static Partitioning? ReadPartitioning(Stream stream, int count, int dimensions, IncrementalHash hash, string source)
@@ -135,6 +148,32 @@ internal static class IndexFile
         if (stray >= 0)
             throw Bad(source, $"item {stray:N0}: expected a partition from 0 to {partitions - 1}, found {assignments[stray]}");
         return new Partitioning(centroids, assignments, probes);
+    }
+
+    private static string[]? ReadKeys(Stream stream, int count, IncrementalHash hash, string source)
+    {
+        int keys = ReadValues(stream, 1, sizeof(int), hash, source, "the key count", ReadInt32)[0];
+        if (keys == 0) return null;
+        if (keys != count) throw Bad(source, $"expected 0 keys or one per item ({count:N0}), found {keys:N0}");
+        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        var read = new List<string>(Math.Min(count, 1 << 16));
+        Span<byte> buffer = stackalloc byte[EmbeddingIndex.MaxKeyBytes];
+        for (int i = 0; i < count; i++)
+        {
+            int length = ReadValues(stream, 1, sizeof(int), hash, source, "a key's length", ReadInt32)[0];
+            if (length is < 1 or > EmbeddingIndex.MaxKeyBytes)
+                throw Bad(source, $"key {i:N0}: expected 1 to {EmbeddingIndex.MaxKeyBytes} bytes, found {length:N0}");
+            ReadExactly(stream, buffer[..length], hash, source, "a key");
+            try
+            {
+                read.Add(strict.GetString(buffer[..length]));
+            }
+            catch (DecoderFallbackException)
+            {
+                throw Bad(source, $"key {i:N0}: expected UTF-8, found bytes that are not");
+            }
+        }
+        return [.. read];
     }
 
     private static int ReadInt32(ReadOnlySpan<byte> bytes) => BinaryPrimitives.ReadInt32LittleEndian(bytes);

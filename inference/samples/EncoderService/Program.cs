@@ -27,7 +27,8 @@ builder.Services.Configure<MapOptions>(builder.Configuration.GetSection("Map"));
 builder.Services.AddSingleton(services => LabelledRows.Read(
     services.GetRequiredService<IOptions<MapOptions>>().Value, services.GetRequiredService<Encoder>().InputSize, builder.Environment.ContentRootPath));
 builder.Services.AddSingleton(services => LatentMap.Build(services.GetRequiredService<Encoder>(), services.GetRequiredService<LabelledRows>()));
-builder.Services.AddSingleton(services => SimilarItems.Build(services.GetRequiredService<Encoder>(), services.GetRequiredService<LabelledRows>()));
+builder.Services.AddSingleton(services => SimilarItems.Build(services.GetRequiredService<Encoder>(), services.GetRequiredService<LabelledRows>(),
+    services.GetRequiredService<IOptions<MapOptions>>().Value.Index is { Length: > 0 } index ? Path.Combine(builder.Environment.ContentRootPath, index) : null));
 builder.Services.AddProblemDetails();
 
 WebApplication app = builder.Build();

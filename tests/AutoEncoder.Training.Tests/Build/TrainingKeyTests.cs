@@ -50,7 +50,7 @@ public sealed class TrainingKeyTests : IDisposable
         string[] assemblies = KeyIn(Lay(scratch.Path)).Listing().Where(line => line.StartsWith("assembly ", StringComparison.Ordinal))
             .Select(line => line.Split(' ')[1]).ToArray();
 
-        Assert.Equal(["AutoEncoder.Inference.dll", "AutoEncoder.ModelFormat.dll", "AutoEncoder.Onnx.dll", "autoencoder.dll"], assemblies);
+        Assert.Equal(["AutoEncoder.Inference.Images.dll", "AutoEncoder.Inference.dll", "AutoEncoder.ModelFormat.dll", "AutoEncoder.Onnx.dll", "autoencoder.dll"], assemblies);
     }
 
     [Fact]

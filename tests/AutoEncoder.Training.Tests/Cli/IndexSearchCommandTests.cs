@@ -57,6 +57,30 @@ public sealed class IndexSearchCommandTests : IDisposable
     }
 
     [Fact]
+    public void An_image_finds_what_the_library_finds_for_its_prepared_code()
+    {
+        string index = folder.File("mnist.index");
+        (int code, _, string error) = ConsoleCapture.Run("index", "--models", Repository.ModelsFolder, "--data", Repository.MnistFolder, "--out", index);
+        Assert.True(code == 0, error);
+        string png = folder.File("seven.png");
+        using (var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(28, 28, SkiaSharp.SKColorType.Gray8, SkiaSharp.SKAlphaType.Opaque)))
+        {
+            TestRow(0).Select(v => (byte)Math.Round(v * 255)).ToArray().CopyTo(bitmap.GetPixelSpan());
+            using SkiaSharp.SKData data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(png, data.ToArray());
+        }
+
+        (code, string output, error) = ConsoleCapture.Run("search", "--index", index, "--models", Repository.ModelsFolder, "--data", Repository.MnistFolder,
+            "--image", png, "-k", "5", "--json");
+
+        Assert.True(code == 0, error);
+        using Encoder encoder = Encoder.Load(Path.Combine(Repository.ModelsFolder, "encoder.onnx"));
+        Neighbor[] expected = EmbeddingIndex.Load(index, encoder).Search(AutoEncoder.Inference.Images.EncoderImageExtensions.EncodeImage(encoder, File.ReadAllBytes(png)), 5);
+        using JsonDocument answer = JsonDocument.Parse(output);
+        Assert.Equal(expected.Select(n => n.Id), answer.RootElement.GetProperty("queries")[0].GetProperty("neighbors").EnumerateArray().Select(n => n.GetProperty("id").GetInt64()));
+    }
+
+    [Fact]
     public void Partitions_without_approximate_are_one_line_naming_the_flag()
     {
         (int code, _, string error) = ConsoleCapture.Run("index", "--out", folder.File("x.index"), "--partitions", "5");
@@ -71,7 +95,7 @@ public sealed class IndexSearchCommandTests : IDisposable
         (int code, _, string error) = ConsoleCapture.Run("search", "--index", folder.File("none.index"));
 
         Assert.Equal(1, code);
-        Assert.Equal("error: expected one query: --row N or --csv FILE, found neither", error.Trim());
+        Assert.Equal("error: expected one query: --row N, --csv FILE or --image FILE, found none", error.Trim());
     }
 
     private static float[] TestRow(int row)

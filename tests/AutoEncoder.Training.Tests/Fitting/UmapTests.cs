@@ -37,6 +37,31 @@ public sealed class UmapTests
     }
 
     [Fact]
+    public void The_neighbour_graph_across_blocks_equals_a_brute_force_search_in_double_precision()
+    {
+        // 2,500 rows: three blocks of 1,024, so tiles off the diagonal, a short last block, and lanes left over.
+        const int count = 2500, width = 12, k = 9;
+        float[] rows = RandomRows(count, width, seed: 3);
+
+        (int[] indices, float[] distances) = NearestNeighborGraph.Exact(rows, count, width, k);
+
+        var squared = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            for (int j = 0; j < count; j++)
+            {
+                double sum = 0;
+                for (int d = 0; d < width; d++) sum += Math.Pow(rows[i * width + d] - rows[j * width + d], 2);
+                squared[j] = j == i ? double.PositiveInfinity : sum;
+            }
+            int[] reference = [.. Enumerable.Range(0, count).OrderBy(j => squared[j]).ThenBy(j => j).Take(k)];
+            Assert.Equal(reference, indices.Skip(i * k).Take(k));
+            // |x|² + |y|² − 2x·y in float32 over 12 values of up to 1: distances of ~1 within 1e-5.
+            for (int n = 0; n < k; n++) Assert.Equal(Math.Sqrt(squared[reference[n]]), distances[i * k + n], 1e-5);
+        }
+    }
+
+    [Fact]
     public void Each_bandwidth_makes_the_memberships_sum_to_log2_of_the_neighbour_count()
     {
         const int count = 200, neighbors = 8;

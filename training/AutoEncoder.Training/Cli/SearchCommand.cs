@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using AutoEncoder.Inference;
+using AutoEncoder.Inference.Images;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.Export;
@@ -21,6 +22,7 @@ internal static class SearchCommand
     static readonly Option<string> Data = new("--data") { Description = "The indexed data: the source of --row queries and of the neighbours' labels", DefaultValueFactory = _ => "data/mnist" };
     static readonly Option<int?> Row = new Option<int?>("--row") { Description = "Query with the Nth test row of --data (0-based)" }.AtLeast(0);
     static readonly Option<string?> Csv = new("--csv") { Description = "Query with every row of this CSV file (values only, as many as the encoder takes)" };
+    static readonly Option<string?> Image = new("--image") { Description = "Query with a PNG or JPEG, prepared as MNIST's digits were made (AutoEncoder.Inference.Images)" };
     static readonly Option<int?> K = new Option<int?>("--neighbors", "-k") { Description = "Neighbours per query (default 10)" }.AtLeast(1);
     static readonly Option<int?> Probes = new Option<int?>("--probes") { Description = "For a partitioned index: partitions to scan (default: as saved; all of them is exact search)" }.AtLeast(1);
     static readonly Option<bool> AsJson = new("--json") { Description = "Print one JSON object instead of tables" };
@@ -29,9 +31,9 @@ internal static class SearchCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("search", "Print the k nearest indexed rows (id, distance, label) to a test row (--row) or to each row of a CSV file (--csv)")
+        var command = new Command("search", "Print the k nearest indexed rows (id, distance, label) to a test row (--row), each row of a CSV file (--csv) or an image (--image)")
         {
-            IndexFile, Postgres, Table, Models, Data, Row, Csv, K, Probes, AsJson, PlotFile,
+            IndexFile, Postgres, Table, Models, Data, Row, Csv, Image, K, Probes, AsJson, PlotFile,
         };
         command.SetAction(result => CommandRunner.Run(() => Execute(result)));
         return command;
@@ -43,7 +45,9 @@ internal static class SearchCommand
         (string? indexPath, string? postgres) = (result.GetValue(IndexFile), result.GetValue(Postgres));
         if (indexPath is null == postgres is null)
             throw new ArgumentException("expected one index: --index FILE or --postgres CONNECTION, found " + (indexPath is null ? "neither" : "both"));
-        if (row is null == csv is null) throw new ArgumentException("expected one query: --row N or --csv FILE, found " + (row is null ? "neither" : "both"));
+        string? image = result.GetValue(Image);
+        int given = (row is null ? 0 : 1) + (csv is null ? 0 : 1) + (image is null ? 0 : 1);
+        if (given != 1) throw new ArgumentException("expected one query: --row N, --csv FILE or --image FILE, found " + (given == 0 ? "none" : "several"));
         if (k > EmbeddingIndex.MaxK) throw new ArgumentException($"--neighbors: expected 1 to {EmbeddingIndex.MaxK}, found {k}");
 
         string models = result.GetValue(Models)!, dataPath = result.GetValue(Data)!;
@@ -53,7 +57,9 @@ internal static class SearchCommand
             ? FromFile(EmbeddingIndex.Load(indexPath, encoder), indexPath, result.GetValue(Probes), k, data.Train)
             : FromPostgres(postgres!, result.GetValue(Table)!, encoder, k, result.GetValue(Probes));
 
-        DataSplit queries = csv is not null ? DataSource.ReadRows(csv, new DataOptions(Format: DataFormat.Csv)) : OneTestRow(data.Test, row!.Value, dataPath);
+        DataSplit queries = csv is not null ? DataSource.ReadRows(csv, new DataOptions(Format: DataFormat.Csv))
+            : image is not null ? ImageRow(encoder, image)
+            : OneTestRow(data.Test, row!.Value, dataPath);
         if (queries.Width != encoder.InputSize)
             throw new InvalidDataException($"{csv ?? dataPath}: expected rows of {encoder.InputSize} values as {models}/encoder.onnx takes, found {queries.Width}");
 
@@ -69,7 +75,8 @@ internal static class SearchCommand
         }
         foreach (Query query in found)
         {
-            AnsiConsole.WriteLine(csv is null ? $"test row {query.Row}{(query.Label is { } l ? $", label {l}" : "")}:" : $"{csv} row {query.Row}:");
+            AnsiConsole.WriteLine(csv is not null ? $"{csv} row {query.Row}:" : image is not null ? $"{image}:"
+                : $"test row {query.Row}{(query.Label is { } l ? $", label {l}" : "")}:");
             var table = new Table().AddColumns("rank", "id", "distance", "label");
             for (int i = 0; i < query.Neighbors.Length; i++)
             {
@@ -114,6 +121,25 @@ internal static class SearchCommand
             .Prepend(queries.Rows[(q * width)..((q + 1) * width)]).ToArray())];
         const int Tile = 72;
         Figure.Save(Figure.Mosaic(tiles, shape, "Query (left) and its nearest training images"), path, Tile * tiles[0].Length, Tile * tiles.Length + 40);
+    }
+
+    // The image prepared as the encoder's training digits were, in the scaled space its rows come in.
+    static DataSplit ImageRow(Encoder encoder, string path)
+    {
+        byte[] prepared;
+        try
+        {
+            prepared = DigitImage.Prepare(File.ReadAllBytes(path), encoder.ImageSide());
+        }
+        catch (NotSupportedException e)
+        {
+            throw new ArgumentException($"--image: {e.Message}");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}");
+        }
+        return new DataSplit([.. prepared.Select(b => b / encoder.Metadata.InputDivisor)], prepared.Length, null);
     }
 
     static DataSplit OneTestRow(DataSplit test, int row, string dataPath) => row < test.Count

@@ -1,4 +1,5 @@
 using AutoEncoder.Inference;
+using AutoEncoder.Inference.Images;
 using AutoEncoder.Samples.EncoderService.Similar;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,7 @@ internal static class ModelEndpoints
         if (RequestBody.MediaType(request) is "image/png" or "image/jpeg")
         {
             byte[] image = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
-            return TypedResults.Ok(new EmbeddingsResponse([encoder.Encode(DigitImage.ToModelInput(image, encoder.InputSize))]));
+            return TypedResults.Ok(new EmbeddingsResponse([encoder.EncodeImage(image)]));
         }
         float[] rows = await ReadRowsAsync(request, encoder.InputSize, options.Value, ", image/png or image/jpeg", cancellationToken);
         float[] embeddings = encoder.EncodeBatch(rows);
@@ -70,10 +71,10 @@ internal static class ModelEndpoints
         if (k is < 1 or > MaxNeighbors) throw RequestRejected.BadRequest($"k: expected 1 to {MaxNeighbors}, found {k}");
         float[] codes = parsed is not null
             ? encoder.EncodeBatch(Matrix.Flatten(parsed.Rows, encoder.InputSize, options.Value.MaxRows, "rows"))
-            : encoder.EncodeBatch(DigitImage.ToModelInput(await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken), encoder.InputSize));
+            : encoder.EncodeImage(await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken));
         Neighbor[][] found = index.SearchBatch(codes, k);
         return TypedResults.Ok(new SimilarResponse([.. found.Select(neighbors =>
-            neighbors.Select(n => new NeighborResult(n.Id, n.Distance, items.Labels[n.Id])).ToArray())]));
+            neighbors.Select(n => new NeighborResult(n.Id, n.Distance, items.LabelOf(n.Id))).ToArray())]));
     }
 
     // Rows as JSON, or as raw float32 (application/octet-stream) for clients that send many: no number

@@ -26,10 +26,15 @@ internal sealed class RequestRejected(int status, string title, string detail) :
         {
             return rejected.ToResult();
         }
-        catch (ArgumentException refused)
+        catch (Exception refused) when (refused is ArgumentException or InvalidDataException)
         {
-            // The library validates every input too; what it refuses is the client's mistake, not the server's.
+            // The library validates every input too (rows, images); what it refuses is the client's mistake, not the server's.
             return BadRequest(refused.Message).ToResult();
+        }
+        catch (NotSupportedException unsupported)
+        {
+            // An image sent to a model of table rows.
+            return NotAvailable(unsupported.Message).ToResult();
         }
     }
 }

@@ -9,6 +9,12 @@ internal sealed class MapOptions
     /// <summary>The IDX file of their labels.</summary>
     public string? Labels { get; set; }
 
+    /// <summary>
+    /// An index file (<c>autoencoder index</c>) to load for <c>/similar</c> instead of indexing the rows at start-up;
+    /// built with the served encoder, its ids being row numbers of <see cref="Images"/>. Empty: index the rows.
+    /// </summary>
+    public string? Index { get; set; }
+
     /// <summary>At most this many rows, from the start of the files.</summary>
     public int MaxPoints { get; set; } = 10_000;
 }

@@ -1,34 +1,36 @@
 using SkiaSharp;
 
-namespace AutoEncoder.Samples.EncoderService.Api;
+namespace AutoEncoder.Inference.Images;
 
 /// <summary>
-/// Turns a PNG or JPEG of any size into the model's square grayscale input the way MNIST's digits were
-/// made: light ink on black (a dark-on-light image, as a scan or a photo of paper is, is inverted), the
-/// ink's bounding box scaled to fit 20/28 of the side with its aspect kept, then placed so that its centre
-/// of mass sits in the middle. A model trained on MNIST sees a drawn or photographed digit as it saw its
-/// training digits; a plain resize of a whole photo would give it a small, off-centre, inverted digit.
+/// Turns a PNG or JPEG of any size into a square grayscale input the way MNIST's digits were made: light
+/// ink on black (a dark-on-light image, as a scan or a photo of paper is, is inverted), the ink's bounding
+/// box scaled to fit 20/28 of the side with its aspect kept, then placed so that its centre of mass sits in
+/// the middle. A model trained on MNIST then sees a drawn or photographed digit as it saw its training digits.
 /// </summary>
-internal static class DigitImage
+public static class DigitImage
 {
-    /// <summary>Images beyond this side are refused before decoding: a small PNG can declare a huge canvas.</summary>
-    const int MaxSide = 4096;
+    /// <summary>Images wider or taller than this are refused before decoding: a small PNG can declare a huge canvas.</summary>
+    public const int MaxSide = 4096;
 
     /// <summary>Below this (of 255) a pixel is background noise (JPEG ringing, paper grain), not ink, when finding the digit's box.</summary>
-    const byte InkLevel = 32;
+    private const byte InkLevel = 32;
 
-    /// <summary>The model's input as bytes 0–255 (the encoder scales them as its metadata declares).</summary>
-    public static byte[] ToModelInput(byte[] encoded, int inputSize)
+    /// <summary>
+    /// The image in <paramref name="encoded"/> (PNG or JPEG) as <paramref name="side"/> × <paramref name="side"/>
+    /// bytes, 0 (background) to 255 (ink), row by row. An image with no ink gives all zeros.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="side"/> is not from 1 to <see cref="MaxSide"/>.</exception>
+    /// <exception cref="InvalidDataException">The bytes are not a complete PNG or JPEG, or the image is wider or taller than <see cref="MaxSide"/>.</exception>
+    public static byte[] Prepare(ReadOnlySpan<byte> encoded, int side)
     {
-        int side = (int)Math.Round(Math.Sqrt(inputSize));
-        if (side * side != inputSize)
-            throw RequestRejected.NotAvailable($"expected a model whose input is a square grayscale image, found {inputSize} values a row");
-
+        if (side is < 1 or > MaxSide)
+            throw new ArgumentOutOfRangeException(nameof(side), side, $"expected a side of 1 to {MaxSide} pixels, found {side}");
         (byte[] ink, int width, int height) = Decode(encoded);
         if (BoundingBox(ink, width, height) is not (int left, int top, int boxWidth, int boxHeight))
-            return new byte[inputSize]; // nothing drawn: an empty image, as MNIST would have it
+            return new byte[side * side];
 
-        int fit = (int)Math.Round(side * 20.0 / 28.0);
+        int fit = Math.Max(1, (int)Math.Round(side * 20.0 / 28.0));
         double scale = (double)fit / Math.Max(boxWidth, boxHeight);
         int scaledWidth = Math.Max(1, (int)Math.Round(boxWidth * scale));
         int scaledHeight = Math.Max(1, (int)Math.Round(boxHeight * scale));
@@ -36,19 +38,19 @@ internal static class DigitImage
         return Centre(digit, scaledWidth, scaledHeight, side);
     }
 
-    static (byte[] Ink, int Width, int Height) Decode(byte[] encoded)
+    private static (byte[] Ink, int Width, int Height) Decode(ReadOnlySpan<byte> encoded)
     {
         using SKData data = SKData.CreateCopy(encoded);
         using SKCodec codec = SKCodec.Create(data)
-            ?? throw RequestRejected.BadRequest("expected a PNG or JPEG image, found data that does not decode as one");
+            ?? throw new InvalidDataException("expected a PNG or JPEG image, found data that does not decode as one");
         int width = codec.Info.Width, height = codec.Info.Height;
         if (width > MaxSide || height > MaxSide)
-            throw RequestRejected.BadRequest($"expected an image of at most {MaxSide}x{MaxSide} pixels, found {width}x{height}");
+            throw new InvalidDataException($"expected an image of at most {MaxSide}x{MaxSide} pixels, found {width}x{height}");
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bitmap = new SKBitmap(info);
         SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
         if (result != SKCodecResult.Success)
-            throw RequestRejected.BadRequest($"expected a complete image, found {result} while decoding");
+            throw new InvalidDataException($"expected a complete image, found {result} while decoding");
 
         // Luminance over a white page (transparent pixels are paper), then light-on-dark.
         ReadOnlySpan<byte> pixels = bitmap.GetPixelSpan();
@@ -66,7 +68,7 @@ internal static class DigitImage
         return (gray, width, height);
     }
 
-    static double BorderMean(byte[] gray, int width, int height)
+    private static double BorderMean(byte[] gray, int width, int height)
     {
         long sum = 0;
         int count = 0;
@@ -75,7 +77,7 @@ internal static class DigitImage
         return (double)sum / count;
     }
 
-    static (int Left, int Top, int Width, int Height)? BoundingBox(byte[] ink, int width, int height)
+    private static (int Left, int Top, int Width, int Height)? BoundingBox(byte[] ink, int width, int height)
     {
         int left = width, top = height, right = -1, bottom = -1;
         for (int y = 0; y < height; y++)
@@ -88,7 +90,7 @@ internal static class DigitImage
         return right < 0 ? null : (left, top, right - left + 1, bottom - top + 1);
     }
 
-    static byte[] Resize(byte[] ink, int stride, (int Left, int Top, int Width, int Height) box, int width, int height)
+    private static byte[] Resize(byte[] ink, int stride, (int Left, int Top, int Width, int Height) box, int width, int height)
     {
         using var crop = new SKBitmap(new SKImageInfo(box.Width, box.Height, SKColorType.Gray8, SKAlphaType.Opaque));
         Span<byte> target = crop.GetPixelSpan();
@@ -103,7 +105,7 @@ internal static class DigitImage
         return digit;
     }
 
-    static byte[] Centre(byte[] digit, int width, int height, int side)
+    private static byte[] Centre(byte[] digit, int width, int height, int side)
     {
         double mass = 0, sumX = 0, sumY = 0;
         for (int y = 0; y < height; y++)
