@@ -102,11 +102,12 @@ clean:
 	rm -rf artifacts
 
 # The NuGet packages (+ symbols) of the inference library, embedding a freshly trained seed model, and of its
-# hosting companion (services.AddAutoEncoder), into artifacts/.
+# companions (hosting: services.AddAutoEncoder; images: encoder.EncodeImage; AI: IEmbeddingGenerator), into artifacts/.
 pack: build
 	$(DOTNET) pack inference/AutoEncoder.Inference/AutoEncoder.Inference.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 	$(DOTNET) pack inference/AutoEncoder.Inference.Hosting/AutoEncoder.Inference.Hosting.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 	$(DOTNET) pack inference/AutoEncoder.Inference.Images/AutoEncoder.Inference.Images.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
+	$(DOTNET) pack inference/AutoEncoder.Inference.AI/AutoEncoder.Inference.AI.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 
 # The encoder service on http://127.0.0.1:$${PORT:-5000} with the deep model and the MNIST test set's map;
 # open it in a browser and draw.

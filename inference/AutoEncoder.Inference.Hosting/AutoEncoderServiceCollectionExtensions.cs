@@ -49,18 +49,74 @@ public static class AutoEncoderServiceCollectionExtensions
         return Register(services, options);
     }
 
-    static IServiceCollection Register(IServiceCollection services, AutoEncoderOptions options)
+    /// <summary>
+    /// As <see cref="AddAutoEncoder(IServiceCollection, Action{AutoEncoderOptions})"/>, as keyed services:
+    /// several models side by side in one host (<c>[FromKeyedServices("fraud")] AnomalyDetector detector</c>,
+    /// <c>GetRequiredKeyedService&lt;Encoder&gt;("fraud")</c>), each loaded when the host starts.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="key">The service key of this set of models.</param>
+    /// <param name="configure">Sets the options; called once, now.</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The options name no model, a thread count below 1, or a NaN, infinite or negative threshold.</exception>
+    /// <exception cref="InvalidOperationException">Models are already registered under <paramref name="key"/>.</exception>
+    public static IServiceCollection AddKeyedAutoEncoder(this IServiceCollection services, string key, Action<AutoEncoderOptions> configure)
     {
-        if (services.Any(service => service.ServiceType == typeof(ModelSource)))
-            throw new InvalidOperationException("AddAutoEncoder was already called on these services; expected one registration per host");
-        var source = new ModelSource(options);
-        services.AddSingleton(source);
-        if (options.Models.HasFlag(AutoEncoderModels.Encoder))
-            services.AddSingleton(provider => source.LoadEncoder(provider));
-        if (options.Models.HasFlag(AutoEncoderModels.Decoder))
-            services.AddSingleton(provider => source.LoadDecoder(provider));
-        if (options.Models.HasFlag(AutoEncoderModels.AnomalyDetector))
-            services.AddSingleton(provider => source.LoadAnomalyDetector(provider));
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new AutoEncoderOptions();
+        configure(options);
+        return Register(services, options, key);
+    }
+
+    /// <summary>
+    /// As <see cref="AddAutoEncoder(IServiceCollection, IConfiguration)"/>, as keyed services under
+    /// <paramref name="key"/> (see <see cref="AddKeyedAutoEncoder(IServiceCollection, string, Action{AutoEncoderOptions})"/>),
+    /// e.g. one configuration section per model: <c>builder.Configuration.GetSection("Models:fraud")</c>.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="key">The service key of this set of models.</param>
+    /// <param name="configuration">The section of its options.</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidOperationException">The section has a key that is no option, or a value of the wrong type; or models are already registered under <paramref name="key"/>.</exception>
+    /// <exception cref="ArgumentException">The options name no model, a thread count below 1, or a NaN, infinite or negative threshold.</exception>
+    public static IServiceCollection AddKeyedAutoEncoder(this IServiceCollection services, string key, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new AutoEncoderOptions();
+        configuration.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+        return Register(services, options, key);
+    }
+
+    // One set of models, plain (key null) or keyed; the warm-up loads every set at start.
+    static IServiceCollection Register(IServiceCollection services, AutoEncoderOptions options, string? key = null)
+    {
+        if (services.Any(service => service.ServiceType == typeof(ModelSource) && Equals(service.ServiceKey, key)))
+            throw new InvalidOperationException(key is null
+                ? "AddAutoEncoder was already called on these services; expected one registration per host (AddKeyedAutoEncoder registers more)"
+                : $"AddKeyedAutoEncoder(\"{key}\") was already called on these services; expected one registration per key");
+        var source = new ModelSource(options, key);
+        if (key is null)
+        {
+            services.AddSingleton(source);
+            if (options.Models.HasFlag(AutoEncoderModels.Encoder)) services.AddSingleton(provider => source.LoadEncoder(provider));
+            if (options.Models.HasFlag(AutoEncoderModels.Decoder)) services.AddSingleton(provider => source.LoadDecoder(provider));
+            if (options.Models.HasFlag(AutoEncoderModels.AnomalyDetector)) services.AddSingleton(provider => source.LoadAnomalyDetector(provider));
+        }
+        else
+        {
+            services.AddKeyedSingleton(key, source);
+            if (options.Models.HasFlag(AutoEncoderModels.Encoder)) services.AddKeyedSingleton(key, (provider, _) => source.LoadEncoder(provider));
+            if (options.Models.HasFlag(AutoEncoderModels.Decoder)) services.AddKeyedSingleton(key, (provider, _) => source.LoadDecoder(provider));
+            if (options.Models.HasFlag(AutoEncoderModels.AnomalyDetector)) services.AddKeyedSingleton(key, (provider, _) => source.LoadAnomalyDetector(provider));
+        }
+        // Every set is listed for the warm-up (AddHostedService adds it once, however often it is called).
+        services.AddSingleton(source.Registration);
         services.AddHostedService<ModelWarmup>();
         return services;
     }

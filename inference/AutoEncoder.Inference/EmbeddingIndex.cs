@@ -7,8 +7,9 @@ namespace AutoEncoder.Inference;
 /// (every stored code is compared, with vector instructions, and large indexes are split across cores)
 /// unless the index is partitioned for approximate search (<see cref="Partition(int, int, int)"/>), and
 /// always deterministic: results are sorted by distance, ties by id. Items are named by <c>long</c> ids or,
-/// in an index built that way, by string keys (<see cref="KeyOf"/>), whose ties go by the order they were added. Queries may be codes or, when the index
-/// is bound to an <see cref="Encoder"/>, raw rows that are encoded on the way.
+/// in an index built that way, by string keys (<see cref="KeyOf"/>), whose ties go by the order they were
+/// added. Queries may be codes or, when the index is bound to an <see cref="Encoder"/>, raw rows that are
+/// encoded on the way.
 /// Searches are safe to run from many threads at once. <see cref="Add(long, ReadOnlySpan{float})"/> and its
 /// batch forms are single-writer: they must not run beside any other call on the same index.
 /// </summary>
@@ -164,11 +165,16 @@ public sealed class EmbeddingIndex
     }
 
     /// <summary>
-    /// Stores codes laid end to end in <paramref name="codes"/> under string keys, one per key, in order. An index
-    /// holds either string keys or <c>long</c> ids; a result's <see cref="Neighbor.Id"/> is then its position, which <see cref="KeyOf"/> turns into its key.
+    /// Stores codes laid end to end in <paramref name="codes"/> under string keys, one per key, in order. An
+    /// index holds either string keys or <c>long</c> ids; a result's <see cref="Neighbor.Id"/> is then the
+    /// item's position, which <see cref="KeyOf"/> turns into its key.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="keys"/> or one of them is null.</exception>
-    /// <exception cref="ArgumentException">The lengths disagree, a key is empty, longer than <see cref="MaxKeyBytes"/> in UTF-8, repeated or already stored, or a code is refused as by <see cref="AddRange(ReadOnlySpan{long}, ReadOnlySpan{float})"/>; nothing is stored then.</exception>
+    /// <exception cref="ArgumentException">
+    /// The lengths disagree, a key is empty, longer than <see cref="MaxKeyBytes"/> in UTF-8, repeated or already
+    /// stored, or a code is refused as by <see cref="AddRange(ReadOnlySpan{long}, ReadOnlySpan{float})"/>; nothing
+    /// is stored then.
+    /// </exception>
     /// <exception cref="InvalidOperationException">The index holds items added by <c>long</c> id.</exception>
     public void AddRange(IReadOnlyList<string> keys, ReadOnlySpan<float> codes)
     {
@@ -262,8 +268,8 @@ public sealed class EmbeddingIndex
     /// 10 iterations, seeded by <paramref name="seed"/>), each code filed under its nearest centroid; from then on
     /// a search scans the <paramref name="probes"/> partitions nearest to its query, and codes added later are
     /// filed as they come. Deterministic: a seed gives the same partitions on any number of cores.
-    /// <see cref="SuggestedPartitions"/> and <see cref="SuggestedProbes"/> give sizes measured to work. Partitioning again replaces the partitions.
-    /// The partitioned copy of the codes doubles the index's memory.
+    /// <see cref="SuggestedPartitions"/> and <see cref="SuggestedProbes"/> give sizes measured to work.
+    /// Partitioning again replaces the partitions. The partitioned copy of the codes doubles the index's memory.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="partitions"/> is not from 1 to <see cref="Count"/>, or <paramref name="probes"/> not from 1 to <paramref name="partitions"/>.</exception>
     public void Partition(int partitions, int probes, int seed)
@@ -296,7 +302,8 @@ public sealed class EmbeddingIndex
     /// <summary>
     /// Writes the stored items nearest to <paramref name="code"/> into <paramref name="results"/>, nearest
     /// first, and returns how many it wrote: <paramref name="results"/>.Length, or fewer when fewer are stored
-    /// (or, in approximate search, held by the partitions scanned). Allocates nothing unless the index is large enough to be split across cores.
+    /// (or, in approximate search, held by the partitions scanned). Allocates nothing unless the index is
+    /// large enough to be split across cores.
     /// </summary>
     /// <exception cref="ArgumentException">The code has the wrong length, holds a NaN or infinite value, or is zero under the cosine metric.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="results"/> is longer than <see cref="MaxK"/>.</exception>

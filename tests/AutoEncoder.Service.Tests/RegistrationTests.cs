@@ -45,6 +45,44 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public async Task Keyed_registrations_serve_different_models_side_by_side()
+    {
+        using IHost host = Host(services => services
+            .AddKeyedAutoEncoder("digits", _ => { })
+            .AddKeyedAutoEncoder("deep", Configuration(("ModelDirectory", "models/deep"), ("Models", "Encoder"))));
+        await host.StartAsync();
+
+        Encoder digits = host.Services.GetRequiredKeyedService<Encoder>("digits"), deep = host.Services.GetRequiredKeyedService<Encoder>("deep");
+        using Encoder seed = Encoder.LoadDefault();
+        using Encoder committedDeep = Encoder.Load(Path.Combine(Repository.ModelsFolder, "deep", "encoder.onnx"));
+        Assert.Equal((seed.Metadata.Sha256, committedDeep.Metadata.Sha256), (digits.Metadata.Sha256, deep.Metadata.Sha256));
+        Assert.NotNull(host.Services.GetRequiredKeyedService<AnomalyDetector>("digits"));
+        Assert.Null(host.Services.GetKeyedService<Decoder>("deep"));
+        Assert.Null(host.Services.GetService<Encoder>()); // nothing unkeyed was asked for
+    }
+
+    [Fact]
+    public async Task A_keyed_model_that_is_missing_stops_the_host_at_start()
+    {
+        using var empty = new TempFolder();
+        using IHost host = Host(services => services.AddAutoEncoder(_ => { }).AddKeyedAutoEncoder("fraud", options => options.ModelDirectory = empty.Path));
+
+        var failure = await Assert.ThrowsAsync<FileNotFoundException>(() => host.StartAsync());
+
+        Assert.Contains(Path.Combine(empty.Path, "encoder.onnx"), failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_key_registered_twice_is_refused()
+    {
+        var services = new ServiceCollection().AddKeyedAutoEncoder("fraud", _ => { });
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.AddKeyedAutoEncoder("fraud", _ => { }));
+
+        Assert.Equal("AddKeyedAutoEncoder(\"fraud\") was already called on these services; expected one registration per key", error.Message);
+    }
+
+    [Fact]
     public async Task A_missing_model_stops_the_host_at_start_with_the_loaderʼs_message()
     {
         using var empty = new TempFolder();

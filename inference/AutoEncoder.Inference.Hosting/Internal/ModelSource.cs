@@ -8,7 +8,7 @@ internal sealed class ModelSource
 {
     private readonly AutoEncoderOptions options;
 
-    public ModelSource(AutoEncoderOptions options)
+    public ModelSource(AutoEncoderOptions options, string? key)
     {
         if ((options.Models & AutoEncoderModels.All) == 0 || (options.Models & ~AutoEncoderModels.All) != 0)
             throw new ArgumentException($"AutoEncoder:Models: expected one or more of Encoder, Decoder, AnomalyDetector, found '{options.Models}'", nameof(options));
@@ -20,9 +20,11 @@ internal sealed class ModelSource
         if (!Enum.IsDefined(inference.Backend))
             throw new ArgumentException($"AutoEncoder:Inference:Backend: expected Auto, OnnxRuntime or Managed, found {inference.Backend}", nameof(options));
         this.options = options;
+        Registration = new ModelRegistration(key, options.Models);
     }
 
-    public AutoEncoderModels Models => options.Models;
+    /// <summary>The key and models of this set, for the warm-up.</summary>
+    public ModelRegistration Registration { get; }
 
     public Encoder LoadEncoder(IServiceProvider provider) =>
         PathOf(provider, "encoder.onnx") is string path ? Encoder.Load(path, Inference) : Encoder.LoadDefault(Inference);

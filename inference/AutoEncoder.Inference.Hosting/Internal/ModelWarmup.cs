@@ -7,15 +7,24 @@ namespace AutoEncoder.Inference.Hosting.Internal;
 /// Loads every registered model when the host starts. Hosted services start before the server accepts
 /// requests, so an exception here (the loader's own: file, role, shape) stops the host before it serves.
 /// </summary>
-internal sealed class ModelWarmup(IServiceProvider services, ModelSource source) : IHostedService
+internal sealed class ModelWarmup(IServiceProvider services, IEnumerable<ModelRegistration> registrations) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (source.Models.HasFlag(AutoEncoderModels.Encoder)) services.GetRequiredService<Encoder>();
-        if (source.Models.HasFlag(AutoEncoderModels.Decoder)) services.GetRequiredService<Decoder>();
-        if (source.Models.HasFlag(AutoEncoderModels.AnomalyDetector)) services.GetRequiredService<AnomalyDetector>();
+        foreach (ModelRegistration registration in registrations)
+        {
+            if (registration.Models.HasFlag(AutoEncoderModels.Encoder)) Resolve<Encoder>(registration.Key);
+            if (registration.Models.HasFlag(AutoEncoderModels.Decoder)) Resolve<Decoder>(registration.Key);
+            if (registration.Models.HasFlag(AutoEncoderModels.AnomalyDetector)) Resolve<AnomalyDetector>(registration.Key);
+        }
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void Resolve<T>(string? key) where T : notnull
+    {
+        if (key is null) services.GetRequiredService<T>();
+        else services.GetRequiredKeyedService<T>(key);
+    }
 }
