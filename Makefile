@@ -109,10 +109,10 @@ pack: build
 	$(DOTNET) pack inference/AutoEncoder.Inference.Images/AutoEncoder.Inference.Images.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 	$(DOTNET) pack inference/AutoEncoder.Inference.AI/AutoEncoder.Inference.AI.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 
-# The encoder service on http://127.0.0.1:$${PORT:-5000} with the deep model and the MNIST test set's map;
-# open it in a browser and draw.
+# The encoder service on http://127.0.0.1:$${PORT:-5000} with the UMAP encoder (the map that separates the
+# digits; it has no decoder) and the MNIST test set's map; open it in a browser and draw.
 serve: build
-	$(DOTNET) inference/samples/EncoderService/bin/$(CONFIG)/net10.0/EncoderService.dll --AutoEncoder:ModelDirectory=$(MODELS)/deep \
+	$(DOTNET) inference/samples/EncoderService/bin/$(CONFIG)/net10.0/EncoderService.dll --AutoEncoder:ModelDirectory=$(MODELS)/umap --AutoEncoder:Models=Encoder \
 	  --Map:Images=$(DATA)/t10k-images-idx3-ubyte --Map:Labels=$(DATA)/t10k-labels-idx1-ubyte
 
 # 8 clients for 30 s on /encode (single rows, then 256-row batches) beside EncodeBatch in-process (BENCHMARKS.md).

@@ -71,6 +71,25 @@ public sealed class PageInBrowserTests : IDisposable
         Assert.True(LitPixels("#decoded") > 0, "expected a decoded image with lit pixels, found a black canvas");
     }
 
+    [Fact]
+    public void With_a_map_encoder_and_no_decoder_the_page_maps_the_drawing_and_hides_the_decoder()
+    {
+        using var umap = new ServiceFactory().With("AutoEncoder:ModelDirectory", Path.Combine(Repository.ModelsFolder, "umap")).With("AutoEncoder:Models", "Encoder");
+        umap.UseKestrel(0);
+        umap.StartServer();
+        browser.Page.Navigate().GoToUrl(new Uri(umap.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()));
+        HeadlessChromium.WaitFor(() => browser.Script("return document.body.dataset.mapReady") as string == "true", "the UMAP map to load");
+
+        DrawSeven();
+
+        HeadlessChromium.WaitFor(() => browser.Script("return document.getElementById('neighbors').dataset.ids") is string && !Busy(), "the nearest test images");
+        Assert.Equal("false", browser.Script("return document.body.dataset.decoder"));
+        Assert.Equal(true, browser.Script("return document.getElementById('decoder-panel').hidden"));
+        Assert.Equal(false, browser.Script("return document.getElementById('status').classList.contains('error')"));
+        float[] shown = JsonSerializer.Deserialize<float[]>((string)browser.Script("return document.getElementById('code').dataset.code")!)!;
+        Assert.Equal(2, shown.Length);
+    }
+
     // One stroke with the mouse, a 7: across the top, then down to the left.
     private void DrawSeven()
     {

@@ -35,7 +35,9 @@ WebApplication app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
-app.MapGet("/healthz", (Encoder encoder) => TypedResults.Ok(new { status = "ready", backend = encoder.Backend.ToString() }));
+// The page asks whether a decoder is served: a map encoder (UMAP) has none, and the page then hides the decoder's panel.
+app.MapGet("/healthz", (Encoder encoder, IServiceProvider services) =>
+    TypedResults.Ok(new { status = "ready", backend = encoder.Backend.ToString(), decoder = services.GetService<Decoder>() is not null }));
 app.MapModelEndpoints();
 app.MapPage();
 

@@ -89,7 +89,17 @@ async function loadMap() {
   document.body.dataset.mapReady = 'true';
 }
 
+// A map encoder (UMAP) comes without a decoder: then there is nothing to reconstruct, and the panel goes.
+let hasDecoder = true;
+async function checkDecoder() {
+  const response = await fetch('/healthz');
+  hasDecoder = response.ok && (await response.json()).decoder === true;
+  document.getElementById('decoder-panel').hidden = !hasDecoder;
+  document.body.dataset.decoder = String(hasDecoder);
+}
+
 async function showDecoded(code, title) {
+  if (!hasDecoder) return;
   const { rows } = await postJson('/decode', { embeddings: [code] });
   drawGrey(decodedCanvas, rows[0], 255);
   caption.textContent = title;
@@ -198,4 +208,4 @@ mapCanvas.addEventListener('click', event => {
 });
 
 clearDrawing();
-loadMap().catch(error => report(error.message, true));
+checkDecoder().then(loadMap).catch(error => report(error.message, true));
