@@ -360,6 +360,26 @@ public sealed class EmbeddingIndex
         return results;
     }
 
+    /// <summary>The <paramref name="k"/> nearest items of each row laid end to end in <paramref name="rows"/>, encoded by the bound encoder in one batch, the queries spread over all cores.</summary>
+    /// <exception cref="InvalidOperationException">The index is not bound to an encoder.</exception>
+    /// <exception cref="ArgumentException">The rows are not whole rows, or one holds a NaN or infinite value.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not from 1 to <see cref="MaxK"/>.</exception>
+    public Neighbor[][] SearchRows(ReadOnlySpan<float> rows, int k)
+    {
+        CheckK(k);
+        return SearchBatch(Bound().EncodeBatch(rows), k);
+    }
+
+    /// <summary>As <see cref="SearchRows(ReadOnlySpan{float}, int)"/> for rows of image bytes (0–255), scaled as the encoder's metadata says.</summary>
+    /// <exception cref="InvalidOperationException">The index is not bound to an encoder.</exception>
+    /// <exception cref="ArgumentException">The rows are not whole rows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is not from 1 to <see cref="MaxK"/>.</exception>
+    public Neighbor[][] SearchRows(ReadOnlySpan<byte> rows, int k)
+    {
+        CheckK(k);
+        return SearchBatch(Bound().EncodeBatch(rows), k);
+    }
+
     /// <summary>Writes the index to <paramref name="path"/> (all of it or, on failure, nothing: it is written beside and renamed).</summary>
     /// <exception cref="IOException">The file could not be written.</exception>
     /// <exception cref="UnauthorizedAccessException">The caller may not write there.</exception>

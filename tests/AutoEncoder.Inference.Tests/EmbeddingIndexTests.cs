@@ -110,6 +110,20 @@ public sealed class EmbeddingIndexTests
     }
 
     [Fact]
+    public void Rows_searched_in_a_batch_find_what_each_row_finds_alone()
+    {
+        using Encoder encoder = Encoder.LoadDefault();
+        var index = EmbeddingIndex.Create(encoder);
+        index.AddRows(Ids(200), TestImages.Bytes(200));
+        byte[] queries = TestImages.Bytes(230)[(200 * 784)..];
+
+        Neighbor[][] batch = index.SearchRows(queries, 5);
+
+        Assert.Equal(Enumerable.Range(0, 30).Select(q => index.SearchRow(queries.AsSpan(q * 784, 784), 5)), batch);
+        Assert.Equal(batch, index.SearchRows([.. queries.Select(b => b / 255f)], 5));
+    }
+
+    [Fact]
     public void The_span_search_of_a_row_allocates_nothing()
     {
         using Encoder encoder = Encoder.LoadDefault();
