@@ -158,6 +158,24 @@ public sealed class EmbeddingIndexTests
     }
 
     [Fact]
+    public void A_file_of_format_1_still_loads()
+    {
+        var index = EmbeddingIndex.Create(3);
+        index.AddRange(Ids(50), RandomCodes(50, 3, seed: 8));
+        var bytes = new MemoryStream();
+        index.Save(bytes);
+        // Format 1 is format 2 without its last sections: 0 partitions, 0 probes and 0 keys (12 bytes).
+        byte[] version1 = [.. bytes.ToArray()[..^(32 + 12)], .. new byte[32]];
+        BitConverter.GetBytes(1).CopyTo(version1, 8);
+        System.Security.Cryptography.SHA256.HashData(version1.AsSpan(0, version1.Length - 32)).CopyTo(version1, version1.Length - 32);
+
+        EmbeddingIndex loaded = EmbeddingIndex.Load(new MemoryStream(version1));
+
+        Assert.Equal(index.Search([0.5f, 0.5f, 0.5f], 10), loaded.Search([0.5f, 0.5f, 0.5f], 10));
+        Assert.Equal(0, loaded.Partitions);
+    }
+
+    [Fact]
     public void An_index_is_refused_beside_another_encoder()
     {
         using var folder = new TempFolder();
