@@ -90,6 +90,27 @@ public sealed class PageInBrowserTests : IDisposable
         Assert.Equal(2, shown.Length);
     }
 
+    [Fact]
+    public void Pointing_at_a_dot_names_its_test_row_and_label_and_the_map_has_axes()
+    {
+        double[] target = JsonSerializer.Deserialize<double[]>((string)browser.Script("return JSON.stringify(toPixel(map.points[0]))")!)!;
+        IWebElement map = browser.Page.FindElement(By.Id("map"));
+
+        new Actions(browser.Page).MoveToElement(map, (int)Math.Round(target[0]) - map.Size.Width / 2, (int)Math.Round(target[1]) - map.Size.Height / 2).Perform();
+
+        HeadlessChromium.WaitFor(() => browser.Script("return document.getElementById('hover').dataset.row") is string { Length: > 0 }, "a named dot");
+        int row = int.Parse((string)browser.Script("return document.getElementById('hover').dataset.row")!, CultureInfo.InvariantCulture);
+        double[] named = JsonSerializer.Deserialize<double[]>((string)browser.Script($"return JSON.stringify(toPixel(map.points[{row}]))")!)!;
+        // The dot named is the nearest to the pointer: within the 6 pixels the page allows of the one aimed at (2 for rounding).
+        Assert.InRange(Math.Sqrt(Math.Pow(named[0] - target[0], 2) + Math.Pow(named[1] - target[1], 2)), 0, 8);
+        string text = (string)browser.Script("return document.getElementById('hover').textContent")!;
+        Assert.StartsWith($"test row {row.ToString("N0", CultureInfo.GetCultureInfo("en-US"))}: label {Requests.TestLabels[row]} at (", text, StringComparison.Ordinal);
+        using JsonDocument ticks = JsonDocument.Parse((string)browser.Script("return document.getElementById('map').dataset.ticks")!);
+        Assert.InRange(ticks.RootElement.GetProperty("x").GetArrayLength(), 3, 11);
+        Assert.InRange(ticks.RootElement.GetProperty("y").GetArrayLength(), 3, 11);
+        Assert.StartsWith("10,000 test rows.", (string)browser.Script("return document.getElementById('status').textContent")!, StringComparison.Ordinal);
+    }
+
     // One stroke with the mouse, a 7: across the top, then down to the left.
     private void DrawSeven()
     {

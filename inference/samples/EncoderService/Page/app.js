@@ -54,9 +54,39 @@ function toCode(px, py) {
   return [b.xmin + px / mapCanvas.width * (b.xmax - b.xmin), b.ymin + (1 - py / mapCanvas.height) * (b.ymax - b.ymin)];
 }
 
+// About five round steps (1, 2 or 5 × a power of ten) across [low, high].
+function ticks(low, high) {
+  const raw = (high - low) / 5, power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map(m => m * power).find(s => s >= raw);
+  const values = [];
+  for (let v = Math.ceil(low / step) * step; v <= high; v += step) values.push(Number(v.toFixed(10)));
+  return values;
+}
+
+// Faint grid lines with their values along the bottom and left edges: the codes' own units.
+function drawAxes(context) {
+  const b = map.bounds, xs = ticks(b.xmin, b.xmax), ys = ticks(b.ymin, b.ymax);
+  context.strokeStyle = '#e4e4e4';
+  context.fillStyle = '#777';
+  context.lineWidth = 1;
+  context.font = '11px system-ui, sans-serif';
+  for (const x of xs) {
+    const [px] = toPixel([x, b.ymin]);
+    context.beginPath(); context.moveTo(px, 0); context.lineTo(px, mapCanvas.height); context.stroke();
+    context.fillText(x.toLocaleString('en-US'), px + 2, mapCanvas.height - 4);
+  }
+  for (const y of ys) {
+    const [, py] = toPixel([b.xmin, y]);
+    context.beginPath(); context.moveTo(0, py); context.lineTo(mapCanvas.width, py); context.stroke();
+    context.fillText(y.toLocaleString('en-US'), 3, py - 3);
+  }
+  mapCanvas.dataset.ticks = JSON.stringify({ x: xs, y: ys });
+}
+
 function drawMap() {
   const context = mapCanvas.getContext('2d');
   context.clearRect(0, 0, mapCanvas.width, mapCanvas.height);
+  drawAxes(context);
   context.globalAlpha = 0.45;
   map.points.forEach((point, i) => {
     const [px, py] = toPixel(point);
@@ -85,7 +115,7 @@ async function loadMap() {
   document.getElementById('legend').innerHTML =
     classes.map(c => `<span><i style="background:${palette[c % palette.length]}"></i>${c}</span>`).join('');
   drawMap();
-  report(`${map.points.length} test rows. Draw a digit on the black square.`);
+  report(`${map.points.length.toLocaleString('en-US')} test rows. Draw a digit on the black square.`);
   document.body.dataset.mapReady = 'true';
 }
 
@@ -95,6 +125,7 @@ async function checkDecoder() {
   const response = await fetch('/healthz');
   hasDecoder = response.ok && (await response.json()).decoder === true;
   document.getElementById('decoder-panel').hidden = !hasDecoder;
+  if (!hasDecoder) document.getElementById('map-hint').textContent = '(point at a dot to name it)';
   document.body.dataset.decoder = String(hasDecoder);
 }
 
@@ -198,6 +229,20 @@ drawCanvas.addEventListener('pointermove', event => {
 });
 drawCanvas.addEventListener('pointerup', () => { last = null; encodeDrawing(); });
 document.getElementById('clear').addEventListener('click', clearDrawing);
+
+// The test row under the pointer (the nearest point within 6 pixels), named below the map.
+const hoverOutput = document.getElementById('hover');
+mapCanvas.addEventListener('mousemove', event => {
+  if (!map) return;
+  let nearest = -1, best = 36;
+  map.points.forEach((point, i) => {
+    const [px, py] = toPixel(point), d = (px - event.offsetX) ** 2 + (py - event.offsetY) ** 2;
+    if (d < best) { best = d; nearest = i; }
+  });
+  hoverOutput.textContent = nearest < 0 ? '' : `test row ${nearest.toLocaleString('en-US')}: label ${map.labels[nearest]} at ${formatCode(map.points[nearest])}`;
+  hoverOutput.dataset.row = nearest < 0 ? '' : String(nearest);
+});
+mapCanvas.addEventListener('mouseleave', () => { hoverOutput.textContent = ''; hoverOutput.dataset.row = ''; });
 
 mapCanvas.addEventListener('click', event => {
   if (!map) return;
