@@ -23,9 +23,8 @@ public sealed class PostgresCommandTests(PostgresCluster cluster) : IClassFixtur
         Assert.True(code == 0, error);
         using Encoder encoder = Encoder.Load(Path.Combine(Repository.ModelsFolder, "encoder.onnx"));
         var index = EmbeddingIndex.Create(encoder);
-        float[] train = IdxPixels("train-images-idx3-ubyte");
-        index.AddRange([.. Enumerable.Range(0, 60_000).Select(i => (long)i)], encoder.EncodeBatch(train));
-        Neighbor[] expected = index.SearchRow(IdxPixels("t10k-images-idx3-ubyte").AsSpan(7 * 784, 784), 5);
+        index.AddRange([.. Enumerable.Range(0, 60_000).Select(i => (long)i)], encoder.EncodeBatch(Mnist.DataSet.Train.Rows));
+        Neighbor[] expected = index.SearchRow(Mnist.TestPixels(8).AsSpan(7 * 784, 784), 5);
         using JsonDocument answer = JsonDocument.Parse(output);
         JsonElement[] neighbors = [.. answer.RootElement.GetProperty("queries")[0].GetProperty("neighbors").EnumerateArray()];
         Assert.Equal(expected.Select(n => n.Id), neighbors.Select(n => n.GetProperty("id").GetInt64()));
@@ -45,11 +44,5 @@ public sealed class PostgresCommandTests(PostgresCluster cluster) : IClassFixtur
 
         Assert.Equal(1, code);
         Assert.StartsWith($"error: PostgreSQL table other: built with the encoder of SHA-256 {new string('0', 64)}, found an encoder of SHA-256 ", error.Trim());
-    }
-
-    private static float[] IdxPixels(string file)
-    {
-        (_, byte[] images) = AutoEncoder.Training.Data.IdxReader.Read(Path.Combine(Repository.MnistFolder, file), 3);
-        return [.. images.Select(b => b / 255f)];
     }
 }

@@ -75,8 +75,8 @@ internal sealed record TrainingConfig(
     /// code, trained on UMAP's neighbour graph (15 neighbours, min_dist 0.1, 5 negative samples) with Adam
     /// 1e-3 on batches of 1,000 edges for 64 edge epochs. On MNIST here 60 epochs had reached 5-NN 0.9518 in
     /// 185 s and 150 reached 0.9549 in 436 s (2026-11); 80 reached 0.9561 at 3.9–4.6 s an epoch after a
-    /// 9 s graph (2026-12-05), about 330 s in all, beyond the 300 s of issue #27: 64 epochs keep the whole
-    /// training under it (docs/umap.md).
+    /// 9 s graph (2026-12-05), about 370 s in all at the 4.5 s mean of the 64-epoch run (an estimate: that
+    /// run shared the cores), beyond the 300 s of issue #27; 64 epochs took 287 s plus the graph's 10 s.
     /// </summary>
     public static TrainingConfig UmapPreset { get; } =
         new("umap", new ModelConfig(784, [100, 100, 100], 2, Activation.Relu), 64, 1000, 1e-3, 0, 2,
