@@ -135,7 +135,26 @@ public sealed class AnomalyDetector : IDisposable
     /// <summary>Loads the MNIST full model embedded in this package (784 → 2 → 784, seed preset, trained on all digits: no threshold).</summary>
     /// <param name="options">How the model runs; null for the defaults.</param>
     /// <include file="LoadExceptions.xml" path="doc/load/*" />
-    public static AnomalyDetector LoadDefault(InferenceOptions? options) => Open(EmbeddedModels.Read(DefaultFile), DefaultFile, options);
+    public static AnomalyDetector LoadDefault(InferenceOptions? options) => LoadDefault(PretrainedModel.Seed, options);
+
+    /// <summary>Loads the full model of an MNIST model embedded in this package (trained on all digits: no threshold).</summary>
+    /// <param name="model"><see cref="PretrainedModel.Seed"/> or <see cref="PretrainedModel.Deep"/> (the UMAP model has no full model).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="model"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="model"/> has no full model.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static AnomalyDetector LoadDefault(PretrainedModel model) => LoadDefault(model, null);
+
+    /// <summary>Loads the full model of an MNIST model embedded in this package (trained on all digits: no threshold).</summary>
+    /// <param name="model"><see cref="PretrainedModel.Seed"/> or <see cref="PretrainedModel.Deep"/> (the UMAP model has no full model).</param>
+    /// <param name="options">How the model runs; null for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="model"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="model"/> has no full model.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static AnomalyDetector LoadDefault(PretrainedModel model, InferenceOptions? options)
+    {
+        string name = EmbeddedModels.NameOf(model, DefaultFile);
+        return Open(EmbeddedModels.Read(name), name, options);
+    }
 
     /// <summary>The anomaly score of one row of <see cref="InputSize"/> values, scaled as in training.</summary>
     /// <exception cref="ArgumentException">Wrong length, or a NaN or infinite value.</exception>

@@ -94,8 +94,26 @@ public sealed class Decoder : IDisposable
     /// <summary>Loads the MNIST decoder embedded in this package (2 → 784, trained with the seed preset).</summary>
     /// <param name="options">How the model runs; null for the defaults.</param>
     /// <include file="LoadExceptions.xml" path="doc/load/*" />
-    public static Decoder LoadDefault(InferenceOptions? options) =>
-        new(OnnxModel.Open(EmbeddedModels.Read(DefaultFile), Role, DefaultFile, options));
+    public static Decoder LoadDefault(InferenceOptions? options) => LoadDefault(PretrainedModel.Seed, options);
+
+    /// <summary>Loads the decoder of an MNIST model embedded in this package.</summary>
+    /// <param name="model"><see cref="PretrainedModel.Seed"/> or <see cref="PretrainedModel.Deep"/> (the UMAP model has no decoder).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="model"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="model"/> has no decoder.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Decoder LoadDefault(PretrainedModel model) => LoadDefault(model, null);
+
+    /// <summary>Loads the decoder of an MNIST model embedded in this package.</summary>
+    /// <param name="model"><see cref="PretrainedModel.Seed"/> or <see cref="PretrainedModel.Deep"/> (the UMAP model has no decoder).</param>
+    /// <param name="options">How the model runs; null for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="model"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="model"/> has no decoder.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Decoder LoadDefault(PretrainedModel model, InferenceOptions? options)
+    {
+        string name = EmbeddedModels.NameOf(model, DefaultFile);
+        return new(OnnxModel.Open(EmbeddedModels.Read(name), Role, name, options));
+    }
 
     /// <summary>Decodes one code of <see cref="EmbeddingSize"/> values into a new array.</summary>
     /// <exception cref="ArgumentException">Wrong length, or a NaN or infinite value.</exception>

@@ -188,8 +188,9 @@ public sealed class EmbeddingIndex
             int bytes = System.Text.Encoding.UTF8.GetByteCount(key);
             if (bytes is 0 or > MaxKeyBytes)
                 throw new ArgumentException($"key {i}: expected 1 to {MaxKeyBytes} UTF-8 bytes, found {bytes}", nameof(keys));
-            if (!adding.Add(key) || this.keys is not null && keyIds.ContainsKey(key))
-                throw new ArgumentException($"expected keys not yet stored, found \"{key}\" twice", nameof(keys));
+            if (keyIds.ContainsKey(key))
+                throw new ArgumentException($"expected keys not yet stored, found \"{key}\", which is stored already", nameof(keys));
+            if (!adding.Add(key)) throw new ArgumentException($"expected keys not yet stored, found \"{key}\" twice in the batch", nameof(keys));
         }
         Store([.. Enumerable.Range(Count, keys.Count).Select(i => (long)i)], codes);
         this.keys ??= [];
@@ -199,6 +200,9 @@ public sealed class EmbeddingIndex
             this.keys.Add(key);
         }
     }
+
+    /// <summary>Whether the items were added by string key (<see cref="KeyOf"/> names them) rather than by <c>long</c> id.</summary>
+    public bool HasKeys => keys is not null;
 
     /// <summary>The string key of the item a search returned as <paramref name="id"/>.</summary>
     /// <exception cref="InvalidOperationException">The index holds <c>long</c> ids, not string keys.</exception>

@@ -81,8 +81,24 @@ public sealed class Encoder : IDisposable
     /// <summary>Loads the MNIST encoder embedded in this package (784 → 2, trained with the seed preset).</summary>
     /// <param name="options">How the model runs; null for the defaults.</param>
     /// <include file="LoadExceptions.xml" path="doc/load/*" />
-    public static Encoder LoadDefault(InferenceOptions? options) =>
-        new(OnnxModel.Open(EmbeddedModels.Read(DefaultFile), Role, DefaultFile, options));
+    public static Encoder LoadDefault(InferenceOptions? options) => LoadDefault(PretrainedModel.Seed, options);
+
+    /// <summary>Loads the encoder of an MNIST model embedded in this package.</summary>
+    /// <param name="model">Which model: <see cref="PretrainedModel.Umap"/> for similarity and maps, <see cref="PretrainedModel.Deep"/> to decode its codes.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="model"/> is not a defined value.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Encoder LoadDefault(PretrainedModel model) => LoadDefault(model, null);
+
+    /// <summary>Loads the encoder of an MNIST model embedded in this package.</summary>
+    /// <param name="model">Which model: <see cref="PretrainedModel.Umap"/> for similarity and maps, <see cref="PretrainedModel.Deep"/> to decode its codes.</param>
+    /// <param name="options">How the model runs; null for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="model"/> is not a defined value.</exception>
+    /// <include file="LoadExceptions.xml" path="doc/load/*" />
+    public static Encoder LoadDefault(PretrainedModel model, InferenceOptions? options)
+    {
+        string name = EmbeddedModels.NameOf(model, DefaultFile);
+        return new(OnnxModel.Open(EmbeddedModels.Read(name), Role, name, options));
+    }
 
     /// <summary>Encodes one row of <see cref="InputSize"/> values (as training read them: intensities in [0, 1] for images) into a new array.</summary>
     /// <exception cref="ArgumentException">Wrong length, or a NaN or infinite value.</exception>

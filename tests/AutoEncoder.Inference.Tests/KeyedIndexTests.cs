@@ -79,7 +79,7 @@ public sealed class KeyedIndexTests
     }
 
     [Theory]
-    [InlineData("sku-7", "expected keys not yet stored, found \"sku-7\" twice")]
+    [InlineData("sku-7", "expected keys not yet stored, found \"sku-7\", which is stored already")]
     [InlineData("", "key 0: expected 1 to 1024 UTF-8 bytes, found 0")]
     public void A_repeated_or_empty_key_is_refused_and_nothing_is_stored(string key, string message)
     {
@@ -89,6 +89,24 @@ public sealed class KeyedIndexTests
 
         Assert.StartsWith(message, error.Message);
         Assert.Equal(4, index.Count);
+    }
+
+    [Fact]
+    public void A_key_repeated_within_one_batch_is_refused_as_such()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Keyed().AddRange(["x", "x"], [5, 5, 6, 6]));
+
+        Assert.StartsWith("expected keys not yet stored, found \"x\" twice in the batch", error.Message);
+    }
+
+    [Fact]
+    public void HasKeys_tells_a_keyed_index_from_one_of_long_ids()
+    {
+        var byId = EmbeddingIndex.Create(2);
+        byId.Add(5, [0, 0]);
+
+        Assert.True(Keyed().HasKeys);
+        Assert.False(byId.HasKeys);
     }
 
     [Fact]

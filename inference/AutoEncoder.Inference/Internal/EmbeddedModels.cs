@@ -1,4 +1,5 @@
 using System.Reflection;
+using AutoEncoder.ModelFormat;
 
 namespace AutoEncoder.Inference.Internal;
 
@@ -10,11 +11,27 @@ internal static class EmbeddedModels
 {
     const string AssemblyName = "AutoEncoder.Inference.Models";
 
+    /// <summary>
+    /// The embedded name of <paramref name="model"/>'s <paramref name="fileName"/>: the seed model's files at the top
+    /// (<c>encoder.onnx</c>), the others in a folder of their name (<c>deep/encoder.onnx</c>), as in models/.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="model"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="model"/> has no such file (the UMAP model is an encoder only).</exception>
+    public static string NameOf(PretrainedModel model, string fileName) => model switch
+    {
+        PretrainedModel.Seed => fileName,
+        PretrainedModel.Deep => $"deep/{fileName}",
+        PretrainedModel.Umap when fileName == RoleNames.FileName(RoleNames.Encoder) => $"umap/{fileName}",
+        PretrainedModel.Umap => throw new ArgumentException(
+            $"expected a model with a {fileName}, found {model}, which is an encoder only (use {PretrainedModel.Seed} or {PretrainedModel.Deep})", nameof(model)),
+        _ => throw new ArgumentOutOfRangeException(nameof(model), model, $"expected {string.Join(", ", Enum.GetNames<PretrainedModel>())}"),
+    };
+
     /// <summary>Reads the embedded <paramref name="fileName"/> (e.g. <c>encoder.onnx</c>).</summary>
     /// <exception cref="InvalidOperationException">The models' assembly, or the model in it, is missing.</exception>
     public static byte[] Read(string fileName)
     {
-        string name = $"{AssemblyName}.{fileName}";
+        string name = $"{AssemblyName}.{fileName.Replace('/', '.')}";
         using Stream stream = Load().GetManifestResourceStream(name)
             ?? throw new InvalidOperationException($"{AssemblyName}.dll: expected the embedded model '{name}', found none");
         return ModelBytes.FromStream(stream);

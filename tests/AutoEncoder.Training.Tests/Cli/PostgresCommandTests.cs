@@ -37,7 +37,7 @@ public sealed class PostgresCommandTests(PostgresCluster cluster) : IClassFixtur
     public void A_table_built_with_another_encoder_is_refused()
     {
         AutoEncoder.Training.Storage.PostgresIndex.Write(cluster.ConnectionString, "other",
-            new(DistanceMetric.Euclidean, 2, new string('0', 64)), [1], null, [0, 0]);
+            new(DistanceMetric.Euclidean, 2, new string('0', 64)), [1], null, null, [0, 0]);
 
         (int code, _, string error) = ConsoleCapture.Run("search", "--postgres", cluster.ConnectionString, "--table", "other",
             "--models", Repository.ModelsFolder, "--data", Repository.MnistFolder, "--row", "0");

@@ -82,7 +82,7 @@ public sealed class TrainCommandTests : IDisposable
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(output.File("manifest.json")));
         JsonElement root = manifest.RootElement;
         // The manifest's shape, one name per fact (golden): what a consumer may rely on.
-        Assert.Equal(["config", "train_seconds", "history", "data", "artifacts", "parity"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["config", "train_seconds", "history", "data", "artifacts", "parity", "data_path"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(
             ["preset", "model", "epochs", "batch_size", "learning_rate", "seed", "threads", "schedule", "subset", "path", "normal_class",
              "score", "threshold", "data", "scaling", "loss", "objective", "umap"],

@@ -67,7 +67,7 @@ public sealed class CsvTableReaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("x", "'x'")]
+    [InlineData("x", "'x' (a column of names or classes needs --id-column or --label-column b)")]
     [InlineData("", "an empty cell")]
     [InlineData("NaN", "'NaN'")]
     [InlineData("Infinity", "'Infinity'")]

@@ -27,7 +27,7 @@ public sealed class PostgresIndexTests(PostgresCluster cluster) : IClassFixture<
         float[] codes = RandomCodes(3000, 8, seed: 1);
         int[] labels = [.. Enumerable.Range(0, 3000).Select(i => i % 10)];
         var description = new PostgresIndex.Description(metric, 8, null);
-        PostgresIndex.Write(cluster.ConnectionString, "codes_" + metric.ToString().ToLowerInvariant(), description, Ids(3000), labels, codes);
+        PostgresIndex.Write(cluster.ConnectionString, "codes_" + metric.ToString().ToLowerInvariant(), description, Ids(3000), null, labels, codes);
         var index = EmbeddingIndex.Create(8, metric);
         index.AddRange(Ids(3000), codes);
         float[] queries = RandomCodes(20, 8, seed: 2);
@@ -55,7 +55,7 @@ public sealed class PostgresIndexTests(PostgresCluster cluster) : IClassFixture<
         codes.AddRange([2, 2, 2, 2, 2, 2]);
         long[] ids = [50, 3, 41, 7, 22, 9, 30, 1, 16, 60, 12, 5, 0];
         var description = new PostgresIndex.Description(DistanceMetric.Euclidean, 6, null);
-        PostgresIndex.Write(cluster.ConnectionString, "ties", description, ids, null, [.. codes]);
+        PostgresIndex.Write(cluster.ConnectionString, "ties", description, ids, null, null, [.. codes]);
 
         PostgresIndex.Found[] found = PostgresIndex.Search(cluster.ConnectionString, "ties", description, new float[6], 4);
 
@@ -64,10 +64,24 @@ public sealed class PostgresIndexTests(PostgresCluster cluster) : IClassFixture<
     }
 
     [Fact]
+    public void Keys_come_back_as_written_even_with_tabs_backslashes_and_line_breaks()
+    {
+        // COPY's text format gives \\, \t, \n and \r meanings of their own: each must arrive as the character it was.
+        string[] keys = ["plain", "tab\there", "back\\slash\\N", "two\r\nlines", "ünïcødé 7"];
+        var description = new PostgresIndex.Description(DistanceMetric.Euclidean, 1, null);
+        PostgresIndex.Write(cluster.ConnectionString, "keyed", description, [0, 1, 2, 3, 4], keys, null, [0, 1, 2, 3, 4]);
+
+        PostgresIndex.Found[] found = PostgresIndex.Search(cluster.ConnectionString, "keyed", description, [0], 5);
+
+        Assert.Equal(keys, found.Select(f => f.Key));
+        Assert.All(found, f => Assert.Null(f.Label));
+    }
+
+    [Fact]
     public void A_search_is_an_index_scan_of_the_gist_index()
     {
         var description = new PostgresIndex.Description(DistanceMetric.Euclidean, 4, null);
-        PostgresIndex.Write(cluster.ConnectionString, "planned", description, Ids(20_000), null, RandomCodes(20_000, 4, seed: 3));
+        PostgresIndex.Write(cluster.ConnectionString, "planned", description, Ids(20_000), null, null, RandomCodes(20_000, 4, seed: 3));
 
         string plan = PostgresIndex.Explain(cluster.ConnectionString, "planned", 4, 10);
 
@@ -79,7 +93,7 @@ public sealed class PostgresIndexTests(PostgresCluster cluster) : IClassFixture<
     public void The_description_written_is_read_back()
     {
         var description = new PostgresIndex.Description(DistanceMetric.Cosine, 2, new string('a', 64));
-        PostgresIndex.Write(cluster.ConnectionString, "described", description, [1], null, [1, 0]);
+        PostgresIndex.Write(cluster.ConnectionString, "described", description, [1], null, null, [1, 0]);
 
         Assert.Equal(description, PostgresIndex.Describe(cluster.ConnectionString, "described"));
     }
@@ -88,7 +102,7 @@ public sealed class PostgresIndexTests(PostgresCluster cluster) : IClassFixture<
     public void Codes_of_more_than_100_values_are_refused_before_connecting()
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            PostgresIndex.Write("Host=/nonexistent", "wide", new PostgresIndex.Description(DistanceMetric.Euclidean, 101, null), [1], null, new float[101]));
+            PostgresIndex.Write("Host=/nonexistent", "wide", new PostgresIndex.Description(DistanceMetric.Euclidean, 101, null), [1], null, null, new float[101]));
 
         Assert.Equal("--postgres: expected codes of 1 to 100 values (the most a cube holds), found 101", error.Message);
     }

@@ -12,16 +12,17 @@ internal static class ArtifactWriter
     /// <summary>
     /// Exports <paramref name="model"/> (parity-checked on the raw test rows; a one-class model also
     /// calibrated on its held-out normal training rows) into <paramref name="outDir"/> and writes the
-    /// manifest, which records <paramref name="checkpointPath"/>'s hash. Nothing is written if the export fails.
+    /// manifest, which records <paramref name="checkpointPath"/>'s hash and where <paramref name="dataPath"/> lies from
+    /// <paramref name="outDir"/>. Nothing is written if the export fails. <paramref name="log"/> hears what it does.
     /// </summary>
-    public static Manifest Write(AutoEncoderModel model, CheckpointState state, DataSet data, string outDir, string checkpointPath)
+    public static Manifest Write(AutoEncoderModel model, CheckpointState state, DataSet data, string dataPath, string outDir, string checkpointPath, TextWriter log)
     {
         if (!state.IsComplete)
             throw new InvalidDataException(
                 $"{checkpointPath}: expected a finished run, found {state.CompletedEpochs} of {state.Config.Epochs} epochs done (continue with train --resume)");
         TrainingData prepared = TrainingData.Prepare(data, state.Config);
 
-        Console.Error.WriteLine($"exporting ONNX models and checking them against TorchSharp on {data.Test.Count:N0} test rows ...");
+        log.WriteLine($"exporting ONNX models and checking them against TorchSharp on {data.Test.Count:N0} test rows ...");
         var source = new ModelExport.Source(model, state.Config, prepared.Scaler, data.Image, state.DataChecksums, state.History[^1].TestLoss);
         ModelExport.Result export = ModelExport.Build(source, data.Test.Rows, data.Test.Count, prepared.Calibration?.Rows);
 
@@ -37,10 +38,11 @@ internal static class ArtifactWriter
         Manifest manifest = Manifest.From(state, artifacts) with
         {
             Parity = export.Parity.ToDictionary(pair => pair.Key.Name(), pair => pair.Value),
+            DataPath = Path.GetRelativePath(Path.GetFullPath(outDir), Path.GetFullPath(dataPath)).Replace(Path.DirectorySeparatorChar, '/'),
         };
         manifest.Save(Path.Combine(outDir, Manifest.FileName));
-        Console.Error.WriteLine($"parity (max |ONNX Runtime − TorchSharp|): " +
-                                string.Join(", ", export.Parity.Select(pair => $"{pair.Key.Name()} {pair.Value:G3}")));
+        log.WriteLine($"parity (max |ONNX Runtime − TorchSharp|): " +
+                      string.Join(", ", export.Parity.Select(pair => $"{pair.Key.Name()} {pair.Value:G3}")));
         return manifest;
     }
 }

@@ -15,13 +15,23 @@ namespace AutoEncoder.Training.Artifacts;
 /// <see cref="History"/> record. Manifests written before that also held <c>epochs</c>, <c>batch_size</c>,
 /// <c>final_train_loss</c> and <c>test_loss</c> at the top level; reading ignores them.
 /// </remarks>
+/// <param name="Config">The training configuration.</param>
+/// <param name="TrainSeconds">Wall-clock seconds of training.</param>
+/// <param name="History">One record per epoch.</param>
+/// <param name="Data">Source file name → SHA-256 of the data trained on.</param>
+/// <param name="Artifacts">File name → SHA-256 of every file written beside the manifest.</param>
+/// <param name="Parity">Largest difference between TorchSharp and ONNX Runtime per exported graph.</param>
+/// <param name="DataPath">Where the data were, relative to the manifest's folder with / between names, so that
+/// <c>evaluate</c>, <c>plot</c>, <c>index</c> and <c>search</c> find them without <c>--data</c>; <see cref="Data"/>'s
+/// hashes prove it is still the same data. Manifests written before it have none.</param>
 internal sealed record Manifest(
     TrainingConfig Config,
     double TrainSeconds,
     IReadOnlyList<EpochRecord> History,
     IReadOnlyDictionary<string, string> Data,
     IReadOnlyDictionary<string, string> Artifacts,
-    IReadOnlyDictionary<string, double>? Parity = null)
+    IReadOnlyDictionary<string, double>? Parity = null,
+    string? DataPath = null)
 {
     /// <summary>The last epoch's mean training loss.</summary>
     [JsonIgnore]
@@ -51,6 +61,16 @@ internal sealed record Manifest(
     {
         string path = Path.Combine(modelsDir, FileName);
         return File.Exists(path) ? Load(path).Config.DataOptions : new DataOptions();
+    }
+
+    /// <summary>The data the manifest in <paramref name="modelsDir"/> records, as a path from the current folder; null without one.</summary>
+    /// <exception cref="InvalidDataException">The manifest is malformed.</exception>
+    public static string? DataPathOf(string modelsDir)
+    {
+        string path = Path.Combine(modelsDir, FileName);
+        return File.Exists(path) && Load(path).DataPath is { } recorded
+            ? Path.GetRelativePath(Environment.CurrentDirectory, Path.GetFullPath(recorded, Path.GetFullPath(modelsDir)))
+            : null;
     }
 
     /// <summary>Reads a manifest.</summary>

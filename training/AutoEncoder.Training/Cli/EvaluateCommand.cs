@@ -12,7 +12,7 @@ namespace AutoEncoder.Training.Cli;
 internal static class EvaluateCommand
 {
     static readonly Option<string> Models = new("--models") { Description = "Folder holding encoder.onnx and autoencoder.onnx", DefaultValueFactory = _ => "models" };
-    static readonly Option<string> Data = new("--data") { Description = "The data the models were trained on (read as their manifest records)", DefaultValueFactory = _ => "data/mnist" };
+    static readonly Option<string?> Data = new("--data") { Description = TrainedData.Description };
     static readonly Option<bool> AsJson = new("--json") { Description = "Print one JSON object instead of a table" };
     static readonly Option<string?> Out = new("--out") { Description = "Also write the JSON report to this file (the models' own files are never changed)" };
 
@@ -26,7 +26,7 @@ internal static class EvaluateCommand
         command.SetAction(result => CommandRunner.RunWithTorch(() =>
         {
             string models = result.GetValue(Models)!;
-            EvaluationReport report = Evaluator.Evaluate(models, ModelData.Load(models, result.GetValue(Data)!));
+            EvaluationReport report = Evaluator.Evaluate(models, ModelData.Load(models, TrainedData.PathFor(result.GetValue(Data), models)));
 
             if (result.GetValue(Out) is { } reportPath)
                 AtomicFile.WriteAllBytes(reportPath, JsonSerializer.SerializeToUtf8Bytes(report, Json.Options));
@@ -49,7 +49,8 @@ internal static class EvaluateCommand
                 table.AddRow($"precision@{Evaluator.RetrievalK}: same-label share of each test code's nearest train codes", $"{precision:F4}");
             if (report.Recall10 is { } recall)
                 table.AddRow($"recall@{Evaluator.RetrievalK} of the partitioned index against exact search", $"{recall:F4}");
-            table.AddRow($"trustworthiness (k = {Evaluator.TrustworthinessNeighbors}, first {Evaluator.TrustworthinessRows:N0} test rows)", $"{report.Trustworthiness:F4}");
+            table.AddRow($"trustworthiness (k = {Evaluator.TrustworthinessNeighbors}, first {Evaluator.TrustworthinessRows:N0} test rows)",
+                report.Trustworthiness is { } trust ? $"{trust:F4}" : $"skipped: needs {Trustworthiness.MinimumRows(Evaluator.TrustworthinessNeighbors)} test rows or more");
             if (report.Anomaly is { } anomaly)
             {
                 table.AddRow($"AUROC of scores for \"not {anomaly.NormalClass}\"", $"{anomaly.Auroc:F4}");

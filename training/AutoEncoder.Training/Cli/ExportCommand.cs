@@ -16,10 +16,9 @@ internal static class ExportCommand
         DefaultValueFactory = _ => Path.Combine("models", Checkpoint.FileName),
     };
     static readonly Option<string> Out = new("--out") { Description = "Output folder", DefaultValueFactory = _ => "models" };
-    static readonly Option<string> Data = new("--data")
+    static readonly Option<string?> Data = new("--data")
     {
-        Description = "The data the checkpoint was trained on, for the parity check on its test rows",
-        DefaultValueFactory = _ => "data/mnist",
+        Description = "The data the checkpoint was trained on, for the parity check on its test rows (default: where the manifest in --out says they were, else data/mnist)",
     };
     static readonly Option<string?> Triton = new("--triton") { Description = "Instead: copy the ONNX models in --out into this Triton model repository, with a config.pbtxt each" };
     static readonly Option<string> Prefix = new("--prefix") { Description = "With --triton: prefix of the model names (e.g. mnist_ gives mnist_encoder)", DefaultValueFactory = _ => "" };
@@ -43,8 +42,9 @@ internal static class ExportCommand
             (CheckpointState state, var model, _) = Checkpoint.Load(checkpoint);
             using (model)
             {
-                DataSet data = DataSource.Load(result.GetValue(Data)!, state.Config.DataOptions, state.Config.Seed);
-                ArtifactWriter.Write(model, state, data, result.GetValue(Out)!, checkpoint);
+                string dataPath = TrainedData.PathFor(result.GetValue(Data), result.GetValue(Out)!);
+                DataSet data = DataSource.Load(dataPath, state.Config.DataOptions, state.Config.Seed);
+                ArtifactWriter.Write(model, state, data, dataPath, result.GetValue(Out)!, checkpoint, Console.Error);
             }
             Console.WriteLine($"wrote ONNX models to {result.GetValue(Out)}/");
             return CommandRunner.Success;

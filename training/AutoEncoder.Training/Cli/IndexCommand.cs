@@ -14,7 +14,7 @@ internal static class IndexCommand
     private const int Chunk = 4096;
 
     static readonly Option<string> Models = new("--models") { Description = "Folder holding encoder.onnx (and the manifest saying how its data are read)", DefaultValueFactory = _ => "models" };
-    static readonly Option<string> Data = new("--data") { Description = "Data whose training rows are indexed; ids are their row numbers", DefaultValueFactory = _ => "data/mnist" };
+    static readonly Option<string?> Data = new("--data") { Description = "Data whose training rows are indexed, keyed by their names where the data give them (an image's path in its folder, a CSV's --id-column), else by row number (default: the data the models' manifest records, else data/mnist)" };
     static readonly Option<string?> Out = new("--out") { Description = "The index file to write (all or nothing); this or --postgres is required" };
     static readonly Option<string?> Postgres = new("--postgres") { Description = "Also (or only) write ids, labels and codes to a PostgreSQL table with a GiST-indexed cube column, e.g. \"Host=localhost;Database=codes\"" };
     static readonly Option<string> Table = new("--table") { Description = "With --postgres: the table to replace", DefaultValueFactory = _ => "codes" };
@@ -37,7 +37,7 @@ internal static class IndexCommand
 
     static int Execute(ParseResult result)
     {
-        string models = result.GetValue(Models)!, dataPath = result.GetValue(Data)!;
+        string models = result.GetValue(Models)!, dataPath = TrainedData.PathFor(result.GetValue(Data), models);
         (string? output, string? postgres) = (result.GetValue(Out), result.GetValue(Postgres));
         if (output is null && postgres is null) throw new ArgumentException("--out: expected the index file to write (or --postgres), found neither");
         (int? partitions, int? probes) = (result.GetValue(Partitions), result.GetValue(Probes));
@@ -55,7 +55,9 @@ internal static class IndexCommand
         {
             int count = Math.Min(Chunk, train.Count - start);
             float[] chunk = encoder.EncodeBatch(train.Rows.AsSpan(start * train.Width, count * train.Width));
-            index.AddRange([.. Enumerable.Range(start, count).Select(row => (long)row)], chunk);
+            // Named rows become keys, whose ids are positions: either way a result's id is its row number.
+            if (train.Names is { } names) index.AddRange([.. names.Skip(start).Take(count)], chunk);
+            else index.AddRange([.. Enumerable.Range(start, count).Select(row => (long)row)], chunk);
             chunk.CopyTo(codes, start * encoder.EmbeddingSize);
             // Progress on stderr, a line every 10%.
             int percent = (start + count) * 100 / train.Count;
@@ -69,14 +71,14 @@ internal static class IndexCommand
         if (output is not null)
         {
             index.Save(output);
-            Console.WriteLine($"{output}: {index.Count:N0} codes of {index.Dimensions} values, {index.Metric.ToString().ToLowerInvariant()} distance, " +
+            Console.WriteLine($"{output}: {index.Count:N0} codes{(index.HasKeys ? " named by the data" : "")} of {index.Dimensions} values, {index.Metric.ToString().ToLowerInvariant()} distance, " +
                               (index.Partitions > 0 ? $"{index.Partitions:N0} partitions searched {index.Probes} at a time, " : "") + $"encoder SHA-256 {index.EncoderSha256}");
         }
         if (postgres is not null)
         {
             string table = result.GetValue(Table)!;
             PostgresIndex.Write(postgres, table, new PostgresIndex.Description(index.Metric, index.Dimensions, index.EncoderSha256),
-                [.. Enumerable.Range(0, train.Count).Select(row => (long)row)], train.Labels, codes,
+                [.. Enumerable.Range(0, train.Count).Select(row => (long)row)], train.Names, train.Labels, codes,
                 written => Console.Error.WriteLine($"written {written:N0}/{train.Count:N0} rows to PostgreSQL"));
             Console.WriteLine($"PostgreSQL table {table}: {train.Count:N0} codes of {index.Dimensions} values in a GiST-indexed cube column, encoder SHA-256 {index.EncoderSha256}");
         }

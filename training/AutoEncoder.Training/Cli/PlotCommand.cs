@@ -9,7 +9,7 @@ namespace AutoEncoder.Training.Cli;
 internal static class PlotCommand
 {
     static readonly Option<string> Models = new("--models") { Description = "Folder holding encoder.onnx, decoder.onnx and manifest.json", DefaultValueFactory = _ => "models" };
-    static readonly Option<string> Data = new("--data") { Description = "The data the models were trained on (read as their manifest records)", DefaultValueFactory = _ => "data/mnist" };
+    static readonly Option<string?> Data = new("--data") { Description = TrainedData.Description };
     static readonly Option<string> Out = new("--out") { Description = "Output folder for the PNGs", DefaultValueFactory = _ => "plots" };
 
     /// <summary>Builds the command.</summary>
@@ -19,7 +19,7 @@ internal static class PlotCommand
         command.SetAction(result => CommandRunner.RunWithTorch(() =>
         {
             string models = result.GetValue(Models)!;
-            foreach (string path in Plotter.Write(models, ModelData.Load(models, result.GetValue(Data)!).Data, result.GetValue(Out)!))
+            foreach (string path in Plotter.Write(models, ModelData.Load(models, TrainedData.PathFor(result.GetValue(Data), models)).Data, result.GetValue(Out)!))
                 Console.WriteLine($"wrote {path}");
             return CommandRunner.Success;
         }));

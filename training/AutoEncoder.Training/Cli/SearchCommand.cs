@@ -19,7 +19,7 @@ internal static class SearchCommand
     static readonly Option<string?> Postgres = new("--postgres") { Description = "Search the PostgreSQL table `index --postgres` wrote instead, e.g. \"Host=localhost;Database=codes\"" };
     static readonly Option<string> Table = new("--table") { Description = "With --postgres: the table to search", DefaultValueFactory = _ => "codes" };
     static readonly Option<string> Models = new("--models") { Description = "Folder holding the encoder.onnx the index was built with", DefaultValueFactory = _ => "models" };
-    static readonly Option<string> Data = new("--data") { Description = "The indexed data: the source of --row queries and of the neighbours' labels", DefaultValueFactory = _ => "data/mnist" };
+    static readonly Option<string?> Data = new("--data") { Description = "The indexed data: the source of --row queries and of the neighbours' labels (default: the data the models' manifest records, else data/mnist)" };
     static readonly Option<int?> Row = new Option<int?>("--row") { Description = "Query with the Nth test row of --data (0-based)" }.AtLeast(0);
     static readonly Option<string?> Csv = new("--csv") { Description = "Query with every row of this CSV file (values only, as many as the encoder takes)" };
     static readonly Option<string?> Image = new("--image") { Description = "Query with a PNG or JPEG, prepared as MNIST's digits were made (AutoEncoder.Inference.Images)" };
@@ -31,7 +31,7 @@ internal static class SearchCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("search", "Print the k nearest indexed rows (id, distance, label) to a test row (--row), each row of a CSV file (--csv) or an image (--image)")
+        var command = new Command("search", "Print the k nearest indexed rows (id, key when the data name their rows, distance, label) to a test row (--row), each row of a CSV file (--csv) or an image (--image)")
         {
             IndexFile, Postgres, Table, Models, Data, Row, Csv, Image, K, Probes, AsJson, PlotFile,
         };
@@ -50,7 +50,7 @@ internal static class SearchCommand
         if (given != 1) throw new ArgumentException("expected one query: --row N, --csv FILE or --image FILE, found " + (given == 0 ? "none" : "several"));
         if (k > EmbeddingIndex.MaxK) throw new ArgumentException($"--neighbors: expected 1 to {EmbeddingIndex.MaxK}, found {k}");
 
-        string models = result.GetValue(Models)!, dataPath = result.GetValue(Data)!;
+        string models = result.GetValue(Models)!, dataPath = TrainedData.PathFor(result.GetValue(Data), models);
         using Encoder encoder = Encoder.Load(Path.Combine(models, ModelRole.Encoder.FileName()));
         DataSet data = DataSource.Load(dataPath, Manifest.DataOptionsOf(models), seed: 0);
         Func<float[], Match[]> search = indexPath is not null
@@ -76,12 +76,15 @@ internal static class SearchCommand
         foreach (Query query in found)
         {
             AnsiConsole.WriteLine(csv is not null ? $"{csv} row {query.Row}:" : image is not null ? $"{image}:"
-                : $"test row {query.Row}{(query.Label is { } l ? $", label {l}" : "")}:");
-            var table = new Table().AddColumns("rank", "id", "distance", "label");
+                : $"test row {query.Row}{(query.Label is { } l ? $", label {ClassName(data, l)}" : "")}:");
+            bool keyed = query.Neighbors.Any(match => match.Key is not null);
+            var table = new Table().AddColumns(keyed ? ["rank", "id", "key", "distance", "label"] : ["rank", "id", "distance", "label"]);
             for (int i = 0; i < query.Neighbors.Length; i++)
             {
                 Match match = query.Neighbors[i];
-                table.AddRow($"{i + 1}", $"{match.Id}", $"{match.Distance:G6}", match.Label?.ToString() ?? "–");
+                string[] cells = [$"{i + 1}", $"{match.Id}", Markup.Escape(match.Key ?? "–"), $"{match.Distance:G6}",
+                    match.Label is { } label ? Markup.Escape(ClassName(data, label)) : "–"];
+                table.AddRow(keyed ? cells : [.. cells[..2], .. cells[3..]]);
             }
             AnsiConsole.Write(table);
         }
@@ -96,7 +99,7 @@ internal static class SearchCommand
             if (p > index.Partitions) throw new ArgumentException($"--probes: expected 1 to {index.Partitions} (the index's partitions), found {p}");
             index.Probes = p;
         }
-        return row => [.. index.SearchRow(row, k).Select(n => new Match(n.Id, n.Distance, LabelOf(train, n.Id)))];
+        return row => [.. index.SearchRow(row, k).Select(n => new Match(n.Id, index.HasKeys ? index.KeyOf(n.Id) : null, n.Distance, LabelOf(train, n.Id)))];
     }
 
     // The table holds its own labels; its comment names the encoder, checked as an index file's header is.
@@ -106,7 +109,7 @@ internal static class SearchCommand
         PostgresIndex.Description description = PostgresIndex.Describe(connection, table);
         if (description.EncoderSha256 != encoder.Metadata.Sha256)
             throw new InvalidDataException($"PostgreSQL table {table}: built with the encoder of SHA-256 {description.EncoderSha256}, found an encoder of SHA-256 {encoder.Metadata.Sha256}: rebuild it with this encoder");
-        return row => [.. PostgresIndex.Search(connection, table, description, encoder.Encode(row), k).Select(f => new Match(f.Id, (float)f.Distance, f.Label))];
+        return row => [.. PostgresIndex.Search(connection, table, description, encoder.Encode(row), k).Select(f => new Match(f.Id, f.Key, (float)f.Distance, f.Label))];
     }
 
     // One row of tiles per query: the query, then its neighbours nearest first.
@@ -146,10 +149,13 @@ internal static class SearchCommand
         ? test.Pick([row])
         : throw new ArgumentException($"--row: expected a test row of {dataPath} from 0 to {test.Count - 1}, found {row}");
 
+    // The class's name where the data name classes (an image folder's sub-folder, a CSV's label text); JSON keeps the index.
+    static string ClassName(DataSet data, int label) => label < data.ClassNames.Count ? data.ClassNames[label] : $"{label}";
+
     // Ids of an index built by `index` are training row numbers; other ids have no label here.
     static int? LabelOf(DataSplit train, long id) => train.Labels is { } labels && id >= 0 && id < labels.Length ? labels[id] : null;
 
-    private sealed record Match(long Id, float Distance, int? Label);
+    private sealed record Match(long Id, string? Key, float Distance, int? Label);
 
     private sealed record Query(int Row, int? Label, Match[] Neighbors);
 }

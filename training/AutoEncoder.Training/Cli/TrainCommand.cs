@@ -23,7 +23,7 @@ internal static class TrainCommand
     static readonly Option<string?> ConvChannels = new("--conv-channels") { Description = "Convolutions in front of the dense layers, e.g. 32,64: 3×3, stride 2 each, mirrored by transposed convolutions (image data only); empty for none" };
     static readonly Option<bool> BatchNormOption = new("--batch-norm") { Description = "Batch normalisation after every hidden layer and convolution, before its activation" };
     static readonly Option<double?> Dropout = new("--dropout") { Description = "Probability of zeroing a hidden activation while training, in [0, 1) (default 0)" };
-    static readonly Option<Activation?> ActivationOption = new("--activation") { Description = "Between hidden layers: linear, relu, leakyrelu, tanh or sigmoid" };
+    static readonly Option<Activation?> ActivationOption = new("--activation") { Description = "Between hidden layers: linear, relu, leakyrelu, tanh or sigmoid (default: the preset's; relu when --hidden adds layers to the linear seed preset)" };
     static readonly Option<TrainingPath?> PathOption = new("--training-path") { Description = "auto (fused where the network allows), fused, or autograd" };
     static readonly Option<LearningRateSchedule?> Schedule = new("--schedule") { Description = "Learning-rate schedule: constant, or cosine decay to zero over the run" };
     static readonly Option<long?> Seed = new("--seed") { Description = "Seeds initial weights and shuffling" };
@@ -46,7 +46,8 @@ internal static class TrainCommand
     static readonly Option<string?> TestLabels = new("--test-labels") { Description = ".npy of labels for a .npy --test" };
     static readonly Option<double?> ValidationFraction = new Option<double?>("--validation-fraction") { Description = "Share of training rows held out for testing when the source has no test split (default 0.1)" }.Positive();
     static readonly Option<string?> LabelColumn = new("--label-column") { Description = "CSV column holding class labels (kept out of the features; used by plots and evaluation)" };
-    static readonly Option<string?> Columns = new("--columns") { Description = "CSV feature columns, by name (or 0-based index without a header), comma-separated; default all but the label" };
+    static readonly Option<string?> IdColumn = new("--id-column") { Description = "CSV column naming each row (kept out of the features; `index` uses it as the rows' keys)" };
+    static readonly Option<string?> Columns = new("--columns") { Description = "CSV feature columns, by name (or 0-based index without a header), comma-separated; default all but the label and id" };
     static readonly Option<HeaderMode?> Header = new("--header") { Description = "Whether the CSV's first row is a header: auto (if any cell is not a number), yes or no" };
     static readonly Option<int?> Channels = new("--channels") { Description = "Image folders: 1 (grayscale) or 3 (RGB)" };
     static readonly Option<string?> ImageSize = new("--image-size") { Description = "Image folders: resize every image to WxH (default: all images must have one size)" };
@@ -60,6 +61,9 @@ internal static class TrainCommand
     static readonly Option<string?> Config = new(ConfigFile.OptionName) { Description = "JSON file of these options by name without dashes ({\"preset\": \"deep\", \"hidden\": [512, 256]}); flags override it; paths are relative to the file" };
     static readonly Option<string> Out = new("--out") { Description = "Output folder", DefaultValueFactory = _ => "models" };
     static readonly Option<bool> Resume = new("--resume") { Description = "Continue from <out>/checkpoint.bin (--epochs may extend the run)" };
+    static readonly Option<bool> Force = new("--force") { Description = "Replace a model of other settings or data in --out (refused without it)" };
+    static readonly Option<int?> CheckpointEvery = new Option<int?>("--checkpoint-every") { Description = "Also save <out>/checkpoint.bin after every N epochs (a killed run then resumes from there)" }.AtLeast(1);
+    static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "No progress: only warnings, errors and the final line" };
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -68,8 +72,8 @@ internal static class TrainCommand
         var command = new Command("train", "Train an autoencoder on MNIST or your own data and export it to ONNX")
         {
             Config, Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ConvChannels, BatchNormOption, Dropout, ActivationOption, Seed, Threads, Subset, PathOption,
-            NormalClass, Score, Threshold, Data, Format, Test, Labels, TestLabels, ValidationFraction, LabelColumn, Columns, Header,
-            Channels, ImageSize, Scaling, Loss, Objective, UmapWeight, Neighbors, MinDist, NegativeSamples, Out, Resume,
+            NormalClass, Score, Threshold, Data, Format, Test, Labels, TestLabels, ValidationFraction, LabelColumn, IdColumn, Columns, Header,
+            Channels, ImageSize, Scaling, Loss, Objective, UmapWeight, Neighbors, MinDist, NegativeSamples, Out, Resume, Force, CheckpointEvery, Quiet,
         };
         command.SetAction(result => CommandRunner.RunWithTorch(() => Execute(result)));
         return command;
@@ -85,7 +89,11 @@ internal static class TrainCommand
             Conv = result.GetValue(ConvChannels) is { } channels
                 ? ParseWidths(channels, "--conv-channels") is { Length: > 0 } widths ? new ConvOptions(widths) : null
                 : preset.Model.Conv,
-            Activation = result.GetValue(ActivationOption) ?? preset.Model.Activation,
+            // Hidden layers given to a linear preset (the seed's) would make a "deep" model that is still linear:
+            // they bring ReLU unless --activation says otherwise.
+            Activation = result.GetValue(ActivationOption)
+                ?? (preset.Model.Activation == Activation.Linear && result.GetValue(Hidden) is { } layers && ParseWidths(layers, "--hidden").Length > 0
+                    ? Activation.Relu : preset.Model.Activation),
             BatchNorm = result.GetValue(BatchNormOption) || preset.Model.BatchNorm,
             Dropout = result.GetValue(Dropout) ?? preset.Model.Dropout,
         };
@@ -127,7 +135,8 @@ internal static class TrainCommand
             result.GetValue(Columns)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             result.GetValue(Header) ?? defaults.Header,
             result.GetValue(Channels) ?? defaults.Channels,
-            result.GetValue(ImageSize));
+            result.GetValue(ImageSize),
+            result.GetValue(IdColumn));
     }
 
     /// <summary>Parses "512,256" into widths; an empty string means no layers.</summary>
@@ -142,10 +151,12 @@ internal static class TrainCommand
     {
         bool resume = result.GetValue(Resume);
         var request = new TrainingRun.Request(result.GetValue(Data)!, result.GetValue(Out)!, resume ? null : Configure(result),
-            result.GetValue(Epochs), result.GetValue(Threads), result.GetValue(Subset));
+            result.GetValue(Epochs), result.GetValue(Threads), result.GetValue(Subset), result.GetValue(Force), result.GetValue(CheckpointEvery));
+        bool quiet = result.GetValue(Quiet);
         TrainingRun.Outcome outcome = TrainingRun.Execute(request,
-            run => AnsiConsole.Profile.Capabilities.Interactive ? LiveProgress.Show(run) : run(new LogProgress(Console.Error)),
-            Console.Error);
+            run => quiet ? run(new SilentProgress())
+                : AnsiConsole.Profile.Capabilities.Interactive ? LiveProgress.Show(run) : run(new LogProgress(Console.Error)),
+            quiet ? TextWriter.Null : Console.Error);
         if (outcome.Manifest is not { } manifest) return CommandRunner.Interrupted;
 
         TrainingConfig config = outcome.Config;

@@ -9,7 +9,7 @@ namespace AutoEncoder.Training.Data;
 /// </summary>
 internal static class CsvTableReader
 {
-    /// <summary>Reads <paramref name="path"/> as <paramref name="options"/> describe (header, label column, feature columns).</summary>
+    /// <summary>Reads <paramref name="path"/> as <paramref name="options"/> describe (header, label and id columns, feature columns).</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is empty, has no data rows, a ragged row, a non-numeric or non-finite cell, or lacks a named column.</exception>
     public static CsvTable Read(string path, DataOptions options)
@@ -32,20 +32,24 @@ internal static class CsvTableReader
             HeaderMode.Yes => true,
             HeaderMode.No => false,
             // A column named by text can only be found in a header; otherwise a header is a first row with a non-number.
-            _ => options.LabelColumn is { } l && !IsIndex(l) || options.Columns?.Any(c => !IsIndex(c)) == true || first.Any(cell => !IsNumber(cell)),
+            _ => new[] { options.LabelColumn, options.IdColumn }.Any(c => c is not null && !IsIndex(c)) ||
+                 options.Columns?.Any(c => !IsIndex(c)) == true || first.Any(cell => !IsNumber(cell)),
         };
         string[] names = header ? first : [.. Enumerable.Range(0, fields).Select(i => i.ToString(CultureInfo.InvariantCulture))];
 
         int label = options.LabelColumn is { } labelName ? Column(labelName, names, header, file, "label column") : -1;
+        int id = options.IdColumn is { } idName ? Column(idName, names, header, file, "id column") : -1;
+        if (label >= 0 && label == id) throw new InvalidDataException($"{file}: column '{names[label]}' is both the label column and the id column");
         int[] features = options.Columns is { Count: > 0 } picked
             ? [.. picked.Select(c => Column(c, names, header, file, "feature column"))]
-            : [.. Enumerable.Range(0, fields).Where(i => i != label)];
-        if (features.Length == 0) throw new InvalidDataException($"{file}: expected at least one feature column, found none besides the label column");
-        if (features.Contains(label))
-            throw new InvalidDataException($"{file}: column '{names[label]}' is both the label column and a feature column");
+            : [.. Enumerable.Range(0, fields).Where(i => i != label && i != id)];
+        if (features.Length == 0) throw new InvalidDataException($"{file}: expected at least one feature column, found none besides the label and id columns");
+        foreach ((int column, string role) in new[] { (label, "label"), (id, "id") })
+            if (column >= 0 && features.Contains(column))
+                throw new InvalidDataException($"{file}: column '{names[column]}' is both the {role} column and a feature column");
 
         var rows = new GrowingBuffer(features.Length);
-        List<string>? labels = label >= 0 ? [] : null;
+        List<string>? labels = label >= 0 ? [] : null, ids = id >= 0 ? [] : null;
         if (!header) ReadRow(line);
         while (Next())
         {
@@ -54,7 +58,7 @@ internal static class CsvTableReader
             ReadRow(line);
         }
         if (rows.Count == 0) throw new InvalidDataException($"{file}: expected data rows after the header, found none");
-        return new CsvTable(rows.ToArray(), labels?.ToArray(), [.. features.Select(f => names[f])]);
+        return new CsvTable(rows.ToArray(), labels?.ToArray(), [.. features.Select(f => names[f])], ids?.ToArray());
 
         bool Next()
         {
@@ -84,20 +88,26 @@ internal static class CsvTableReader
                 if (!float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value))
                 {
                     // 1e308 is a finite number, only not a float32 one: say which.
-                    bool beyondFloat32 = double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double wide) && double.IsFinite(wide);
+                    bool number = double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double wide);
+                    bool beyondFloat32 = number && double.IsFinite(wide);
                     throw new InvalidDataException(
                         $"{file}: row {at}, column '{names[features[f]]}' ({features[f] + 1}): expected a " +
                         (beyondFloat32 ? "number within float32's range (±3.4e38)" : "finite number") +
-                        $", found {(cell.IsEmpty ? "an empty cell" : $"'{cell}'")}");
+                        $", found {(cell.IsEmpty ? "an empty cell" : $"'{cell}'")}" +
+                        // Text in a feature column is most often a name or a class that was not declared as such.
+                        (cell.IsEmpty || number ? "" : $" (a column of names or classes needs --id-column or --label-column {names[features[f]]})"));
                 }
                 values[f] = value;
             }
-            if (labels is not null)
-            {
-                string text = reader.GetFieldSpan(label).Trim().ToString();
-                if (text.Length == 0) throw new InvalidDataException($"{file}: row {at}, label column '{names[label]}': expected a label, found an empty cell");
-                labels.Add(text);
-            }
+            if (labels is not null) labels.Add(Text(label, "a label", at));
+            if (ids is not null) ids.Add(Text(id, "an id", at));
+        }
+
+        string Text(int column, string expected, long at)
+        {
+            string text = reader.GetFieldSpan(column).Trim().ToString();
+            return text.Length > 0 ? text
+                : throw new InvalidDataException($"{file}: row {at}, column '{names[column]}' ({column + 1}): expected {expected}, found an empty cell");
         }
     }
 

@@ -11,10 +11,11 @@ namespace AutoEncoder.Training.Data;
 /// <param name="Header">Whether the CSV's first row names its columns.</param>
 /// <param name="Channels">Image folders: 1 converts to grayscale, 3 keeps RGB.</param>
 /// <param name="ImageSize">Image folders: resize every image to <c>WxH</c>; null requires one size throughout.</param>
+/// <param name="IdColumn">The CSV column that names each row (the keys of an index), kept out of the features.</param>
 internal sealed record DataOptions(
     DataFormat Format = DataFormat.Auto, string? Test = null, string? Labels = null, string? TestLabels = null,
     double ValidationFraction = 0.1, string? LabelColumn = null, IReadOnlyList<string>? Columns = null,
-    HeaderMode Header = HeaderMode.Auto, int Channels = 1, string? ImageSize = null)
+    HeaderMode Header = HeaderMode.Auto, int Channels = 1, string? ImageSize = null, string? IdColumn = null)
 {
     /// <summary>Checks every option is in range.</summary>
     /// <exception cref="ArgumentException">An option is out of range or malformed.</exception>
@@ -44,7 +45,7 @@ internal sealed record DataOptions(
     public bool Equals(DataOptions? other) =>
         other is not null && Format == other.Format && Test == other.Test && Labels == other.Labels && TestLabels == other.TestLabels &&
         ValidationFraction == other.ValidationFraction && LabelColumn == other.LabelColumn && Header == other.Header &&
-        Channels == other.Channels && ImageSize == other.ImageSize &&
+        Channels == other.Channels && ImageSize == other.ImageSize && IdColumn == other.IdColumn &&
         (Columns ?? []).SequenceEqual(other.Columns ?? []);
 
     /// <inheritdoc />

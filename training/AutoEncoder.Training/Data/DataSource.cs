@@ -79,8 +79,8 @@ internal static class DataSource
                 }
                 (IReadOnlyList<string> classes, int[]? trainLabels, int[]? testLabels) = ClassIndices(table.Labels, testTable?.Labels);
                 int width = table.FeatureNames.Count;
-                var train = new DataSplit(table.Rows, width, trainLabels);
-                DataSplit? test = testTable is null ? null : new DataSplit(testTable.Rows, width, testLabels);
+                var train = new DataSplit(table.Rows, width, trainLabels, table.Ids);
+                DataSplit? test = testTable is null ? null : new DataSplit(testTable.Rows, width, testLabels, testTable.Ids);
                 return (new DataSet(train, test ?? train, checksums, null, classes, table.FeatureNames), false);
             }
             default:

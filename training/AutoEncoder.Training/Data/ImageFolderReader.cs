@@ -24,8 +24,8 @@ internal static class ImageFolderReader
     /// <summary>Whether <paramref name="path"/> is a PNG or JPEG file by its extension.</summary>
     public static bool IsImage(string path) => Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 
-    /// <summary>The decoded images, their labels (sub-folder names, mapped through <paramref name="classes"/> or
-    /// in ordinal order), a combined SHA-256 of every file, and the image shape.</summary>
+    /// <summary>The decoded images named by their paths in the folder, their labels (sub-folder names, mapped
+    /// through <paramref name="classes"/> or in ordinal order), a combined SHA-256 of every file, and the image shape.</summary>
     /// <param name="folder">The folder to read.</param>
     /// <param name="channels">1 converts to grayscale (ITU-R BT.601 luma), 3 keeps RGB.</param>
     /// <param name="size">Resize every image to this (width, height); null requires one size throughout.</param>
@@ -64,7 +64,9 @@ internal static class ImageFolderReader
             }
         });
         if (errors.FirstOrDefault(e => e is not null) is { } error) throw error;
-        return (new DataSplit(rows, image.Size, labelled ? [.. files.Select(f => f.Label)] : null), names, Hash(folder, files.Select(f => f.Path)), image);
+        // Each row is named by its path in the folder ("7/digit-0042.png"), with / on every system.
+        string[] rowNames = [.. files.Select(f => Path.GetRelativePath(folder, f.Path).Replace(Path.DirectorySeparatorChar, '/'))];
+        return (new DataSplit(rows, image.Size, labelled ? [.. files.Select(f => f.Label)] : null, rowNames), names, Hash(folder, files.Select(f => f.Path)), image);
     }
 
     static int IndexOf(IReadOnlyList<string> names, string? name, string folder)

@@ -7,13 +7,13 @@ namespace AutoEncoder.Training.Evaluation;
 /// <param name="Knn5Accuracy">Share of test codes whose 5 nearest train codes vote for the right class; null for unlabelled data.</param>
 /// <param name="Knn1Accuracy">The same with the single nearest train code; null for unlabelled data.</param>
 /// <param name="Pca2Knn5Accuracy">The 5-NN accuracy of 2-D PCA projections of the scaled rows (the baseline); null for unlabelled data.</param>
-/// <param name="Trustworthiness">Trustworthiness (k = 10) of the codes of the first 5,000 test rows against the scaled rows.</param>
+/// <param name="Trustworthiness">Trustworthiness (k = 10) of the codes of the first 5,000 test rows against the scaled rows; null for fewer than 32 test rows.</param>
 /// <param name="LatentSize">Width of the codes.</param>
 /// <param name="Anomaly">For a model trained on one class: how its scores separate the other classes.</param>
 /// <param name="Precision10">Retrieval: the mean share of each test code's 10 nearest train codes that share its label; null for unlabelled data.</param>
 /// <param name="Recall10">Approximate retrieval: the share of those 10 nearest that the index partitioned with its suggested sizes finds; null for unlabelled data.</param>
 internal sealed record EvaluationReport(string? Loss, double? TestLoss, double? TestMse, double? Knn5Accuracy, double? Knn1Accuracy,
-    double? Pca2Knn5Accuracy, double Trustworthiness, int LatentSize, AnomalyEvaluation? Anomaly = null, double? Precision10 = null, double? Recall10 = null);
+    double? Pca2Knn5Accuracy, double? Trustworthiness, int LatentSize, AnomalyEvaluation? Anomaly = null, double? Precision10 = null, double? Recall10 = null);
 
 /// <summary>How well a one-class model's anomaly scores flag the test rows of other classes.</summary>
 /// <param name="NormalClass">The label the model was trained on.</param>

@@ -58,9 +58,12 @@ internal static class Evaluator
                 .Accuracy(pca.Project(scaledTest, data.Test.Count), testLabels, K);
         }
 
+        // Trustworthiness ranks each row's neighbours among all the others: a small test set has too few to rank,
+        // and skips that one measure rather than the evaluation.
         int rows = Math.Min(TrustworthinessRows, data.Test.Count);
-        double trust = Trustworthiness.Compute(scaledTest[..(rows * data.Width)], data.Width,
-            testCodes[..(rows * encoder.EmbeddingSize)], encoder.EmbeddingSize, TrustworthinessNeighbors);
+        double? trust = rows < Trustworthiness.MinimumRows(TrustworthinessNeighbors) ? null
+            : Trustworthiness.Compute(scaledTest[..(rows * data.Width)], data.Width,
+                testCodes[..(rows * encoder.EmbeddingSize)], encoder.EmbeddingSize, TrustworthinessNeighbors);
 
         return new EvaluationReport(loss is null ? null : config.LossKind.ToString().ToLowerInvariant(), loss, mse, knn, nearest, pcaKnn, trust,
             encoder.EmbeddingSize, File.Exists(autoencoderPath) ? EvaluateAnomalies(autoencoderPath, data.Test) : null, precision, recall);

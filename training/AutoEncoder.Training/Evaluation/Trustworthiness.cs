@@ -11,6 +11,9 @@ namespace AutoEncoder.Training.Evaluation;
 /// </summary>
 internal static class Trustworthiness
 {
+    /// <summary>The fewest rows T(<paramref name="k"/>) is defined for: 3k + 2, below which the formula's normaliser is not positive.</summary>
+    public static int MinimumRows(int k) => 3 * k + 2;
+
     /// <summary>
     /// T(<paramref name="k"/>) of <paramref name="embedded"/> (rows × <paramref name="embeddedWidth"/>) for
     /// <paramref name="original"/> (rows × <paramref name="originalWidth"/>).
@@ -19,7 +22,7 @@ internal static class Trustworthiness
     public static double Compute(float[] original, int originalWidth, float[] embedded, int embeddedWidth, int k)
     {
         int n = original.Length / originalWidth;
-        if (n < 3 * k + 2) throw new ArgumentException($"expected at least {3 * k + 2} rows for trustworthiness at k = {k}, found {n}");
+        if (n < MinimumRows(k)) throw new ArgumentException($"expected at least {MinimumRows(k)} rows for trustworthiness at k = {k}, found {n}");
         float[] originalDistances = SquaredDistances(original, n, originalWidth), embeddedDistances = SquaredDistances(embedded, n, embeddedWidth);
 
         double penalty = 0;

@@ -77,11 +77,12 @@ internal sealed class Trainer : IDisposable
 
     /// <summary>
     /// Trains until all epochs are done or <paramref name="stop"/> is signalled; a stop takes effect after
-    /// the current batch. Returns whether all epochs completed.
+    /// the current batch. <paramref name="epochCompleted"/>, when given, runs after each epoch with the model
+    /// up to date (to save a checkpoint). Returns whether all epochs completed.
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     /// <exception cref="ArgumentException">The data do not have the model's input width.</exception>
-    public bool Run(DataSplit train, DataSplit test, ITrainingProgress progress, CancellationToken stop)
+    public bool Run(DataSplit train, DataSplit test, ITrainingProgress progress, CancellationToken stop, Action? epochCompleted = null)
     {
         int width = state.Config.Model.InputSize;
         if (train.Width != width || test.Width != width)
@@ -151,6 +152,7 @@ internal sealed class Trainer : IDisposable
             };
             progress.EpochCompleted(record);
             if (stop.IsCancellationRequested) return state.IsComplete;
+            if (!state.IsComplete) epochCompleted?.Invoke();
         }
         return true;
     }

@@ -1,6 +1,8 @@
+using System.Text.Json;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Data;
+using AutoEncoder.Training.IO;
 using AutoEncoder.Training.Preprocessing;
 
 namespace AutoEncoder.Training.Fitting;
@@ -19,7 +21,10 @@ internal static class TrainingRun
     /// <param name="Epochs">A resumed run's new epoch count, or null to keep the checkpoint's.</param>
     /// <param name="Threads">A resumed run's thread count, or null to keep the checkpoint's.</param>
     /// <param name="Subset">The training rows asked for: a resumed run refuses a count other than its own.</param>
-    public sealed record Request(string DataPath, string OutDir, TrainingConfig? Config, int? Epochs, int? Threads, int? Subset)
+    /// <param name="Force">Whether a new run may replace a model of other settings or data in <paramref name="OutDir"/>.</param>
+    /// <param name="CheckpointEvery">Also save the checkpoint after every this many epochs; null for only at the end or a stop.</param>
+    public sealed record Request(string DataPath, string OutDir, TrainingConfig? Config, int? Epochs, int? Threads, int? Subset,
+        bool Force = false, int? CheckpointEvery = null)
     {
         /// <summary>Whether the run continues from a checkpoint.</summary>
         public bool Resume => Config is null;
@@ -52,6 +57,7 @@ internal static class TrainingRun
                 $"{request.DataPath}: expected the data the checkpoint was trained on, found files with other SHA-256 sums");
         TrainingConfig config = trainer.State.Config;
         AtomicFile.EnsureWritableFolder(request.OutDir);
+        if (!request.Resume && !request.Force) RefuseToReplace(request.OutDir, trainer.State);
         if (request.Resume && request.Subset is { } askedSubset && askedSubset != config.Subset)
             throw new ArgumentException(
                 $"--subset: expected {(config.Subset is { } n ? n.ToString() : "none")} as in {checkpointPath} (a resumed run trains on the same rows), found {askedSubset}");
@@ -64,7 +70,13 @@ internal static class TrainingRun
 
         // Ctrl+C or SIGTERM: a checkpoint after the current batch, then --resume.
         using var stop = new StopSignals();
-        bool completed = showProgress(progress => trainer.Run(prepared.Train, prepared.Evaluation, progress, stop.Token));
+        Action? periodic = request.CheckpointEvery is { } every
+            ? () =>
+            {
+                if (trainer.State.CompletedEpochs % every == 0) trainer.SaveCheckpoint(checkpointPath);
+            }
+            : null;
+        bool completed = showProgress(progress => trainer.Run(prepared.Train, prepared.Evaluation, progress, stop.Token, periodic));
 
         stop.Deferred = true;
         trainer.SaveCheckpoint(checkpointPath);
@@ -75,8 +87,31 @@ internal static class TrainingRun
                           $"checkpoint saved to {checkpointPath}; other files in {request.OutDir} unchanged; continue with --resume");
             return new Outcome(config, checkpointPath, s, null);
         }
-        Manifest manifest = ArtifactWriter.Write(trainer.Model, trainer.State, data, request.OutDir, checkpointPath);
+        Manifest manifest = ArtifactWriter.Write(trainer.Model, trainer.State, data, request.DataPath, request.OutDir, checkpointPath, log);
         return new Outcome(config, checkpointPath, trainer.State, manifest);
+    }
+
+    /// <summary>
+    /// Refuses a new run into a folder whose manifest records other settings or other data: its end would
+    /// replace that model (a committed one, say) with no way back. The same settings on the same data retrain
+    /// the same model, and pass.
+    /// </summary>
+    private static void RefuseToReplace(string outDir, CheckpointState fresh)
+    {
+        string manifestPath = Path.Combine(outDir, Manifest.FileName);
+        if (!File.Exists(manifestPath)) return;
+        Manifest existing = Manifest.Load(manifestPath);
+        var differences = new List<string>();
+        JsonElement before = JsonSerializer.SerializeToElement(existing.Config, Json.Compact), after = JsonSerializer.SerializeToElement(fresh.Config, Json.Compact);
+        foreach (JsonProperty setting in after.EnumerateObject())
+        {
+            string was = before.TryGetProperty(setting.Name, out JsonElement value) ? value.GetRawText() : "none", now = setting.Value.GetRawText();
+            if (was != now) differences.Add(was.Length + now.Length <= 60 ? $"{setting.Name} {was} (now {now})" : $"another {setting.Name}");
+        }
+        if (!existing.Data.Values.Order().SequenceEqual(fresh.DataChecksums.Values.Order())) differences.Add("other data");
+        if (differences.Count == 0) return;
+        throw new ArgumentException(
+            $"{outDir}: holds a model trained with {string.Join(", ", differences)}; give --force to replace it, or another --out");
     }
 
     /// <summary>The trainer (new, or from the checkpoint) and the data read as its configuration says.</summary>
@@ -85,6 +120,7 @@ internal static class TrainingRun
         if (request.Config is { } asked)
         {
             DataSet data = DataSource.Load(request.DataPath, asked.DataOptions, asked.Seed);
+            foreach (string warning in SuspectColumns.Warnings(data)) log.WriteLine(warning);
             return (new Trainer(TrainingData.Resolve(asked, data), data.Checksums, log.WriteLine), data);
         }
         var trainer = new Trainer(checkpointPath, request.Epochs, request.Threads, log.WriteLine);

@@ -30,7 +30,8 @@ internal static class LatentPlot
             int[] rows = Enumerable.Range(0, count).Where(i => labels[i] == digit).ToArray();
             var points = plot.Add.ScatterPoints(rows.Select(i => (double)plane[2 * i]).ToArray(), rows.Select(i => (double)plane[2 * i + 1]).ToArray());
             points.Color = palette.GetColor(digit).WithAlpha(0.55);
-            points.MarkerSize = 3;
+            // 3 px dots for the thousands of a test set; a few hundred rows need larger ones to be seen.
+            points.MarkerSize = count <= 500 ? 8 : count <= 2000 ? 5 : 3;
             legend.Add(new LegendItem { LabelText = classNames[digit], MarkerShape = MarkerShape.FilledCircle, MarkerSize = 12, MarkerFillColor = palette.GetColor(digit), LineWidth = 0 });
         }
         // Axes over the 0.5th–99.5th percentiles (plus a margin), not the extreme codes: a few outliers would

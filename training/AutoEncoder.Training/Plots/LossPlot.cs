@@ -1,4 +1,5 @@
 using AutoEncoder.Training.Artifacts;
+using AutoEncoder.Training.Config;
 using ScottPlot;
 
 namespace AutoEncoder.Training.Plots;
@@ -6,8 +7,18 @@ namespace AutoEncoder.Training.Plots;
 /// <summary>loss.png: train and test loss per epoch, from the manifest.</summary>
 internal static class LossPlot
 {
-    /// <summary>Plots the history of a run.</summary>
-    public static Plot Create(IReadOnlyList<EpochRecord> history)
+    /// <summary>What the loss of a run of <paramref name="config"/> measures, for the y axis.</summary>
+    public static string Describe(TrainingConfig config, bool images)
+    {
+        string unit = images ? "pixel" : "feature";
+        return config.Objective == TrainingObjective.Umap ? "UMAP loss (cross-entropy of sampled edges)"
+            : config.Objective == TrainingObjective.UmapReconstruction ? "weighted UMAP loss + reconstruction loss"
+            : config.LossKind == ReconstructionLoss.Mse ? $"mean per-{unit} squared error"
+            : $"mean per-{unit} binary cross-entropy";
+    }
+
+    /// <summary>Plots the history of a run, its y axis labelled <paramref name="loss"/>.</summary>
+    public static Plot Create(IReadOnlyList<EpochRecord> history, string loss)
     {
         var plot = new Plot();
         double[] epochs = history.Select(e => (double)e.Epoch).ToArray();
@@ -20,7 +31,7 @@ internal static class LossPlot
         plot.ShowLegend(Alignment.UpperRight);
         plot.XLabel("epoch");
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        plot.YLabel("mean per-pixel binary cross-entropy");
+        plot.YLabel(loss);
         plot.Title("Loss per epoch");
         return plot;
     }

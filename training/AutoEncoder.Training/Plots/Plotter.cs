@@ -39,12 +39,20 @@ internal static class Plotter
         Save(LatentPlot.Create(codes, test.Labels, data.ClassNames, latent), "latent.png", 900, 800);
         if (data.Image is { } image && decoder is not null)
         {
-            Save(Reconstructions(test, image, codes, decoder), "reconstructions.png", 1000, 260);
+            (ScottPlot.Plot reconstructions, int columns) = Reconstructions(test, image, codes, decoder);
+            // Tiles of about 100 px whatever their number (two classes would stretch on a fixed canvas), and at
+            // least the width the title needs.
+            int canvas = Math.Max(100 * columns, 420), tile = canvas / columns;
+            Save(reconstructions, "reconstructions.png", canvas, 2 * tile * image.Height / image.Width + 60);
             Save(Manifold(codes, test.Count, latent, image, decoder), "manifold.png", 800, 830);
         }
 
         string manifest = Path.Combine(modelsDir, Manifest.FileName);
-        if (File.Exists(manifest)) Save(LossPlot.Create(Manifest.Load(manifest).History), "loss.png", 800, 500);
+        if (File.Exists(manifest))
+        {
+            Manifest run = Manifest.Load(manifest);
+            Save(LossPlot.Create(run.History, LossPlot.Describe(run.Config, data.Image is not null)), "loss.png", 800, 500);
+        }
 
         if (!File.Exists(autoencoderPath)) return written;
         using var detector = AnomalyDetector.Load(autoencoderPath);
@@ -59,7 +67,7 @@ internal static class Plotter
     }
 
     /// <summary>The first test image of each of the first ten classes (the first ten images without labels) over its reconstruction.</summary>
-    private static ScottPlot.Plot Reconstructions(DataSplit test, ImageShape image, float[] codes, Decoder decoder)
+    private static (ScottPlot.Plot Plot, int Columns) Reconstructions(DataSplit test, ImageShape image, float[] codes, Decoder decoder)
     {
         int latent = decoder.EmbeddingSize, width = test.Width;
         int[] shown = test.Labels is { } labels
@@ -67,7 +75,7 @@ internal static class Plotter
             : [.. Enumerable.Range(0, Math.Min(10, test.Count))];
         float[][] originals = [.. shown.Select(i => test.Rows[(i * width)..((i + 1) * width)])];
         float[][] rebuilt = [.. shown.Select(i => decoder.Decode(codes.AsSpan(i * latent, latent)))];
-        return Figure.Mosaic([originals, rebuilt], image, "Test images (top) and their reconstructions (bottom)");
+        return (Figure.Mosaic([originals, rebuilt], image, "Test images (top) and their reconstructions (bottom)"), shown.Length);
     }
 
     /// <summary>Digits decoded from a regular grid over the 1st–99th percentile box of the codes.</summary>

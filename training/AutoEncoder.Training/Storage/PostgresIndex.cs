@@ -8,7 +8,7 @@ using Npgsql;
 namespace AutoEncoder.Training.Storage;
 
 /// <summary>
-/// Codes in a PostgreSQL table, for "find similar" when one process is not enough: ids, labels and codes in a
+/// Codes in a PostgreSQL table, for "find similar" when one process is not enough: ids, keys, labels and codes in a
 /// <c>cube</c> column (the contrib extension Debian's postgresql-15 ships) with a GiST index, so that
 /// <c>ORDER BY code &lt;-&gt; query LIMIT k</c> is an index scan. The table's comment records the metric, the
 /// dimensions and the encoder's SHA-256, so a search beside another encoder is refused as with an index file.
@@ -23,34 +23,35 @@ internal static partial class PostgresIndex
     public sealed record Description(DistanceMetric Metric, int Dimensions, string? EncoderSha256);
 
     /// <summary>One neighbour found in the table.</summary>
-    public sealed record Found(long Id, double Distance, int? Label);
+    public sealed record Found(long Id, double Distance, string? Key, int? Label);
 
     /// <summary>
-    /// Replaces <paramref name="table"/> with <paramref name="ids"/>, <paramref name="labels"/> (or none) and
-    /// <paramref name="codes"/> (laid end to end), in one transaction: the table is all there or as it was.
+    /// Replaces <paramref name="table"/> with <paramref name="ids"/>, <paramref name="keys"/> and <paramref name="labels"/>
+    /// (or none) and <paramref name="codes"/> (laid end to end), in one transaction: the table is all there or as it was.
     /// </summary>
     /// <exception cref="ArgumentException">The table name is not a plain identifier, the codes have more than 100 dimensions, or the lengths disagree.</exception>
     /// <exception cref="IOException">PostgreSQL refused or could not be reached.</exception>
-    public static void Write(string connectionString, string table, Description description, long[] ids, int[]? labels, float[] codes, Action<int>? progress = null)
+    public static void Write(string connectionString, string table, Description description, long[] ids, IReadOnlyList<string>? keys, int[]? labels, float[] codes, Action<int>? progress = null)
     {
         CheckTable(table);
         if (description.Dimensions is < 1 or > MaxDimensions)
             throw new ArgumentException($"--postgres: expected codes of 1 to {MaxDimensions} values (the most a cube holds), found {description.Dimensions}");
-        if (codes.Length != ids.Length * description.Dimensions || labels is not null && labels.Length != ids.Length)
-            throw new ArgumentException($"expected {ids.Length} codes of {description.Dimensions} values and as many labels, found {codes.Length} values and {labels?.Length} labels");
+        if (codes.Length != ids.Length * description.Dimensions || labels is not null && labels.Length != ids.Length || keys is not null && keys.Count != ids.Length)
+            throw new ArgumentException($"expected {ids.Length} codes of {description.Dimensions} values and as many keys and labels, found {codes.Length} values, {keys?.Count} keys and {labels?.Length} labels");
         Run(connectionString, connection =>
         {
             using NpgsqlTransaction transaction = connection.BeginTransaction();
             Execute(connection, $"CREATE EXTENSION IF NOT EXISTS cube; DROP TABLE IF EXISTS {table}; " +
-                                $"CREATE TABLE {table} (id bigint PRIMARY KEY, label integer, code cube NOT NULL)");
-            using (TextWriter writer = connection.BeginTextImport($"COPY {table} (id, label, code) FROM STDIN"))
+                                $"CREATE TABLE {table} (id bigint PRIMARY KEY, key text UNIQUE, label integer, code cube NOT NULL)");
+            using (TextWriter writer = connection.BeginTextImport($"COPY {table} (id, key, label, code) FROM STDIN"))
             {
                 var line = new StringBuilder();
                 Span<float> unit = stackalloc float[description.Dimensions];
                 for (int i = 0; i < ids.Length; i++)
                 {
                     ReadOnlySpan<float> code = codes.AsSpan(i * description.Dimensions, description.Dimensions);
-                    line.Clear().Append(ids[i]).Append('\t').Append(labels is null ? @"\N" : labels[i].ToString(CultureInfo.InvariantCulture)).Append('\t');
+                    line.Clear().Append(ids[i]).Append('\t');
+                    AppendCopyText(line, keys?[i]).Append('\t').Append(labels is null ? @"\N" : labels[i].ToString(CultureInfo.InvariantCulture)).Append('\t');
                     AppendCube(line, description.Metric == DistanceMetric.Cosine ? Unit(code, unit) : code);
                     writer.Write(line.Append('\n'));
                     if ((i + 1) % 10_000 == 0 || i + 1 == ids.Length) progress?.Invoke(i + 1);
@@ -103,12 +104,12 @@ internal static partial class PostgresIndex
             for (int limit = k + 1; ; limit *= 2)
             {
                 found.Clear();
-                using var command = new NpgsqlCommand($"SELECT id, code <-> $1::cube, label FROM {table} ORDER BY code <-> $1::cube LIMIT $2", connection);
+                using var command = new NpgsqlCommand($"SELECT id, code <-> $1::cube, key, label FROM {table} ORDER BY code <-> $1::cube LIMIT $2", connection);
                 command.Parameters.AddWithValue(query);
                 command.Parameters.AddWithValue(limit);
                 using (NpgsqlDataReader reader = command.ExecuteReader())
                     while (reader.Read())
-                        found.Add(new Found(reader.GetInt64(0), reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetInt32(2)));
+                        found.Add(new Found(reader.GetInt64(0), reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetInt32(3)));
                 if (found.Count < limit || found[^1].Distance > found[Math.Min(k, found.Count) - 1].Distance) break;
             }
         });
@@ -120,15 +121,15 @@ internal static partial class PostgresIndex
     public static string Explain(string connectionString, string table, int dimensions, int k)
     {
         CheckTable(table);
-        string plan = "";
+        var plan = new StringBuilder();
         Run(connectionString, connection =>
         {
             string origin = AppendCube(new StringBuilder(), new float[dimensions]).ToString();
             using var command = new NpgsqlCommand($"EXPLAIN SELECT id FROM {table} ORDER BY code <-> {Quote(origin)}::cube LIMIT {k}", connection);
             using NpgsqlDataReader reader = command.ExecuteReader();
-            while (reader.Read()) plan += reader.GetString(0) + "\n";
+            while (reader.Read()) plan.AppendLine(reader.GetString(0));
         });
-        return plan;
+        return plan.ToString();
     }
 
     // Floats are written as the doubles they are, so that the cube holds exactly the code.
@@ -141,6 +142,19 @@ internal static partial class PostgresIndex
             text.Append(d > 0 ? "," : "").Append(((double)code[d]).ToString("R", CultureInfo.InvariantCulture));
         }
         return text.Append(')');
+    }
+
+    // A value in COPY's text format: \N for null; backslash, tab, newline and carriage return escaped.
+    private static StringBuilder AppendCopyText(StringBuilder text, string? value)
+    {
+        if (value is null) return text.Append(@"\N");
+        foreach (char c in value)
+        {
+            string? escaped = c switch { '\\' => @"\\", '\t' => @"\t", '\n' => @"\n", '\r' => @"\r", _ => null };
+            if (escaped is null) text.Append(c);
+            else text.Append(escaped);
+        }
+        return text;
     }
 
     private static ReadOnlySpan<float> Unit(ReadOnlySpan<float> code, Span<float> unit)
