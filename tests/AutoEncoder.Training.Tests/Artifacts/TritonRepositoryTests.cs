@@ -54,15 +54,36 @@ public sealed partial class TritonRepositoryTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_model_writes_nothing()
+    public void A_missing_encoder_writes_nothing()
     {
         string models = Directory.CreateDirectory(folder.File("models")).FullName;
-        File.Copy(Path.Combine(Repository.ModelsFolder, "encoder.onnx"), Path.Combine(models, "encoder.onnx"));
+        File.Copy(Path.Combine(Repository.ModelsFolder, "decoder.onnx"), Path.Combine(models, "decoder.onnx"));
         string repository = Directory.CreateDirectory(folder.File("repository")).FullName;
 
         var error = Assert.Throws<FileNotFoundException>(() => TritonRepository.Write(models, repository));
 
-        Assert.Equal($"{Path.Combine(models, "decoder.onnx")}: expected the exported decoder model", error.Message);
+        Assert.Equal($"{Path.Combine(models, "encoder.onnx")}: expected the exported encoder model", error.Message);
         Assert.Empty(Directory.GetFileSystemEntries(repository));
+    }
+
+    [Fact]
+    public void An_encoder_only_model_is_exported_alone()
+    {
+        IReadOnlyList<string> names = TritonRepository.Write(Path.Combine(Repository.ModelsFolder, "umap"), folder.Path);
+
+        Assert.Equal(["encoder"], names);
+        Assert.True(File.Exists(Path.Combine(folder.Path, "encoder", "1", "model.onnx")));
+    }
+
+    [Fact]
+    public void A_full_model_carries_its_score_and_what_it_means_as_parameters()
+    {
+        TritonRepository.Write(Repository.ModelsFolder, folder.Path);
+
+        string config = File.ReadAllText(Path.Combine(folder.Path, "autoencoder", "config.pbtxt"));
+
+        Assert.Contains("parameters { key: \"anomaly_score\" value: { string_value: \"mse\" } }", config);
+        Assert.Contains("parameters { key: \"anomaly_score_definition\" value: { string_value: \"mean over features of (x - x̂)²", config);
+        Assert.Contains("parameters { key: \"role\" value: { string_value: \"autoencoder\" } }", config);
     }
 }
