@@ -102,10 +102,12 @@ clean:
 	rm -rf artifacts
 
 # The NuGet packages (+ symbols) of the inference library, embedding a freshly trained seed model, and of its
-# companions (hosting: services.AddAutoEncoder; images: encoder.EncodeImage; AI: IEmbeddingGenerator), into artifacts/.
+# companions (hosting: services.AddAutoEncoder; ASP.NET Core: problem+json and health checks; images: encoder.EncodeImage;
+# AI: IEmbeddingGenerator), into artifacts/.
 pack: build
 	$(DOTNET) pack inference/AutoEncoder.Inference/AutoEncoder.Inference.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 	$(DOTNET) pack inference/AutoEncoder.Inference.Hosting/AutoEncoder.Inference.Hosting.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
+	$(DOTNET) pack inference/AutoEncoder.Inference.AspNetCore/AutoEncoder.Inference.AspNetCore.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 	$(DOTNET) pack inference/AutoEncoder.Inference.Images/AutoEncoder.Inference.Images.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 	$(DOTNET) pack inference/AutoEncoder.Inference.AI/AutoEncoder.Inference.AI.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 

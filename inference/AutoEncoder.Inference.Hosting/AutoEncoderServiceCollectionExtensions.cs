@@ -1,6 +1,8 @@
 using AutoEncoder.Inference.Hosting.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AutoEncoder.Inference.Hosting;
 
@@ -11,21 +13,22 @@ public static class AutoEncoderServiceCollectionExtensions
     /// Registers the models <paramref name="configure"/> chooses as singletons (<see cref="Encoder"/>,
     /// <see cref="Decoder"/>, <see cref="AnomalyDetector"/>: thread-safe, shared by every request) and loads
     /// them when the host starts, so that a missing or invalid model stops the host with the loader's message
-    /// instead of failing the first request. The container disposes them with itself.
+    /// instead of failing the first request; each load is logged (source, SHA-256, backend, threshold). The
+    /// options are <c>IOptions&lt;AutoEncoderOptions&gt;</c>, validated at start (an
+    /// <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> naming each bad value stops the host);
+    /// <c>services.Configure&lt;AutoEncoderOptions&gt;</c> may change them further. The container disposes the models with itself.
     /// </summary>
     /// <param name="services">The host's services.</param>
-    /// <param name="configure">Sets the options; called once, now.</param>
+    /// <param name="configure">Sets the options: called now (to learn <see cref="AutoEncoderOptions.Models"/>) and when the options are built.</param>
     /// <returns><paramref name="services"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The options name no model, a thread count below 1, or a NaN, infinite or negative threshold.</exception>
+    /// <exception cref="ArgumentException">The options name no model.</exception>
     /// <exception cref="InvalidOperationException">The models are already registered.</exception>
     public static IServiceCollection AddAutoEncoder(this IServiceCollection services, Action<AutoEncoderOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        var options = new AutoEncoderOptions();
-        configure(options);
-        return Register(services, options);
+        return Register(services, null, configure);
     }
 
     /// <summary>
@@ -38,15 +41,12 @@ public static class AutoEncoderServiceCollectionExtensions
     /// <returns><paramref name="services"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="InvalidOperationException">The section has a key that is no option, or a value of the wrong type (the message names it); or the models are already registered.</exception>
-    /// <exception cref="ArgumentException">The options name no model, a thread count below 1, or a NaN, infinite or negative threshold.</exception>
+    /// <exception cref="ArgumentException">The options name no model.</exception>
     public static IServiceCollection AddAutoEncoder(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = new AutoEncoderOptions();
-        // A misspelt key would otherwise be ignored silently and the embedded model served instead.
-        configuration.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
-        return Register(services, options);
+        return Register(services, null, Binding(configuration));
     }
 
     /// <summary>
@@ -59,16 +59,14 @@ public static class AutoEncoderServiceCollectionExtensions
     /// <param name="configure">Sets the options; called once, now.</param>
     /// <returns><paramref name="services"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The options name no model, a thread count below 1, or a NaN, infinite or negative threshold.</exception>
+    /// <exception cref="ArgumentException">The options name no model.</exception>
     /// <exception cref="InvalidOperationException">Models are already registered under <paramref name="key"/>.</exception>
     public static IServiceCollection AddKeyedAutoEncoder(this IServiceCollection services, string key, Action<AutoEncoderOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(configure);
-        var options = new AutoEncoderOptions();
-        configure(options);
-        return Register(services, options, key);
+        return Register(services, key, configure);
     }
 
     /// <summary>
@@ -82,38 +80,50 @@ public static class AutoEncoderServiceCollectionExtensions
     /// <returns><paramref name="services"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="InvalidOperationException">The section has a key that is no option, or a value of the wrong type; or models are already registered under <paramref name="key"/>.</exception>
-    /// <exception cref="ArgumentException">The options name no model, a thread count below 1, or a NaN, infinite or negative threshold.</exception>
+    /// <exception cref="ArgumentException">The options name no model.</exception>
     public static IServiceCollection AddKeyedAutoEncoder(this IServiceCollection services, string key, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = new AutoEncoderOptions();
-        configuration.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
-        return Register(services, options, key);
+        return Register(services, key, Binding(configuration));
     }
 
-    // One set of models, plain (key null) or keyed; the warm-up loads every set at start.
-    static IServiceCollection Register(IServiceCollection services, AutoEncoderOptions options, string? key = null)
+    // A misspelt key would otherwise be ignored silently and the embedded model served instead.
+    static Action<AutoEncoderOptions> Binding(IConfiguration configuration) =>
+        options => configuration.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+
+    // One set of models, plain (key null) or keyed, with its named options; the warm-up loads every set at start.
+    static IServiceCollection Register(IServiceCollection services, string? key, Action<AutoEncoderOptions> configure)
     {
         if (services.Any(service => service.ServiceType == typeof(ModelSource) && Equals(service.ServiceKey, key)))
             throw new InvalidOperationException(key is null
                 ? "AddAutoEncoder was already called on these services; expected one registration per host (AddKeyedAutoEncoder registers more)"
                 : $"AddKeyedAutoEncoder(\"{key}\") was already called on these services; expected one registration per key");
-        var source = new ModelSource(options, key);
+        // Which models exist is decided now, so the options are built once here for it (a key that is no option
+        // or a value of the wrong type fails here too); everything else is read, and validated, at start.
+        var probe = new AutoEncoderOptions();
+        configure(probe);
+        AutoEncoderModels models = probe.Models;
+        if ((models & AutoEncoderModels.All) == 0 || (models & ~AutoEncoderModels.All) != 0)
+            throw new ArgumentException($"AutoEncoder:Models: expected one or more of Encoder, Decoder, AnomalyDetector, found '{models}'", nameof(configure));
+
+        services.AddOptions<AutoEncoderOptions>(key ?? Options.DefaultName).Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AutoEncoderOptions>, AutoEncoderOptionsValidator>());
+        var source = new ModelSource(key, models);
         if (key is null)
         {
             services.AddSingleton(source);
-            if (options.Models.HasFlag(AutoEncoderModels.Encoder)) services.AddSingleton(provider => source.LoadEncoder(provider));
-            if (options.Models.HasFlag(AutoEncoderModels.Decoder)) services.AddSingleton(provider => source.LoadDecoder(provider));
-            if (options.Models.HasFlag(AutoEncoderModels.AnomalyDetector)) services.AddSingleton(provider => source.LoadAnomalyDetector(provider));
+            if (models.HasFlag(AutoEncoderModels.Encoder)) services.AddSingleton(provider => source.LoadEncoder(provider));
+            if (models.HasFlag(AutoEncoderModels.Decoder)) services.AddSingleton(provider => source.LoadDecoder(provider));
+            if (models.HasFlag(AutoEncoderModels.AnomalyDetector)) services.AddSingleton(provider => source.LoadAnomalyDetector(provider));
         }
         else
         {
             services.AddKeyedSingleton(key, source);
-            if (options.Models.HasFlag(AutoEncoderModels.Encoder)) services.AddKeyedSingleton(key, (provider, _) => source.LoadEncoder(provider));
-            if (options.Models.HasFlag(AutoEncoderModels.Decoder)) services.AddKeyedSingleton(key, (provider, _) => source.LoadDecoder(provider));
-            if (options.Models.HasFlag(AutoEncoderModels.AnomalyDetector)) services.AddKeyedSingleton(key, (provider, _) => source.LoadAnomalyDetector(provider));
+            if (models.HasFlag(AutoEncoderModels.Encoder)) services.AddKeyedSingleton(key, (provider, _) => source.LoadEncoder(provider));
+            if (models.HasFlag(AutoEncoderModels.Decoder)) services.AddKeyedSingleton(key, (provider, _) => source.LoadDecoder(provider));
+            if (models.HasFlag(AutoEncoderModels.AnomalyDetector)) services.AddKeyedSingleton(key, (provider, _) => source.LoadAnomalyDetector(provider));
         }
         // Every set is listed for the warm-up (AddHostedService adds it once, however often it is called).
         services.AddSingleton(source.Registration);

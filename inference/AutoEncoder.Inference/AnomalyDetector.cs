@@ -198,9 +198,11 @@ public sealed class AnomalyDetector : IDisposable
         if (!perFeature.IsEmpty) InputGuard.Length(perFeature.Length, InputSize, "per-feature errors", nameof(perFeature));
         // On the stack up to 4,096 values (16 KB), as Encoder scales byte rows: nothing allocated for images.
         Span<float> reconstruction = InputSize <= 4096 ? stackalloc float[InputSize] : new float[InputSize];
+        using Telemetry.Measurement measured = Telemetry.Start(Telemetry.Score, 1);
         model.RunRow(row, reconstruction, nameof(row));
         float score = ScoreOf(row, reconstruction, perFeature);
         InputGuard.OutputFinite([score], 1, nameof(row));
+        measured.Succeeded(threshold is float limit && score > limit ? 1 : 0);
         return score;
     }
 
@@ -236,6 +238,7 @@ public sealed class AnomalyDetector : IDisposable
         int count = InputGuard.RowCount(rows.Length, InputSize, nameof(rows));
         InputGuard.BatchLength(scores.Length, count, 1, "scores", nameof(scores));
         int parts = Math.Min(threads, count / MinRowsPerThread);
+        using Telemetry.Measurement measured = Telemetry.Start(Telemetry.Score, count);
         // One hold for all the chunks: the batch is scored whole or refused whole when the detector is disposed.
         using (model.Hold())
         {
@@ -243,10 +246,18 @@ public sealed class AnomalyDetector : IDisposable
             else ScoreInParallel(rows, scores, count, parts);
         }
         InputGuard.OutputFinite(scores, 1, nameof(rows));
+        measured.Succeeded(threshold is float limit && Telemetry.CountsAnomalies ? AboveThreshold(scores, limit) : 0);
     }
 
     /// <summary>Releases the ONNX Runtime session and its buffers, at once or, when calls are running, as the last one returns.</summary>
     public void Dispose() => model.Dispose();
+
+    private static int AboveThreshold(ReadOnlySpan<float> scores, float limit)
+    {
+        int above = 0;
+        foreach (float score in scores) if (score > limit) above++;
+        return above;
+    }
 
     private static AnomalyDetector Open(ReadOnlyMemory<byte> bytes, string source, InferenceOptions? options)
     {

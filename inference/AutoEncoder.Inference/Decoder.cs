@@ -134,7 +134,9 @@ public sealed class Decoder : IDisposable
     {
         InputGuard.Length(embedding.Length, EmbeddingSize, "an embedding", nameof(embedding));
         InputGuard.Length(reconstruction.Length, OutputSize, "a reconstruction", nameof(reconstruction));
+        using Telemetry.Measurement measured = Telemetry.Start(Telemetry.Decode, 1);
         model.RunRow(embedding, reconstruction, nameof(embedding));
+        measured.Succeeded();
     }
 
     /// <summary>Decodes many codes laid end to end into a new array, <see cref="OutputSize"/> values per row.</summary>
@@ -156,7 +158,9 @@ public sealed class Decoder : IDisposable
     {
         int count = InputGuard.RowCount(embeddings.Length, EmbeddingSize, nameof(embeddings));
         InputGuard.BatchLength(reconstructions.Length, count, OutputSize, "reconstructions", nameof(reconstructions));
+        using Telemetry.Measurement measured = Telemetry.Start(Telemetry.Decode, count);
         model.RunRows(embeddings, reconstructions, count, nameof(embeddings));
+        measured.Succeeded();
     }
 
     /// <summary>

@@ -119,7 +119,9 @@ public sealed class Encoder : IDisposable
     {
         InputGuard.Length(row.Length, InputSize, "a row", nameof(row));
         InputGuard.Length(embedding.Length, EmbeddingSize, "an embedding", nameof(embedding));
+        using Telemetry.Measurement measured = Telemetry.Start(Telemetry.Encode, 1);
         model.RunRow(row, embedding, nameof(row));
+        measured.Succeeded();
     }
 
     /// <summary>Encodes one row of raw bytes (an image's pixels, 0–255), scaled as the model's metadata declares.</summary>
@@ -153,7 +155,9 @@ public sealed class Encoder : IDisposable
     {
         int count = InputGuard.RowCount(rows.Length, InputSize, nameof(rows));
         InputGuard.BatchLength(embeddings.Length, count, EmbeddingSize, "embeddings", nameof(embeddings));
+        using Telemetry.Measurement measured = Telemetry.Start(Telemetry.Encode, count);
         model.RunRows(rows, embeddings, count, nameof(rows));
+        measured.Succeeded();
     }
 
     /// <summary>Encodes many rows of raw bytes (images' pixels, 0–255), scaled as the model's metadata declares.</summary>

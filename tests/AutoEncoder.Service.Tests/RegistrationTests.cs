@@ -5,6 +5,8 @@ using AutoEncoder.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace AutoEncoder.Service.Tests;
@@ -125,12 +127,62 @@ public sealed class RegistrationTests
     [InlineData("Inference:AnomalyThreshold", "-1", "Inference:AnomalyThreshold: expected a finite value ≥ 0, found -1")]
     [InlineData("Inference:IntraOpThreads", "0", "Inference:IntraOpThreads: expected 1 to 1024, found 0")]
     [InlineData("Inference:IntraOpThreads", "100000", "Inference:IntraOpThreads: expected 1 to 1024, found 100000")]
-    [InlineData("Models", "0", "Models: expected one or more of Encoder, Decoder, AnomalyDetector, found '0'")]
-    public void An_invalid_option_is_refused_at_registration(string key, string value, string message)
+    public async Task An_invalid_option_stops_the_host_at_start_naming_the_key(string key, string value, string message)
     {
-        var failure = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddAutoEncoder(Configuration((key, value))));
+        using IHost host = Host(services => services.AddAutoEncoder(Configuration((key, value))));
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.StartsWith("AutoEncoder:" + message, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_keyed_registrations_invalid_option_names_its_key()
+    {
+        using IHost host = Host(services => services.AddKeyedAutoEncoder("fraud", options => options.Inference.IntraOpThreads = 0));
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.StartsWith("AutoEncoder[fraud]:Inference:IntraOpThreads: expected 1 to 1024, found 0", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Naming_no_model_is_refused_at_registration()
+    {
+        var failure = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddAutoEncoder(Configuration(("Models", "0"))));
+
+        Assert.StartsWith("AutoEncoder:Models: expected one or more of Encoder, Decoder, AnomalyDetector, found '0'", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_options_are_injectable_and_later_configuration_applies()
+    {
+        using IHost host = Host(services => services
+            .AddAutoEncoder(options => options.Models = AutoEncoderModels.Encoder)
+            .Configure<AutoEncoderOptions>(options => options.Pretrained = PretrainedModel.Umap));
+        await host.StartAsync();
+
+        Assert.Equal(PretrainedModel.Umap, host.Services.GetRequiredService<IOptions<AutoEncoderOptions>>().Value.Pretrained);
+        using Encoder umap = Encoder.LoadDefault(PretrainedModel.Umap);
+        Assert.Equal(umap.Metadata.Sha256, host.Services.GetRequiredService<Encoder>().Metadata.Sha256);
+    }
+
+    [Fact]
+    public async Task Each_model_loaded_is_logged_with_its_source_hash_and_backend()
+    {
+        var logged = new LogCollector();
+        using IHost host = Host(services =>
+        {
+            services.AddSingleton<ILoggerProvider>(logged);
+            services.AddLogging();
+            services.AddAutoEncoder(options => options.Models = AutoEncoderModels.Encoder | AutoEncoderModels.AnomalyDetector);
+        });
+        await host.StartAsync();
+
+        using Encoder seed = Encoder.LoadDefault();
+        Assert.Contains(logged.Messages, m => m.StartsWith($"Loaded the encoder model from the embedded Seed model (SHA-256 {seed.Metadata.Sha256}) on the ", StringComparison.Ordinal));
+        Assert.Contains(logged.Messages, m => m.StartsWith("Loaded the autoencoder model from the embedded Seed model", StringComparison.Ordinal));
+        Assert.Contains("No anomaly threshold: the detector scores, IsAnomaly is unavailable", logged.Messages);
     }
 
     [Fact]
@@ -177,4 +229,21 @@ public sealed class RegistrationTests
 
     static IConfiguration Configuration(params (string Key, string Value)[] settings) =>
         new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
+
+    /// <summary>Keeps every formatted log message, from any category.</summary>
+    private sealed class LogCollector : ILoggerProvider, ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Messages { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Messages.Enqueue(formatter(state, exception));
+
+        public void Dispose() { }
+    }
 }

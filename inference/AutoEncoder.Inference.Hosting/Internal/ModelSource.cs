@@ -1,48 +1,66 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace AutoEncoder.Inference.Hosting.Internal;
 
-/// <summary>Checked options, and the loaders the registered singletons are built by.</summary>
-internal sealed class ModelSource
+/// <summary>The loaders the registered singletons are built by, reading the validated options of one registration.</summary>
+/// <param name="key">The registration's service key (its options' name), or null.</param>
+/// <param name="models">Which models the registration holds.</param>
+internal sealed class ModelSource(string? key, AutoEncoderModels models)
 {
-    private readonly AutoEncoderOptions options;
+    private static readonly Action<ILogger, string, string, string, string, string, Exception?> Loaded = LoggerMessage.Define<string, string, string, string, string>(
+        LogLevel.Information, new EventId(1, "ModelLoaded"),
+        "Loaded the {Role} model from {Source} (SHA-256 {Sha256}) on the {Backend} backend, threads: {Threads}");
 
-    public ModelSource(AutoEncoderOptions options, string? key)
-    {
-        if ((options.Models & AutoEncoderModels.All) == 0 || (options.Models & ~AutoEncoderModels.All) != 0)
-            throw new ArgumentException($"AutoEncoder:Models: expected one or more of Encoder, Decoder, AnomalyDetector, found '{options.Models}'", nameof(options));
-        InferenceOptions inference = options.Inference ?? throw new ArgumentException("AutoEncoder:Inference: expected options, found null", nameof(options));
-        if (inference.IntraOpThreads is < 1 or > InferenceOptions.MaxIntraOpThreads)
-            throw new ArgumentException($"AutoEncoder:Inference:IntraOpThreads: expected 1 to {InferenceOptions.MaxIntraOpThreads}, found {inference.IntraOpThreads}", nameof(options));
-        if (inference.AnomalyThreshold is float threshold && !(float.IsFinite(threshold) && threshold >= 0))
-            throw new ArgumentException($"AutoEncoder:Inference:AnomalyThreshold: expected a finite value ≥ 0, found {threshold}", nameof(options));
-        if (!Enum.IsDefined(inference.Backend))
-            throw new ArgumentException($"AutoEncoder:Inference:Backend: expected Auto, OnnxRuntime or Managed, found {inference.Backend}", nameof(options));
-        this.options = options;
-        Registration = new ModelRegistration(key, options.Models);
-    }
+    private static readonly Action<ILogger, float, Exception?> ThresholdInUse = LoggerMessage.Define<float>(
+        LogLevel.Information, new EventId(2, "AnomalyThreshold"), "Anomaly threshold {Threshold}: scores above it are anomalies");
+
+    private static readonly Action<ILogger, Exception?> NoThreshold = LoggerMessage.Define(
+        LogLevel.Information, new EventId(3, "NoAnomalyThreshold"), "No anomaly threshold: the detector scores, IsAnomaly is unavailable");
 
     /// <summary>The key and models of this set, for the warm-up.</summary>
-    public ModelRegistration Registration { get; }
+    public ModelRegistration Registration { get; } = new(key, models);
 
-    public Encoder LoadEncoder(IServiceProvider provider) =>
-        PathOf(provider, "encoder.onnx") is string path ? Encoder.Load(path, Inference) : Encoder.LoadDefault(Inference);
+    public Encoder LoadEncoder(IServiceProvider provider) => Log(provider, Encoder.Role, options =>
+        PathOf(provider, options, "encoder.onnx") is string path ? (Encoder.Load(path, options.Inference), path)
+            : (Encoder.LoadDefault(options.Pretrained, options.Inference), $"the embedded {options.Pretrained} model"),
+        encoder => (encoder.Metadata.Sha256, encoder.Backend));
 
-    public Decoder LoadDecoder(IServiceProvider provider) =>
-        PathOf(provider, "decoder.onnx") is string path ? Decoder.Load(path, Inference) : Decoder.LoadDefault(Inference);
+    public Decoder LoadDecoder(IServiceProvider provider) => Log(provider, Decoder.Role, options =>
+        PathOf(provider, options, "decoder.onnx") is string path ? (Decoder.Load(path, options.Inference), path)
+            : (Decoder.LoadDefault(options.Pretrained, options.Inference), $"the embedded {options.Pretrained} model"),
+        decoder => (decoder.Metadata.Sha256, decoder.Backend));
 
     public AnomalyDetector LoadAnomalyDetector(IServiceProvider provider)
     {
-        return PathOf(provider, "autoencoder.onnx") is string path
-            ? AnomalyDetector.Load(path, Inference)
-            : AnomalyDetector.LoadDefault(Inference);
+        AnomalyDetector detector = Log(provider, AnomalyDetector.Role, options =>
+            PathOf(provider, options, "autoencoder.onnx") is string path ? (AnomalyDetector.Load(path, options.Inference), path)
+                : (AnomalyDetector.LoadDefault(options.Pretrained, options.Inference), $"the embedded {options.Pretrained} model"),
+            loaded => (loaded.Metadata.Sha256, loaded.Backend));
+        ILogger logger = LoggerOf(provider);
+        if (detector.Threshold is float threshold) ThresholdInUse(logger, threshold, null);
+        else NoThreshold(logger, null);
+        return detector;
     }
 
-    // The library reads its options once, at load, so one object serves every model.
-    InferenceOptions Inference => options.Inference;
+    // Loads with the registration's options (validated on first read) and logs what was loaded.
+    private T Log<T>(IServiceProvider provider, string role, Func<AutoEncoderOptions, (T Model, string Source)> load, Func<T, (string Sha256, InferenceBackend Backend)> describe)
+    {
+        AutoEncoderOptions options = provider.GetRequiredService<IOptionsMonitor<AutoEncoderOptions>>().Get(key ?? Options.DefaultName);
+        (T model, string source) = load(options);
+        (string sha256, InferenceBackend backend) = describe(model);
+        Loaded(LoggerOf(provider), role, source, sha256, backend.ToString(), options.Inference.IntraOpThreads?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all cores", null);
+        return model;
+    }
 
-    string? PathOf(IServiceProvider provider, string file)
+    private ILogger LoggerOf(IServiceProvider provider) =>
+        provider.GetService<ILoggerFactory>()?.CreateLogger(key is null ? "AutoEncoder.Inference.Hosting" : $"AutoEncoder.Inference.Hosting[{key}]")
+        ?? NullLogger.Instance;
+
+    private static string? PathOf(IServiceProvider provider, AutoEncoderOptions options, string file)
     {
         if (string.IsNullOrEmpty(options.ModelDirectory)) return null;
         string root = provider.GetService<IHostEnvironment>()?.ContentRootPath ?? Directory.GetCurrentDirectory();

@@ -2,6 +2,7 @@
 // RFC 7807 problems for every bad request, the nearest labelled rows to a query (/similar), and a page that
 // shows the 2-D map and encodes what you draw.
 using AutoEncoder.Inference;
+using AutoEncoder.Inference.AspNetCore;
 using AutoEncoder.Inference.Hosting;
 using AutoEncoder.Samples.EncoderService.Api;
 using AutoEncoder.Samples.EncoderService.Map;
@@ -29,11 +30,17 @@ builder.Services.AddSingleton(services => LabelledRows.Read(
 builder.Services.AddSingleton(services => LatentMap.Build(services.GetRequiredService<Encoder>(), services.GetRequiredService<LabelledRows>()));
 builder.Services.AddSingleton(services => SimilarItems.Build(services.GetRequiredService<Encoder>(), services.GetRequiredService<LabelledRows>(),
     services.GetRequiredService<IOptions<MapOptions>>().Value.Index is { Length: > 0 } index ? Path.Combine(builder.Environment.ContentRootPath, index) : null));
-builder.Services.AddProblemDetails();
+// What the library refuses (a row of the wrong length, NaN, an image that does not decode) answers 400
+// problem+json through the package's exception handler; the service's own refusals through its endpoint filter.
+builder.Services.AddAutoEncoderProblemDetails();
+builder.Services.AddHealthChecks().AddAutoEncoder();
+builder.Services.AddOpenApi();
 
 WebApplication app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.MapOpenApi();
+app.MapHealthChecks("/health");
 
 // The page asks whether a decoder is served: a map encoder (UMAP) has none, and the page then hides the decoder's panel.
 app.MapGet("/healthz", (Encoder encoder, IServiceProvider services) =>
@@ -43,7 +50,10 @@ app.MapPage();
 
 try
 {
-    // The map's codes and the index before the first request: a missing or mismatched data file stops startup, as a bad model does.
+    // The service's settings first (reading them validates them), so that a bad one is the only line printed;
+    // then the map's codes and the index before the first request: a missing or mismatched data file stops
+    // startup, as a bad model does.
+    _ = app.Services.GetRequiredService<IOptions<ServiceOptions>>().Value;
     app.Services.GetRequiredService<LatentMap>();
     app.Services.GetRequiredService<SimilarItems>();
     app.Run();

@@ -81,6 +81,46 @@ public sealed class IndexSearchCommandTests : IDisposable
     }
 
     [Fact]
+    public void An_image_folders_rows_are_keyed_and_found_by_their_file_names()
+    {
+        // 60 MNIST test images as PNGs in class folders: the data name their rows, and the index keeps the names.
+        string images = folder.File("digits");
+        (_, byte[] labels) = AutoEncoder.Training.Data.IdxReader.Read(Path.Combine(Repository.MnistFolder, "t10k-labels-idx1-ubyte"), 1);
+        for (int row = 0; row < 60; row++) WritePng(Path.Combine(images, $"{labels[row]}", $"digit-{row:D2}.png"), TestRow(row));
+        string index = folder.File("digits.index");
+        (int code, string output, string error) = ConsoleCapture.Run("index", "--models", Repository.ModelsFolder, "--data", images, "--out", index);
+        Assert.True(code == 0, error);
+        Assert.Contains("codes named by the data", output, StringComparison.Ordinal);
+
+        (code, output, error) = ConsoleCapture.Run("search", "--index", index, "--models", Repository.ModelsFolder, "--data", images, "--row", "0", "-k", "3", "--json");
+
+        Assert.True(code == 0, error);
+        using Encoder encoder = Encoder.Load(Path.Combine(Repository.ModelsFolder, "encoder.onnx"));
+        EmbeddingIndex loaded = EmbeddingIndex.Load(index, encoder);
+        using JsonDocument answer = JsonDocument.Parse(output);
+        JsonElement[] neighbors = [.. answer.RootElement.GetProperty("queries")[0].GetProperty("neighbors").EnumerateArray()];
+        Assert.Equal(3, neighbors.Length);
+        foreach (JsonElement neighbor in neighbors)
+        {
+            string key = neighbor.GetProperty("key").GetString()!;
+            Assert.Matches("^[0-9]/digit-[0-9]{2}\\.png$", key);
+            Assert.Equal(loaded.KeyOf(neighbor.GetProperty("id").GetInt64()), key);
+            // The label is the class folder the file lies in.
+            Assert.Equal(key[0] - '0', neighbor.GetProperty("label").GetInt32());
+        }
+    }
+
+    [Fact]
+    public void Without_data_the_models_manifest_names_them()
+    {
+        string index = folder.File("mnist.index");
+        (int code, string output, string error) = ConsoleCapture.Run("index", "--models", Path.Combine(Repository.ModelsFolder, "deep"), "--out", index);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("60,000 codes of 2 values", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Partitions_without_approximate_are_one_line_naming_the_flag()
     {
         (int code, _, string error) = ConsoleCapture.Run("index", "--out", folder.File("x.index"), "--partitions", "5");
@@ -96,6 +136,15 @@ public sealed class IndexSearchCommandTests : IDisposable
 
         Assert.Equal(1, code);
         Assert.Equal("error: expected one query: --row N, --csv FILE or --image FILE, found none", error.Trim());
+    }
+
+    private static void WritePng(string path, float[] row)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(28, 28, SkiaSharp.SKColorType.Gray8, SkiaSharp.SKAlphaType.Opaque));
+        row.Select(v => (byte)Math.Round(v * 255)).ToArray().CopyTo(bitmap.GetPixelSpan());
+        using SkiaSharp.SKData data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(path, data.ToArray());
     }
 
     private static float[] TestRow(int row)

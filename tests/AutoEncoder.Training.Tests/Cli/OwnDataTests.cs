@@ -196,4 +196,75 @@ public sealed class OwnDataTests : IDisposable
         Assert.True(scores.Max() < 1e4, $"largest score {scores.Max()}");
         Assert.True(Mean(1) < Mean(0) && Mean(1) < Mean(2), $"means {Mean(0)}, {Mean(1)}, {Mean(2)}");
     }
+
+    [Fact]
+    public void Evaluate_finds_the_data_through_the_manifest_without_data()
+    {
+        string csv = WriteCsv();
+        string models = Train("--data", csv, "--label-column", "kind");
+
+        (int code, string output, string error) = ConsoleCapture.Run("evaluate", "--models", models, "--json");
+
+        Assert.True(code == 0, error);
+        using var report = System.Text.Json.JsonDocument.Parse(output);
+        Assert.InRange(report.RootElement.GetProperty("knn5_accuracy").GetDouble(), 0.9, 1);
+    }
+
+    [Fact]
+    public void Evaluate_of_a_small_test_set_skips_trustworthiness_and_reports_the_rest()
+    {
+        string csv = WriteCsv(rows: 200); // 20 held-out rows: fewer than the 32 trustworthiness needs at k = 10
+        string models = Train("--data", csv, "--label-column", "kind");
+
+        (int code, string output, string error) = ConsoleCapture.Run("evaluate", "--models", models, "--json");
+
+        Assert.True(code == 0, error);
+        using var report = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, report.RootElement.GetProperty("trustworthiness").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, report.RootElement.GetProperty("knn5_accuracy").ValueKind);
+    }
+
+    [Fact]
+    public void A_column_named_like_a_label_that_is_trained_on_is_warned_about_naming_the_flag()
+    {
+        string csv = folder.File("labelled.csv");
+        File.WriteAllLines(csv, ["a,b,label", .. Enumerable.Range(0, 100).Select(i => $"{i % 7},{i % 5},{i % 2}")]);
+
+        (int code, _, string error) = ConsoleCapture.Run("train", "--data", csv, "--epochs", "1", "--out", folder.File("models"));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("warning: column 'label' is trained on as a feature; if it holds classes, give --label-column label", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Hidden_layers_given_to_the_linear_seed_preset_bring_relu()
+    {
+        string csv = WriteCsv();
+
+        (int code, _, string error) = ConsoleCapture.Run("train", "--data", csv, "--label-column", "kind", "--hidden", "16", "--epochs", "1", "--out", folder.File("models"));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("training 6-16-2 relu on", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_id_column_keys_the_index_and_search_reports_the_keys()
+    {
+        string csv = folder.File("parts.csv");
+        var random = new Random(3);
+        File.WriteAllLines(csv, ["part,a,b,c,kind", .. Enumerable.Range(0, 300).Select(i =>
+            $"P-{i:D3},{i % 3 + random.NextDouble()},{-(i % 3) + random.NextDouble()},{random.NextDouble()},{i % 3}")]);
+        string models = Train("--data", csv, "--label-column", "kind", "--id-column", "part");
+        string index = folder.File("parts.index");
+
+        (int code, _, string error) = ConsoleCapture.Run("index", "--models", models, "--out", index);
+        Assert.True(code == 0, error);
+        (code, string output, error) = ConsoleCapture.Run("search", "--index", index, "--models", models, "--row", "0", "-k", "4", "--json");
+
+        Assert.True(code == 0, error);
+        using var answer = System.Text.Json.JsonDocument.Parse(output);
+        var neighbors = answer.RootElement.GetProperty("queries")[0].GetProperty("neighbors").EnumerateArray().ToArray();
+        Assert.Equal(4, neighbors.Length);
+        Assert.All(neighbors, n => Assert.Matches("^P-[0-9]{3}$", n.GetProperty("key").GetString()));
+    }
 }

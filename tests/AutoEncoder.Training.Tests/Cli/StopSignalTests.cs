@@ -60,6 +60,22 @@ public sealed class StopSignalTests : IDisposable
     }
 
     [Fact]
+    public void A_killed_run_with_checkpoint_every_resumes_from_its_last_checkpoint()
+    {
+        // SIGKILL cannot be caught: only the periodic checkpoint after epoch 3 survives it. The kill follows
+        // epoch 4's line; the next checkpoint would come two epochs of 20,000 rows later.
+        (int code, _) = TrainAndSignal(["--preset", "deep", "--epochs", "100", "--subset", "20000", "--checkpoint-every", "3"], "epoch 4/", "KILL");
+
+        Assert.Equal(137, code);
+        Assert.False(File.Exists(Path.Combine(output.Path, "manifest.json")));
+        (int resumed, string printed) = ExternalProcess.Run("dotnet", null, App, "train", "--resume", "--epochs", "5", "--data", Repository.MnistFolder, "--out", output.Path);
+        Assert.True(resumed == 0, printed);
+        Assert.Contains("resuming 784-512-256-2 relu on 20,000 rows", printed, StringComparison.Ordinal);
+        Assert.Contains("epoch 4/5  train loss", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("epoch 3/5  train loss", printed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_stop_during_the_export_lets_it_finish_so_the_files_agree()
     {
         (int code, string[] log) = TrainAndSignal(["--preset", "deep", "--epochs", "1", "--subset", "2000"], "exporting ONNX models", "INT");

@@ -95,6 +95,45 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_model_of_other_settings_is_not_replaced_without_force()
+    {
+        string[] run = ["train", "--epochs", "1", "--subset", "640", "--data", Repository.MnistFolder, "--out", output.Path];
+        (int code, _, string error) = ConsoleCapture.Run([.. run, "--batch-size", "64"]);
+        Assert.True(code == 0, error);
+        byte[] before = File.ReadAllBytes(output.File("encoder.onnx"));
+
+        (code, _, error) = ConsoleCapture.Run([.. run, "--batch-size", "32"]);
+
+        Assert.Equal(1, code);
+        Assert.Equal($"error: {output.Path}: holds a model trained with batch_size 64 (now 32); give --force to replace it, or another --out", LastLine(error));
+        Assert.Equal(before, File.ReadAllBytes(output.File("encoder.onnx")));
+        (code, _, error) = ConsoleCapture.Run([.. run, "--batch-size", "32", "--force"]);
+        Assert.True(code == 0, error);
+    }
+
+    [Fact]
+    public void The_same_settings_on_the_same_data_retrain_in_place()
+    {
+        string[] run = ["train", "--epochs", "1", "--subset", "640", "--data", Repository.MnistFolder, "--out", output.Path];
+        Assert.Equal(0, ConsoleCapture.Run(run).ExitCode);
+
+        (int code, _, string error) = ConsoleCapture.Run(run);
+
+        Assert.True(code == 0, error);
+    }
+
+    [Fact]
+    public void Quiet_prints_no_progress_only_the_result()
+    {
+        (int code, string stdout, string error) = ConsoleCapture.Run(
+            "train", "--quiet", "--epochs", "2", "--subset", "640", "--data", Repository.MnistFolder, "--out", output.Path);
+
+        Assert.True(code == 0, error);
+        Assert.Equal("", error);
+        Assert.StartsWith("trained in", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_subset_is_recorded_in_the_manifest_the_metadata_and_the_checkpoint()
     {
         (int code, _, string error) = ConsoleCapture.Run(

@@ -32,6 +32,38 @@ public sealed class CsvTableReaderTests : IDisposable
     }
 
     [Fact]
+    public void Keeps_the_id_column_out_of_the_features_as_the_rows_names()
+    {
+        string path = Write("a.csv", "sku,x,kind", "A-1,1,cat", "B-2,2,dog");
+
+        CsvTable table = Read(path, new DataOptions(LabelColumn: "kind", IdColumn: "sku"));
+
+        Assert.Equal(["x"], table.FeatureNames);
+        Assert.Equal([1f, 2f], table.Rows);
+        Assert.Equal(["A-1", "B-2"], table.Ids!);
+    }
+
+    [Fact]
+    public void Names_the_row_of_an_empty_id()
+    {
+        string path = Write("a.csv", "sku,x", "A-1,1", ",2");
+
+        var error = Assert.Throws<InvalidDataException>(() => Read(path, new DataOptions(IdColumn: "sku")));
+
+        Assert.Equal("a.csv: row 3, column 'sku' (1): expected an id, found an empty cell", error.Message);
+    }
+
+    [Fact]
+    public void Refuses_one_column_as_both_label_and_id()
+    {
+        string path = Write("a.csv", "sku,x", "A-1,1");
+
+        var error = Assert.Throws<InvalidDataException>(() => Read(path, new DataOptions(LabelColumn: "sku", IdColumn: "sku")));
+
+        Assert.Equal("a.csv: column 'sku' is both the label column and the id column", error.Message);
+    }
+
+    [Fact]
     public void Reads_a_file_without_a_header()
     {
         CsvTable table = Read(Write("a.csv", "1,2", "3,4"));

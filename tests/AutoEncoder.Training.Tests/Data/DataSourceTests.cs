@@ -161,6 +161,18 @@ public sealed class DataSourceTests : IDisposable
     }
 
     [Fact]
+    public void Row_names_follow_their_rows_into_the_held_out_share()
+    {
+        string path = folder.File("rows.csv");
+        File.WriteAllLines(path, ["id,a", .. Enumerable.Range(0, 50).Select(i => $"row-{i},{i}")]);
+
+        DataSet data = Load(path, new DataOptions(IdColumn: "id", ValidationFraction: 0.2));
+
+        foreach (DataSplit split in new[] { data.Train, data.Test })
+            for (int r = 0; r < split.Count; r++) Assert.Equal($"row-{split.Rows[r]}", split.Names![r]);
+    }
+
+    [Fact]
     public void Refuses_a_file_of_an_unknown_extension()
     {
         string path = folder.File("rows.parquet");

@@ -95,6 +95,17 @@ public sealed class ImageFolderReaderTests : IDisposable
     }
 
     [Fact]
+    public void Names_each_row_by_its_path_in_the_folder()
+    {
+        WriteImage("b", "x.png", 2, 2, SKColors.White);
+        WriteImage("a", "y.jpg", 2, 2, SKColors.Black, SKEncodedImageFormat.Jpeg);
+
+        var read = ImageFolderReader.Read(folder.Path, channels: 1, size: null);
+
+        Assert.Equal(["a/y.jpg", "b/x.png"], read.Split.Names!);
+    }
+
+    [Fact]
     public void Keeps_rgb_in_planar_order()
     {
         WriteImage("a", "1.png", 2, 2, new SKColor(255, 0, 51));

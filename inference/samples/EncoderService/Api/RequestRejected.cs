@@ -15,7 +15,10 @@ internal sealed class RequestRejected(int status, string title, string detail) :
 
     public IResult ToResult() => TypedResults.Problem(Message, statusCode: Status, title: title);
 
-    /// <summary>An endpoint filter that answers a rejection, or an argument the model refused, with its problem response.</summary>
+    /// <summary>
+    /// An endpoint filter that answers the service's own rejections with their problem responses. What the library
+    /// refuses (rows, images) is answered by AutoEncoder.Inference.AspNetCore's exception handler.
+    /// </summary>
     public static async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
@@ -25,16 +28,6 @@ internal sealed class RequestRejected(int status, string title, string detail) :
         catch (RequestRejected rejected)
         {
             return rejected.ToResult();
-        }
-        catch (Exception refused) when (refused is ArgumentException or InvalidDataException)
-        {
-            // The library validates every input too (rows, images); what it refuses is the client's mistake, not the server's.
-            return BadRequest(refused.Message).ToResult();
-        }
-        catch (NotSupportedException unsupported)
-        {
-            // An image sent to a model of table rows.
-            return NotAvailable(unsupported.Message).ToResult();
         }
     }
 }
