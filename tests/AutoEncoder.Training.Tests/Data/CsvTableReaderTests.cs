@@ -99,7 +99,7 @@ public sealed class CsvTableReaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("x", "'x' (a column of names or classes needs --id-column or --label-column b)")]
+    [InlineData("x", "'x' (a column of names needs --id-column b, one of classes --label-column b)")]
     [InlineData("", "an empty cell")]
     [InlineData("NaN", "'NaN'")]
     [InlineData("Infinity", "'Infinity'")]

@@ -95,7 +95,7 @@ internal static class CsvTableReader
                         (beyondFloat32 ? "number within float32's range (±3.4e38)" : "finite number") +
                         $", found {(cell.IsEmpty ? "an empty cell" : $"'{cell}'")}" +
                         // Text in a feature column is most often a name or a class that was not declared as such.
-                        (cell.IsEmpty || number ? "" : $" (a column of names or classes needs --id-column or --label-column {names[features[f]]})"));
+                        (cell.IsEmpty || number ? "" : $" (a column of names needs --id-column {names[features[f]]}, one of classes --label-column {names[features[f]]})"));
                 }
                 values[f] = value;
             }

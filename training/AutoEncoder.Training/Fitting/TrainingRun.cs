@@ -120,7 +120,8 @@ internal static class TrainingRun
         if (request.Config is { } asked)
         {
             DataSet data = DataSource.Load(request.DataPath, asked.DataOptions, asked.Seed);
-            foreach (string warning in SuspectColumns.Warnings(data)) log.WriteLine(warning);
+            // On stderr even when the log is silenced (train --quiet): a warning is not progress.
+            foreach (string warning in SuspectColumns.Warnings(data)) Console.Error.WriteLine(warning);
             return (new Trainer(TrainingData.Resolve(asked, data), data.Checksums, log.WriteLine), data);
         }
         var trainer = new Trainer(checkpointPath, request.Epochs, request.Threads, log.WriteLine);
