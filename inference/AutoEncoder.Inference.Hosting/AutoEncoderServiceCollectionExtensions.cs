@@ -89,9 +89,7 @@ public static class AutoEncoderServiceCollectionExtensions
         return Register(services, key, Binding(configuration));
     }
 
-    // A misspelt key would otherwise be ignored silently and the embedded model served instead.
-    static Action<AutoEncoderOptions> Binding(IConfiguration configuration) =>
-        options => configuration.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+    static Action<AutoEncoderOptions> Binding(IConfiguration configuration) => options => ConfigurationErrors.Bind(configuration, options);
 
     // One set of models, plain (key null) or keyed, with its named options; the warm-up loads every set at start.
     static IServiceCollection Register(IServiceCollection services, string? key, Action<AutoEncoderOptions> configure)

@@ -95,6 +95,7 @@ public sealed class LimitTests(ServiceFactory service) : IClassFixture<ServiceFa
         string line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
         Assert.Contains(named, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", line, StringComparison.Ordinal);
     }
 
     /// <summary>The service as its own process on a loopback port, for what only a real socket can send.</summary>

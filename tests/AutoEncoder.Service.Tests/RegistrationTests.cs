@@ -110,7 +110,7 @@ public sealed class RegistrationTests
         var failure = Assert.Throws<InvalidOperationException>(() =>
             new ServiceCollection().AddAutoEncoder(Configuration(("ModelDirectroy", "models"))));
 
-        Assert.Contains("'ModelDirectroy'", failure.Message, StringComparison.Ordinal);
+        Assert.Equal("AutoEncoder: unknown key(s) 'ModelDirectroy'; expected ModelDirectory, Pretrained, Models, Inference", failure.Message);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class RegistrationTests
         var failure = Assert.Throws<InvalidOperationException>(() =>
             new ServiceCollection().AddAutoEncoder(Configuration(("Inference:IntraOpThreads", "two"))));
 
-        Assert.Contains("IntraOpThreads", failure.Message, StringComparison.Ordinal);
+        Assert.Equal("Inference:IntraOpThreads: expected a whole number, found 'two'", failure.Message);
     }
 
     [Theory]

@@ -64,7 +64,7 @@ catch (Exception e) when (e is OptionsValidationException or InvalidOperationExc
 {
     // A setting of the wrong type or out of range, a model or data file that cannot be used, a port in use:
     // one line naming it, not a stack trace.
-    Console.Error.WriteLine($"error: {e.Message.Split('\n', 2)[0].Trim()}");
+    Console.Error.WriteLine($"error: {StartupError.Describe(e)}");
     return 1;
 }
 
