@@ -103,13 +103,14 @@ clean:
 
 # The NuGet packages (+ symbols) of the inference library, embedding a freshly trained seed model, and of its
 # companions (hosting: services.AddAutoEncoder; ASP.NET Core: problem+json and health checks; images: encoder.EncodeImage;
-# AI: IEmbeddingGenerator), into artifacts/.
+# AI: IEmbeddingGenerator), and the exporter (AutoEncoder.Onnx: OnnxExport.Save for any TorchSharp module), into artifacts/.
 pack: build
 	$(DOTNET) pack inference/AutoEncoder.Inference/AutoEncoder.Inference.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 	$(DOTNET) pack inference/AutoEncoder.Inference.Hosting/AutoEncoder.Inference.Hosting.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 	$(DOTNET) pack inference/AutoEncoder.Inference.AspNetCore/AutoEncoder.Inference.AspNetCore.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 	$(DOTNET) pack inference/AutoEncoder.Inference.Images/AutoEncoder.Inference.Images.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 	$(DOTNET) pack inference/AutoEncoder.Inference.AI/AutoEncoder.Inference.AI.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
+	$(DOTNET) pack training/AutoEncoder.Onnx/AutoEncoder.Onnx.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 
 # The encoder service on http://127.0.0.1:$${PORT:-5000} with the UMAP encoder (the map that separates the
 # digits; it has no decoder) and the MNIST test set's map; open it in a browser and draw.
