@@ -24,35 +24,33 @@ internal sealed class ModelSource(string? key, AutoEncoderModels models)
     /// <summary>The key and models of this set, for the warm-up.</summary>
     public ModelRegistration Registration { get; } = new(key, models);
 
-    public Encoder LoadEncoder(IServiceProvider provider) => Log(provider, Encoder.Role, options =>
-        PathOf(provider, options, "encoder.onnx") is string path ? (Encoder.Load(path, options.Inference), path)
-            : (Encoder.LoadDefault(options.Pretrained, options.Inference), $"the embedded {options.Pretrained} model"),
-        encoder => (encoder.Metadata.Sha256, encoder.Backend));
+    public Encoder LoadEncoder(IServiceProvider provider) =>
+        Load(provider, Encoder.Role, "encoder.onnx", Encoder.Load, Encoder.LoadDefault, encoder => (encoder.Metadata, encoder.Backend));
 
-    public Decoder LoadDecoder(IServiceProvider provider) => Log(provider, Decoder.Role, options =>
-        PathOf(provider, options, "decoder.onnx") is string path ? (Decoder.Load(path, options.Inference), path)
-            : (Decoder.LoadDefault(options.Pretrained, options.Inference), $"the embedded {options.Pretrained} model"),
-        decoder => (decoder.Metadata.Sha256, decoder.Backend));
+    public Decoder LoadDecoder(IServiceProvider provider) =>
+        Load(provider, Decoder.Role, "decoder.onnx", Decoder.Load, Decoder.LoadDefault, decoder => (decoder.Metadata, decoder.Backend));
 
     public AnomalyDetector LoadAnomalyDetector(IServiceProvider provider)
     {
-        AnomalyDetector detector = Log(provider, AnomalyDetector.Role, options =>
-            PathOf(provider, options, "autoencoder.onnx") is string path ? (AnomalyDetector.Load(path, options.Inference), path)
-                : (AnomalyDetector.LoadDefault(options.Pretrained, options.Inference), $"the embedded {options.Pretrained} model"),
-            loaded => (loaded.Metadata.Sha256, loaded.Backend));
+        AnomalyDetector detector = Load(provider, AnomalyDetector.Role, "autoencoder.onnx", AnomalyDetector.Load, AnomalyDetector.LoadDefault,
+            loaded => (loaded.Metadata, loaded.Backend));
         ILogger logger = LoggerOf(provider);
         if (detector.Threshold is float threshold) ThresholdInUse(logger, threshold, null);
         else NoThreshold(logger, null);
         return detector;
     }
 
-    // Loads with the registration's options (validated on first read) and logs what was loaded.
-    private T Log<T>(IServiceProvider provider, string role, Func<AutoEncoderOptions, (T Model, string Source)> load, Func<T, (string Sha256, InferenceBackend Backend)> describe)
+    // Loads one model with the registration's options (validated on first read), from the folder or the
+    // embedded models, and logs what was loaded.
+    private T Load<T>(IServiceProvider provider, string role, string file, Func<string, InferenceOptions?, T> fromFile,
+        Func<PretrainedModel, InferenceOptions?, T> embedded, Func<T, (ModelMetadata Metadata, InferenceBackend Backend)> describe)
     {
         AutoEncoderOptions options = provider.GetRequiredService<IOptionsMonitor<AutoEncoderOptions>>().Get(key ?? Options.DefaultName);
-        (T model, string source) = load(options);
-        (string sha256, InferenceBackend backend) = describe(model);
-        Loaded(LoggerOf(provider), role, source, sha256, backend.ToString(), options.Inference.IntraOpThreads?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all cores", null);
+        string? path = PathOf(provider, options, file);
+        T model = path is not null ? fromFile(path, options.Inference) : embedded(options.Pretrained, options.Inference);
+        (ModelMetadata metadata, InferenceBackend backend) = describe(model);
+        Loaded(LoggerOf(provider), role, path ?? $"the embedded {options.Pretrained} model", metadata.Sha256, backend.ToString(),
+            options.Inference.IntraOpThreads?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all cores", null);
         return model;
     }
 

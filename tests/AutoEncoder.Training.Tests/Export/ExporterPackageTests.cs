@@ -11,8 +11,26 @@ namespace AutoEncoder.Training.Tests.Export;
 /// nothing but the package compiles against <c>OnnxExport.Save</c>.
 /// </summary>
 [Trait("Category", "Slow")]
-public sealed class ExporterPackageTests : IDisposable
+public sealed class ExporterPackageTests(ExporterPackageTests.PackedExporter packed) : IClassFixture<ExporterPackageTests.PackedExporter>, IDisposable
 {
+    /// <summary>The exporter packed once, at a version of its own, into a local feed both tests read.</summary>
+    public sealed class PackedExporter : IDisposable
+    {
+        private readonly TempFolder folder = new();
+
+        public PackedExporter()
+        {
+            Feed = Directory.CreateDirectory(folder.File("feed")).FullName;
+            LocalPackages.Pack(Feed, Version, "training/AutoEncoder.Onnx/AutoEncoder.Onnx.csproj");
+        }
+
+        public string Version { get; } = LocalPackages.UniqueVersion();
+
+        public string Feed { get; }
+
+        public void Dispose() => folder.Dispose();
+    }
+
     private readonly TempFolder folder = new();
 
     public void Dispose() => folder.Dispose();
@@ -20,11 +38,7 @@ public sealed class ExporterPackageTests : IDisposable
     [Fact]
     public void The_package_holds_the_exporter_and_the_model_contract_and_depends_on_torchsharp_and_protobuf_only()
     {
-        string version = LocalPackages.UniqueVersion();
-        string feed = Directory.CreateDirectory(folder.File("feed")).FullName;
-        LocalPackages.Pack(feed, version, "training/AutoEncoder.Onnx/AutoEncoder.Onnx.csproj");
-
-        using ZipArchive package = ZipFile.OpenRead(Path.Combine(feed, $"AutoEncoder.Onnx.{version}.nupkg"));
+        using ZipArchive package = ZipFile.OpenRead(Path.Combine(packed.Feed, $"AutoEncoder.Onnx.{packed.Version}.nupkg"));
         string[] files = [.. package.Entries.Select(e => e.FullName)];
         Assert.Subset(files.ToHashSet(), new HashSet<string> { "lib/net10.0/AutoEncoder.Onnx.dll", "lib/net10.0/AutoEncoder.Onnx.xml", "lib/net10.0/AutoEncoder.ModelFormat.dll", "README.md" });
         Assert.DoesNotContain(files, name => name.Contains("libtorch", StringComparison.OrdinalIgnoreCase) || name.StartsWith("runtimes/", StringComparison.Ordinal));
@@ -36,18 +50,15 @@ public sealed class ExporterPackageTests : IDisposable
     [Fact]
     public void An_app_with_nothing_but_the_package_compiles_against_the_exporter()
     {
-        string version = LocalPackages.UniqueVersion();
-        string feed = Directory.CreateDirectory(folder.File("feed")).FullName;
         string app = Directory.CreateDirectory(folder.File("app")).FullName;
-        LocalPackages.Pack(feed, version, "training/AutoEncoder.Onnx/AutoEncoder.Onnx.csproj");
         // The local feed for the package, nuget.org (as the machine's config names it) for TorchSharp and Google.Protobuf.
         File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-            <configuration><packageSources><add key="local" value="{feed}" /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources></configuration>
+            <configuration><packageSources><add key="local" value="{packed.Feed}" /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources></configuration>
             """);
         File.WriteAllText(Path.Combine(app, "ExportApp.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><TreatWarningsAsErrors>true</TreatWarningsAsErrors></PropertyGroup>
-              <ItemGroup><PackageReference Include="AutoEncoder.Onnx" Version="{version}" /></ItemGroup>
+              <ItemGroup><PackageReference Include="AutoEncoder.Onnx" Version="{packed.Version}" /></ItemGroup>
             </Project>
             """);
         File.WriteAllText(Path.Combine(app, "Program.cs"), """
