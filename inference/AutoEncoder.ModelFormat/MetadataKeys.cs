@@ -6,7 +6,7 @@ namespace AutoEncoder.ModelFormat;
 /// </summary>
 internal static class MetadataKeys
 {
-    /// <summary>The model's role: <see cref="RoleNames.Encoder"/>, <see cref="RoleNames.Decoder"/> or <see cref="RoleNames.Autoencoder"/>.</summary>
+    /// <summary>The model's role: <see cref="RoleNames.Encoder"/>, <see cref="RoleNames.Decoder"/>, <see cref="RoleNames.Autoencoder"/> or <see cref="RoleNames.Cluster"/>.</summary>
     public const string Role = "role";
 
     /// <summary>Values per input row.</summary>
@@ -69,11 +69,17 @@ internal static class MetadataKeys
     /// <summary>One-class models: quantiles of those rows' scores, as JSON.</summary>
     public const string AnomalyCalibrationQuantiles = "anomaly_calibration_quantiles";
 
+    /// <summary>Cluster models: the number of clusters.</summary>
+    public const string Clusters = "clusters";
+
+    /// <summary>Cluster models: how the clusters were fitted (<c>kmeans</c> or <c>gmm</c>) and what the probabilities mean.</summary>
+    public const string ClusterMethod = "cluster_method";
+
     /// <summary>Every key, in the order above.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         Role, InputSize, LatentSize, ImageShape, InputDivisor, InputScaling, OutputSpace, Objective, TrainingConfig, DataSha256, Loss,
         TestLoss, TestBce, ParityMaxAbsDiff, ParityRows, AnomalyScore, AnomalyThreshold, AnomalyThresholdRule,
-        AnomalyNormalClass, AnomalyCalibrationRows, AnomalyCalibrationQuantiles,
+        AnomalyNormalClass, AnomalyCalibrationRows, AnomalyCalibrationQuantiles, Clusters, ClusterMethod,
     ];
 }

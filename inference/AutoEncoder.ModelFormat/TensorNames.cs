@@ -11,4 +11,10 @@ internal static class TensorNames
 
     /// <summary>The reconstructed row: the decoder's and the full model's output.</summary>
     public const string Reconstruction = "reconstruction";
+
+    /// <summary>The cluster model's probability of each cluster per row (rows sum to 1).</summary>
+    public const string Probabilities = "probabilities";
+
+    /// <summary>The cluster model's most probable cluster per row (int64).</summary>
+    public const string Cluster = "cluster";
 }

@@ -22,16 +22,20 @@ internal static class DenseStackCompiler
     /// <param name="limitSize">Whether to refuse graphs too large to beat ONNX Runtime.</param>
     /// <param name="threads">Most threads one batch is split over; null for all cores.</param>
     /// <param name="reason">Why the graph was refused; empty when it was compiled.</param>
-    public static DenseStack? TryCompile(GraphProto graph, bool limitSize, int? threads, out string reason)
+    /// <param name="output">The output the chain ends at, in a graph of several outputs (the nodes after it are
+    /// not run); null for a graph of one output.</param>
+    public static DenseStack? TryCompile(GraphProto graph, bool limitSize, int? threads, out string reason, string? output = null)
     {
         var initializers = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
         foreach (TensorProto tensor in graph.Initializer) initializers[tensor.Name] = tensor;
         string[] inputs = [.. graph.Input.Select(i => i.Name).Where(name => !initializers.ContainsKey(name))];
-        if (inputs.Length != 1 || graph.Output.Count != 1)
+        if (inputs.Length != 1 || (output is null ? graph.Output.Count != 1 : graph.Output.All(o => o.Name != output)))
         {
-            reason = $"expected one input and one output, found {inputs.Length} and {graph.Output.Count}";
+            reason = output is null ? $"expected one input and one output, found {inputs.Length} and {graph.Output.Count}"
+                : $"expected one input and an output named '{output}', found {inputs.Length} inputs and outputs {string.Join(", ", graph.Output.Select(o => o.Name))}";
             return null;
         }
+        string end = output ?? graph.Output[0].Name;
 
         var layers = new List<DenseLayer>();
         string value = inputs[0];
@@ -40,6 +44,7 @@ internal static class DenseStackCompiler
         if (scaling is not null) value = scaling.Output;
         foreach (NodeProto node in graph.Node.Skip(scaling?.NodeCount ?? 0))
         {
+            if (value == end) break;
             string name = $"node '{node.Name}' ({node.OpType})";
             if (node.Domain is not ("" or "ai.onnx") || node.Input.Count == 0 || node.Input[0] != value || node.Output.Count != 1)
             {
@@ -63,7 +68,7 @@ internal static class DenseStackCompiler
             }
             value = node.Output[0];
         }
-        if (layers.Count == 0 || value != graph.Output[0].Name)
+        if (layers.Count == 0 || value != end)
         {
             reason = "the graph's output is not the end of a chain that starts with a Gemm";
             return null;

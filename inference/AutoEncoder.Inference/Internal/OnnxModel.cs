@@ -24,13 +24,13 @@ internal sealed class OnnxModel : IDisposable
     private readonly DenseStack? kernel;
     private readonly CallGate gate = new();
 
-    private OnnxModel(InferenceSession session, int inputSize, int outputSize, ModelMetadata metadata, DenseStack? kernel, InputScaling? scaling)
+    private OnnxModel(InferenceSession session, string output, int inputSize, int outputSize, ModelMetadata metadata, DenseStack? kernel, InputScaling? scaling)
     {
         this.session = session;
         this.kernel = kernel;
         Scaling = scaling;
         inputNames = [session.InputMetadata.Keys.Single()];
-        outputNames = [session.OutputMetadata.Keys.Single()];
+        outputNames = [output];
         InputSize = inputSize;
         OutputSize = outputSize;
         Metadata = metadata;
@@ -51,12 +51,15 @@ internal sealed class OnnxModel : IDisposable
     /// <summary>Which backend computes rows (never <see cref="InferenceBackend.Auto"/>).</summary>
     public InferenceBackend Backend => kernel is null ? InferenceBackend.OnnxRuntime : InferenceBackend.Managed;
 
-    /// <summary>Validates <paramref name="bytes"/> as a model of <paramref name="role"/> and opens it as <paramref name="options"/> say.</summary>
+    /// <summary>
+    /// Validates <paramref name="bytes"/> as a model of <paramref name="role"/> and opens it as <paramref name="options"/> say,
+    /// computing its one output, or the float output named <paramref name="output"/> of a model with several.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="InvalidDataException">The bytes are not a usable model of that role.</exception>
     /// <exception cref="NotSupportedException">The managed backend was requested for a model it cannot run.</exception>
     /// <exception cref="InvalidOperationException">ONNX Runtime refused the session options the caller configured.</exception>
-    public static OnnxModel Open(ReadOnlyMemory<byte> bytes, string role, string source, InferenceOptions? options)
+    public static OnnxModel Open(ReadOnlyMemory<byte> bytes, string role, string source, InferenceOptions? options, string? output = null)
     {
         options ??= new InferenceOptions();
         if (!Enum.IsDefined(options.Backend))
@@ -72,7 +75,7 @@ internal sealed class OnnxModel : IDisposable
         InferenceSession session = CreateSession(bytes, options, source);
         try
         {
-            (int input, int output) = CheckSignature(session, source);
+            (int input, string outputName, int outputSize) = CheckSignature(session, source, output);
             // Read from the schema classes, not ONNX Runtime's ModelMetadata, which throws a
             // NullReferenceException on some damaged models (found by the load fuzz test).
             var properties = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -84,7 +87,7 @@ internal sealed class OnnxModel : IDisposable
             var initializers = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
             foreach (TensorProto tensor in proto.Graph.Initializer) initializers[tensor.Name] = tensor;
             InputScaling? scaling = InputScaling.Read(proto.Graph, session.InputMetadata.Keys.Single(), input, initializers);
-            return new OnnxModel(session, input, output, metadata, ChooseKernel(proto.Graph, options, source), scaling);
+            return new OnnxModel(session, outputName, input, outputSize, metadata, ChooseKernel(proto.Graph, options, source, outputName), scaling);
         }
         catch
         {
@@ -93,18 +96,18 @@ internal sealed class OnnxModel : IDisposable
         }
     }
 
-    private static DenseStack? ChooseKernel(GraphProto graph, InferenceOptions options, string source)
+    private static DenseStack? ChooseKernel(GraphProto graph, InferenceOptions options, string source, string output)
     {
         switch (options.Backend)
         {
             case InferenceBackend.OnnxRuntime:
                 return null;
             case InferenceBackend.Managed:
-                return DenseStackCompiler.TryCompile(graph, limitSize: false, options.IntraOpThreads, out string reason)
+                return DenseStackCompiler.TryCompile(graph, limitSize: false, options.IntraOpThreads, out string reason, output)
                     ?? throw new NotSupportedException($"{source}: the managed backend cannot run this model: {reason}");
             default:
                 // A caller who configured ONNX Runtime's session wants it to run the model.
-                return options.ConfigureSession is null ? DenseStackCompiler.TryCompile(graph, limitSize: true, options.IntraOpThreads, out _) : null;
+                return options.ConfigureSession is null ? DenseStackCompiler.TryCompile(graph, limitSize: true, options.IntraOpThreads, out _, output) : null;
         }
     }
 
@@ -245,12 +248,15 @@ internal sealed class OnnxModel : IDisposable
     private static InvalidOperationException RunFailed(OnnxRuntimeException e) =>
         new($"ONNX Runtime failed to run the model ({FirstLine(e.Message)})", e);
 
-    private static (int Input, int Output) CheckSignature(InferenceSession session, string source)
+    private static (int Input, string Output, int OutputSize) CheckSignature(InferenceSession session, string source, string? output)
     {
-        if (session.InputMetadata.Count != 1 || session.OutputMetadata.Count != 1)
+        if (session.InputMetadata.Count != 1 || (output is null && session.OutputMetadata.Count != 1))
             throw new InvalidDataException(
                 $"{source}: expected one input and one output, found {session.InputMetadata.Count} inputs and {session.OutputMetadata.Count} outputs");
-        return (Width(session.InputMetadata.Single(), "input", source), Width(session.OutputMetadata.Single(), "output", source));
+        KeyValuePair<string, NodeMetadata> chosen = output is null ? session.OutputMetadata.Single()
+            : session.OutputMetadata.FirstOrDefault(o => o.Key == output) is { Key: not null } named ? named
+            : throw new InvalidDataException($"{source}: expected an output named '{output}', found {string.Join(", ", session.OutputMetadata.Keys.Select(k => $"'{k}'"))}");
+        return (Width(session.InputMetadata.Single(), "input", source), chosen.Key, Width(chosen, "output", source));
     }
 
     private static int Width(KeyValuePair<string, NodeMetadata> value, string kind, string source)

@@ -15,14 +15,14 @@ internal static class Telemetry
     public const string Name = "AutoEncoder.Inference";
 
     /// <summary>Operation names, the value of the <c>autoencoder.operation</c> tag.</summary>
-    public const string Encode = "encode", Decode = "decode", Score = "score";
+    public const string Encode = "encode", Decode = "decode", Score = "score", Cluster = "cluster";
 
     private const string OperationTag = "autoencoder.operation";
 
     private static readonly string? Version = typeof(Telemetry).Assembly.GetName().Version?.ToString();
     private static readonly Meter Meter = new(Name, Version);
     private static readonly ActivitySource Source = new(Name, Version);
-    private static readonly Counter<long> Rows = Meter.CreateCounter<long>("autoencoder.rows", "{row}", "Rows a model ran on, by operation (encode, decode, score)");
+    private static readonly Counter<long> Rows = Meter.CreateCounter<long>("autoencoder.rows", "{row}", "Rows a model ran on, by operation (encode, decode, score, cluster)");
     private static readonly Counter<long> Anomalies = Meter.CreateCounter<long>("autoencoder.anomalies", "{row}", "Rows scored above the detector's anomaly threshold");
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("autoencoder.operation.duration", "s", "Duration of one call, a row or a batch, by operation");
 

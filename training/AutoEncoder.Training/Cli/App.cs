@@ -37,6 +37,7 @@ internal static class App
         EvaluateCommand.Create(),
         ScoreCommand.Create(),
         IndexCommand.Create(),
+        ClusterCommand.Create(),
         SearchCommand.Create(),
         PlotCommand.Create(),
         BenchCommand.Create(),

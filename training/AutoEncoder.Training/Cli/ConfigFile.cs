@@ -17,7 +17,7 @@ internal static class ConfigFile
     public const string OptionName = "--config";
 
     /// <summary>Options whose values are paths, resolved against the config file's folder.</summary>
-    static readonly HashSet<string> PathOptions = ["--data", "--test", "--labels", "--test-labels", "--out"];
+    static readonly HashSet<string> PathOptions = ["--data", "--test", "--labels", "--test-labels", "--out", "--graph-encoder"];
 
     /// <summary>
     /// <paramref name="args"/> with the config file's settings inserted after the command name, for every

@@ -57,6 +57,7 @@ internal static class TrainCommand
     static readonly Option<double?> UmapWeight = new Option<double?>("--umap-weight") { Description = "Weight of the UMAP term against the reconstruction term (default 1)" }.Positive();
     static readonly Option<int?> Neighbors = new Option<int?>("--neighbors") { Description = "UMAP's n_neighbors, the row itself included (default 15)" }.AtLeast(2);
     static readonly Option<double?> MinDist = new("--min-dist") { Description = "UMAP's min_dist (default 0.1)" };
+    static readonly Option<string?> GraphEncoder = new("--graph-encoder") { Description = "UMAP objectives: measure the neighbour graph between the codes this exported encoder (a file, or a models folder) gives the training rows, not between the rows (N2D's manifold of an autoencoder's embedding)" };
     static readonly Option<int?> NegativeSamples = new Option<int?>("--negative-samples") { Description = "Repelled pairs per attracted edge (default 5)" }.AtLeast(1);
     static readonly Option<string?> Config = new(ConfigFile.OptionName) { Description = "JSON file of these options by name without dashes ({\"preset\": \"deep\", \"hidden\": [512, 256]}); flags override it; paths are relative to the file" };
     static readonly Option<string> Out = new("--out") { Description = "Output folder", DefaultValueFactory = _ => "models" };
@@ -73,7 +74,7 @@ internal static class TrainCommand
         {
             Config, Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ConvChannels, BatchNormOption, Dropout, ActivationOption, Seed, Threads, Subset, PathOption,
             NormalClass, Score, Threshold, Data, Format, Test, Labels, TestLabels, ValidationFraction, LabelColumn, IdColumn, Columns, Header,
-            Channels, ImageSize, Scaling, Loss, Objective, UmapWeight, Neighbors, MinDist, NegativeSamples, Out, Resume, Force, CheckpointEvery, Quiet,
+            Channels, ImageSize, Scaling, Loss, Objective, UmapWeight, Neighbors, MinDist, GraphEncoder, NegativeSamples, Out, Resume, Force, CheckpointEvery, Quiet,
         };
         command.SetAction(result => CommandRunner.RunWithTorch(() => Execute(result)));
         return command;
@@ -119,7 +120,8 @@ internal static class TrainCommand
                 result.GetValue(Neighbors) ?? preset.UmapSettings.Neighbors,
                 result.GetValue(MinDist) ?? preset.UmapSettings.MinDist,
                 result.GetValue(NegativeSamples) ?? preset.UmapSettings.NegativeSamples,
-                result.GetValue(UmapWeight) ?? preset.UmapSettings.Weight)).Validate();
+                result.GetValue(UmapWeight) ?? preset.UmapSettings.Weight,
+                result.GetValue(GraphEncoder) ?? preset.UmapSettings.GraphEncoder)).Validate();
     }
 
     static DataOptions DataOptionsOf(ParseResult result)

@@ -94,8 +94,22 @@ internal sealed record TrainingConfig(
         new("conv", new ModelConfig(784, [96, 512, 256], 2, Activation.Relu, new ConvOptions([32, 64])), 40, 128, 2e-3, 0, 2,
             LearningRateSchedule.Cosine, Path: TrainingPath.Autograd);
 
+    /// <summary>
+    /// An encoder made for clustering, after N2D (McConville et al. 2020): the UMAP preset's network mapping rows to
+    /// a 10-D code with min_dist 0 (codes of one group may pack together) and 20 neighbours, as N2D sets UMAP for
+    /// MNIST; with <c>--graph-encoder</c> the neighbour graph is that of an autoencoder's codes (N2D's first stage,
+    /// <c>models/cluster-ae</c>), and <c>autoencoder cluster</c> then fits the Gaussian mixture. Unlike N2D, whose
+    /// UMAP is fitted to the training rows only, the result maps any new row: README, "Clustering".
+    /// </summary>
+    public static TrainingConfig ClusterPreset { get; } = UmapPreset with
+    {
+        Preset = "cluster",
+        Model = UmapPreset.Model with { Latent = 10 },
+        Umap = new UmapOptions(Neighbors: 20, MinDist: 0),
+    };
+
     /// <summary>Names of the presets, for messages.</summary>
-    public static IReadOnlyList<string> PresetNames { get; } = ["seed", "deep", "anomaly", "umap", "conv"];
+    public static IReadOnlyList<string> PresetNames { get; } = ["seed", "deep", "anomaly", "umap", "conv", "cluster"];
 
     /// <summary>Looks a preset up by name.</summary>
     /// <exception cref="ArgumentException">No preset has that name.</exception>
@@ -106,6 +120,7 @@ internal sealed record TrainingConfig(
         "anomaly" => AnomalyPreset,
         "umap" => UmapPreset,
         "conv" => ConvPreset,
+        "cluster" => ClusterPreset,
         _ => throw new ArgumentException($"unknown preset '{name}': expected {string.Join(", ", PresetNames)}", nameof(name)),
     };
 
@@ -135,6 +150,8 @@ internal sealed record TrainingConfig(
         if (Loss is { } loss && !Enum.IsDefined(loss)) throw new ArgumentOutOfRangeException("loss", Loss, "expected bce or mse");
         if (!Enum.IsDefined(Objective)) throw new ArgumentOutOfRangeException("objective", Objective, "expected reconstruction, umap or umapreconstruction");
         UmapSettings.Validate();
+        if (UmapSettings.GraphEncoder is not null && Objective == TrainingObjective.Reconstruction)
+            throw new ArgumentOutOfRangeException("graph-encoder", UmapSettings.GraphEncoder, "expected a UMAP objective (--objective umap or umapreconstruction), which builds a neighbour graph");
         if (!(LearningRate > 0 && double.IsFinite(LearningRate)))
             throw new ArgumentOutOfRangeException("learning-rate", LearningRate, "expected a finite value > 0");
         return this;

@@ -5,8 +5,16 @@ namespace AutoEncoder.Training.Config;
 /// <param name="MinDist">How tightly codes may pack: the distance below which the fitted similarity curve is ~1.</param>
 /// <param name="NegativeSamples">Repelled pairs drawn per attracted edge.</param>
 /// <param name="Weight">Weight of the UMAP term against the reconstruction term (umap+reconstruction only).</param>
-internal sealed record UmapOptions(int Neighbors = 15, double MinDist = 0.1, int NegativeSamples = 5, double Weight = 1)
+/// <param name="GraphEncoder">An exported encoder whose codes of the training rows the neighbour graph is measured
+/// between, instead of the rows themselves (N2D, McConville et al. 2020: the manifold of an autoencoder's
+/// embedding); null for the rows.</param>
+/// <param name="GraphEncoderSha256">That encoder's SHA-256, recorded when the run starts and checked when it resumes.</param>
+internal sealed record UmapOptions(int Neighbors = 15, double MinDist = 0.1, int NegativeSamples = 5, double Weight = 1,
+    string? GraphEncoder = null, string? GraphEncoderSha256 = null)
 {
+    /// <summary>The encoder file <paramref name="path"/> names: itself, or the encoder.onnx in a models folder.</summary>
+    public static string EncoderFile(string path) => Directory.Exists(path) ? Path.Combine(path, "encoder.onnx") : path;
+
     /// <summary>Checks every setting is in range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public UmapOptions Validate()

@@ -1,3 +1,4 @@
+using AutoEncoder.ModelFormat;
 using Microsoft.ML.OnnxRuntime;
 
 namespace AutoEncoder.Training.Export;
@@ -17,6 +18,20 @@ internal static class OrtRunner
         using var runOptions = new RunOptions();
         using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, [inputName], [tensor], [outputName]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    /// <summary>Runs a cluster model (<c>ClusterExport</c>): each row's probabilities and its <c>cluster</c> output.</summary>
+    public static (float[] Probabilities, long[] Clusters) RunCluster(byte[] model, float[] input, int rows)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1 };
+        using var session = new InferenceSession(model, options);
+        string inputName = session.InputMetadata.Keys.Single();
+        long[] shape = [rows, .. session.InputMetadata[inputName].Dimensions.Skip(1).Select(d => (long)d)];
+        using OrtValue tensor = OrtValue.CreateTensorValueFromMemory(input, shape);
+        using var runOptions = new RunOptions();
+        using IDisposableReadOnlyCollection<OrtValue> outputs =
+            session.Run(runOptions, [inputName], [tensor], [TensorNames.Probabilities, TensorNames.Cluster]);
+        return (outputs[0].GetTensorDataAsSpan<float>().ToArray(), outputs[1].GetTensorDataAsSpan<long>().ToArray());
     }
 
     /// <summary>max |expected − actual| over all elements; infinite when the lengths differ or a value is NaN.</summary>

@@ -25,19 +25,22 @@ internal sealed class Trainer : IDisposable
 
     static Trainer() => NativeHeap.KeepLargeBlocks();
 
-    /// <summary>Starts fresh from <paramref name="config"/>; <paramref name="log"/> hears the steps' preparation (the UMAP graph).</summary>
-    public Trainer(TrainingConfig config, IReadOnlyDictionary<string, string> dataChecksums, Action<string>? log = null)
+    /// <summary>
+    /// Starts fresh from <paramref name="config"/>; <paramref name="log"/> hears the steps' preparation (the UMAP graph);
+    /// files the configuration names (a graph encoder) are found relative to <paramref name="folder"/>, the run's output folder.
+    /// </summary>
+    public Trainer(TrainingConfig config, IReadOnlyDictionary<string, string> dataChecksums, Action<string>? log = null, string? folder = null)
     {
         config.Validate();
         torch.set_num_threads(config.Threads);
         torch.manual_seed(config.Seed);
         Model = new AutoEncoderModel(config.Model);
-        step = TrainingSteps.Create(Model, config, log);
+        step = TrainingSteps.Create(Model, config, log, folder);
         state = CheckpointState.Fresh(config, dataChecksums);
     }
 
     /// <summary>Continues from a checkpoint; <paramref name="epochs"/> may extend the run.</summary>
-    public Trainer(string checkpointPath, int? epochs = null, int? threads = null, Action<string>? log = null)
+    public Trainer(string checkpointPath, int? epochs = null, int? threads = null, Action<string>? log = null, string? folder = null)
     {
         (CheckpointState saved, AutoEncoderModel model, byte[] moments) = Checkpoint.Load(checkpointPath);
         TrainingConfig config = saved.Config with
@@ -49,7 +52,7 @@ internal sealed class Trainer : IDisposable
         try
         {
             torch.set_num_threads(config.Validate().Threads);
-            step = TrainingSteps.Create(Model, config, log);
+            step = TrainingSteps.Create(Model, config, log, folder);
         }
         catch
         {

@@ -114,6 +114,23 @@ internal static class TrainingRun
             $"{outDir}: holds a model trained with {string.Join(", ", differences)}; give --force to replace it, or another --out");
     }
 
+    /// <summary>
+    /// A new run's graph encoder recorded relative to its output folder (where a resumed run, or a retrain from
+    /// its config, finds it again on any machine) with its SHA-256, which the graph's construction checks.
+    /// </summary>
+    /// <exception cref="ArgumentException">The rows are scaled: the graph encoder reads the rows this run trains on, which must be its raw rows.</exception>
+    /// <exception cref="FileNotFoundException">No encoder at the path given.</exception>
+    private static TrainingConfig WithGraphEncoder(TrainingConfig config, string outDir)
+    {
+        if (config.UmapSettings.GraphEncoder is not { } given) return config;
+        if (config.Scaling != "none")
+            throw new ArgumentException($"--graph-encoder: expected rows trained as they are read (images, or --scaling none), found --scaling {config.Scaling}");
+        string file = Path.GetFullPath(UmapOptions.EncoderFile(given));
+        if (!File.Exists(file)) throw new FileNotFoundException($"--graph-encoder: expected an exported encoder at {file}, found none", file);
+        string relative = Path.GetRelativePath(Path.GetFullPath(outDir), file).Replace(Path.DirectorySeparatorChar, '/');
+        return config with { Umap = config.UmapSettings with { GraphEncoder = relative, GraphEncoderSha256 = FileHash.Sha256(file) } };
+    }
+
     /// <summary>The trainer (new, or from the checkpoint) and the data read as its configuration says.</summary>
     private static (Trainer, DataSet) Start(Request request, string checkpointPath, TextWriter log)
     {
@@ -122,9 +139,10 @@ internal static class TrainingRun
             DataSet data = DataSource.Load(request.DataPath, asked.DataOptions, asked.Seed);
             // On stderr even when the log is silenced (train --quiet): a warning is not progress.
             foreach (string warning in SuspectColumns.Warnings(data)) Console.Error.WriteLine(warning);
-            return (new Trainer(TrainingData.Resolve(asked, data), data.Checksums, log.WriteLine), data);
+            TrainingConfig resolved = WithGraphEncoder(TrainingData.Resolve(asked, data), request.OutDir);
+            return (new Trainer(resolved, data.Checksums, log.WriteLine, request.OutDir), data);
         }
-        var trainer = new Trainer(checkpointPath, request.Epochs, request.Threads, log.WriteLine);
+        var trainer = new Trainer(checkpointPath, request.Epochs, request.Threads, log.WriteLine, request.OutDir);
         try
         {
             return (trainer, DataSource.Load(request.DataPath, trainer.State.Config.DataOptions, trainer.State.Config.Seed));

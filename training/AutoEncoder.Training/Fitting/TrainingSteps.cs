@@ -8,10 +8,10 @@ internal static class TrainingSteps
 {
     /// <summary>The step for <paramref name="model"/> as <paramref name="config"/>'s <see cref="TrainingConfig.Path"/> says.</summary>
     /// <exception cref="NotSupportedException">The fused path was asked for a model it cannot train.</exception>
-    public static ITrainingStep Create(AutoEncoderModel model, TrainingConfig config, Action<string>? log = null) => Resolve(model.Plan, config) switch
+    public static ITrainingStep Create(AutoEncoderModel model, TrainingConfig config, Action<string>? log = null, string? folder = null) => Resolve(model.Plan, config) switch
     {
         _ when config.Objective != TrainingObjective.Reconstruction => config.Path != TrainingPath.Fused
-            ? new UmapTrainingStep(model, config, log)
+            ? new UmapTrainingStep(model, config, log, folder)
             : throw new NotSupportedException("--training-path fused: the fused step trains reconstruction only; UMAP objectives train through autograd"),
         TrainingPath.Fused => config.LossKind == ReconstructionLoss.Bce
             ? new FusedTrainingStep(model, config.BatchSize, config.Threads)

@@ -26,15 +26,20 @@ internal sealed class UmapTrainingStep : ITrainingStep
     private readonly (double A, double B) curve;
     private readonly UmapLoss umapLoss;
     private readonly Action<string>? log;
+    private readonly string folder;
     private FuzzyGraph.Edges? graph;
     private long[] monitor = [];
     private float[] rows = [];
     private SharedBuffer? batch;
     private int width;
 
-    /// <summary>Trains <paramref name="model"/> as <paramref name="config"/> says; <paramref name="log"/> hears the graph's progress.</summary>
-    public UmapTrainingStep(AutoEncoderModel model, TrainingConfig config, Action<string>? log = null)
+    /// <summary>
+    /// Trains <paramref name="model"/> as <paramref name="config"/> says; <paramref name="log"/> hears the graph's progress;
+    /// a graph encoder's path is relative to <paramref name="folder"/> (the run's output folder; null for the current one).
+    /// </summary>
+    public UmapTrainingStep(AutoEncoderModel model, TrainingConfig config, Action<string>? log = null, string? folder = null)
     {
+        this.folder = folder ?? ".";
         this.model = model;
         this.config = config;
         this.log = log;
@@ -59,7 +64,8 @@ internal sealed class UmapTrainingStep : ITrainingStep
         int neighbors = config.UmapSettings.Neighbors;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int reported = 0;
-        (int[] indices, float[] distances) = NearestNeighborGraph.Exact(rows, train.Count, width, neighbors - 1, done =>
+        (float[] measured, int measuredWidth) = config.UmapSettings.GraphEncoder is { } encoder ? GraphCodes(encoder, train) : (rows, width);
+        (int[] indices, float[] distances) = NearestNeighborGraph.Exact(measured, train.Count, measuredWidth, neighbors - 1, done =>
         {
             int percent = (int)(100L * done / train.Count);
             if (percent / 10 <= reported / 10 && done < train.Count) return;
@@ -71,6 +77,22 @@ internal sealed class UmapTrainingStep : ITrainingStep
         new Random(12345).Shuffle(monitor);
         monitor = monitor[..Math.Min(MonitorEdges, monitor.Length)];
         log?.Invoke($"UMAP graph: {graph.Count:N0} directed edges in {clock.Elapsed.TotalSeconds:F1} s; a = {curve.A:F4}, b = {curve.B:F4}");
+    }
+
+    /// <summary>The codes <paramref name="path"/>'s encoder gives the training rows, after checking it is the encoder the run recorded.</summary>
+    /// <exception cref="FileNotFoundException">The encoder is missing.</exception>
+    /// <exception cref="InvalidDataException">It is another file than the one the run started with.</exception>
+    private (float[] Codes, int Width) GraphCodes(string path, DataSplit train)
+    {
+        string file = UmapOptions.EncoderFile(Path.GetFullPath(path, Path.GetFullPath(folder)));
+        if (!File.Exists(file)) throw new FileNotFoundException($"--graph-encoder: expected an exported encoder at {file}, found none", file);
+        byte[] bytes = File.ReadAllBytes(file);
+        string sha = IO.FileHash.Sha256(bytes);
+        if (config.UmapSettings.GraphEncoderSha256 is { } recorded && recorded != sha)
+            throw new InvalidDataException($"{file}: expected the graph encoder this run was started with (SHA-256 {recorded[..12]}…), found {sha[..12]}…");
+        using var encoder = AutoEncoder.Inference.Encoder.Load(bytes);
+        log?.Invoke($"UMAP graph: measured between the {encoder.EmbeddingSize}-D codes of {file}");
+        return (encoder.EncodeBatch(train.Rows), encoder.EmbeddingSize);
     }
 
     /// <inheritdoc />

@@ -14,7 +14,8 @@ internal static class Plotter
 
     /// <summary>
     /// Writes latent.png and loss.png into <paramref name="outDir"/>; for images with a decoder also
-    /// reconstructions.png and manifold.png, and for a one-class model scores.png and roc.png; returns their paths.
+    /// reconstructions.png and manifold.png, for a one-class model scores.png and roc.png, and for labelled data
+    /// clustered by <c>autoencoder cluster</c> clusters.png and confusion.png; returns their paths.
     /// </summary>
     public static IReadOnlyList<string> Write(string modelsDir, DataSet data, string outDir)
     {
@@ -52,6 +53,17 @@ internal static class Plotter
         {
             Manifest run = Manifest.Load(manifest);
             Save(LossPlot.Create(run.History, LossPlot.Describe(run.Config, data.Image is not null)), "loss.png", 800, 500);
+        }
+
+        string clusterPath = Path.Combine(modelsDir, Clustering.ClusterRun.ModelFile);
+        if (File.Exists(clusterPath) && test.Labels is { } labels)
+        {
+            using var clusterModel = ClusterModel.Load(clusterPath);
+            int[] clusters = clusterModel.AssignBatch(pixels);
+            string map = Path.Combine(outDir, "clusters.png");
+            AtomicFile.WriteAllBytes(map, ClusterPlots.Map(codes, latent, clusters, clusterModel.ClusterCount, labels, data.ClassNames, 1600, 760));
+            written.Add(map);
+            Save(ClusterPlots.Confusion(clusters, clusterModel.ClusterCount, labels, data.ClassNames), "confusion.png", 800, 700);
         }
 
         if (!File.Exists(autoencoderPath)) return written;

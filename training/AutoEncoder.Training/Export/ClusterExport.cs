@@ -1,0 +1,131 @@
+using System.Globalization;
+using AutoEncoder.ModelFormat;
+using AutoEncoder.Onnx;
+using AutoEncoder.Onnx.Schema;
+using AutoEncoder.Training.Clustering;
+using Google.Protobuf;
+using static TorchSharp.torch;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace AutoEncoder.Training.Export;
+
+/// <summary>
+/// Builds <c>cluster.onnx</c>: an exported encoder's graph followed by a fitted clustering, so that one graph
+/// maps raw rows to clusters. Outputs: <c>cluster</c> (int64 [batch], the most probable cluster, by ArgMax),
+/// <c>probabilities</c> (float [batch, K], a Softmax of each component's weighted log-density) and the encoder's
+/// <c>embedding</c>. The head takes the code's difference from every mean ([batch, K, D], by broadcasting), multiplies
+/// each by its component's precision factor (one batched MatMul) and sums the squares: every ‖(x − μ_k)·P_k‖², the
+/// difference taken first so that no large products cancel. Checked, like every export,
+/// before it is returned: ONNX Runtime's probabilities against TorchSharp's on ONNX Runtime's own codes.
+/// </summary>
+internal static class ClusterExport
+{
+    /// <summary>Scope of the head's nodes and initializers.</summary>
+    private const string Scope = "cluster";
+
+    /// <summary>
+    /// The cluster graph of <paramref name="encoder"/> (an exported encoder's bytes) and <paramref name="clusters"/>,
+    /// checked on <paramref name="rows"/> (<paramref name="count"/> raw rows).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The encoder's code width is not the clustering's, or ONNX Runtime disagrees with TorchSharp.</exception>
+    public static byte[] Build(byte[] encoder, GaussianClusters clusters, float[] rows, int count)
+    {
+        ModelProto model = ModelProto.Parser.ParseFrom(encoder);
+        GraphProto graph = model.Graph;
+        ValueInfoProto embedding = graph.Output.Single();
+        long width = embedding.Type.TensorType.Shape.Dim[^1].DimValue;
+        if (embedding.Name != TensorNames.Embedding || width != clusters.Dimensions)
+            throw new InvalidDataException(
+                $"{RoleNames.FileName(RoleNames.Encoder)}: expected output '{TensorNames.Embedding}' of {clusters.Dimensions} values, found '{embedding.Name}' of {width}");
+
+        GraphProto head = Head(clusters);
+        graph.Name = RoleNames.Cluster;
+        graph.Node.Add(head.Node);
+        graph.Initializer.Add(head.Initializer);
+        graph.ValueInfo.Add(head.ValueInfo);
+        graph.Output.Clear();
+        graph.Output.Add(head.Output);
+        graph.Output.Add(embedding);
+        string method = clusters.Method == ClusterMethod.Gmm
+            ? "gmm: a Gaussian mixture with full covariances; probabilities are each component's posterior"
+            : "kmeans: cluster = the nearest centroid; probabilities are posteriors under equal weights and the clusters' one shared spherical variance";
+        graph.DocString = model.DocString =
+            $"{model.DocString.TrimEnd('.')}, then {clusters.Clusters} clusters ({clusters.Method.ToString().ToLowerInvariant()}): → cluster (int64) and probabilities [batch, {clusters.Clusters}].";
+
+        var keep = model.MetadataProps.Where(entry => entry.Key is not (MetadataKeys.Role or MetadataKeys.ParityMaxAbsDiff or MetadataKeys.ParityRows)).ToList();
+        model.MetadataProps.Clear();
+        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.Role, Value = RoleNames.Cluster });
+        model.MetadataProps.Add(keep);
+        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.Clusters, Value = clusters.Clusters.ToString(CultureInfo.InvariantCulture) });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.ClusterMethod, Value = method });
+
+        double difference = Parity(encoder, model.ToByteArray(), clusters, rows, count);
+        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.ParityMaxAbsDiff, Value = difference.ToString("R", CultureInfo.InvariantCulture) });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.ParityRows, Value = count.ToString(CultureInfo.InvariantCulture) });
+        return model.ToByteArray();
+    }
+
+    /// <summary>The head alone: <c>embedding</c> [batch, D] → <c>cluster</c>, <c>probabilities</c>.</summary>
+    private static GraphProto Head(GaussianClusters clusters)
+    {
+        int k = clusters.Clusters, d = clusters.Dimensions;
+        var graph = new GraphBuilder(RoleNames.Cluster, OnnxExporter.Opset);
+        string x = graph.AddInput(TensorNames.Embedding, d, "");
+        // Reshape's 0 keeps the batch dimension: [batch, 1, D] − [K, D] broadcasts to [batch, K, D].
+        string y = graph.AddNode("Reshape", 14, [x, graph.AddInt64Initializer($"{Scope}.code_shape", [0, 1, d])], null, [1, d], Scope);
+        y = graph.AddNode("Sub", 14, [y, graph.AddInitializer($"{Scope}.means", Floats(clusters.Means), k, d)], null, [k, d], Scope);
+        y = graph.AddNode("Reshape", 14, [y, graph.AddInt64Initializer($"{Scope}.row_shape", [0, k, 1, d])], null, [k, 1, d], Scope);
+        y = graph.AddNode("MatMul", 13, [y, graph.AddInitializer($"{Scope}.precision_factors", Floats(clusters.PrecisionFactors), k, d, d)], null, [k, 1, d], Scope);
+        y = graph.AddNode("Mul", 14, [y, y], null, [k, 1, d], Scope);
+        string squared = graph.AddNode("ReduceSum", 13, [y, graph.AddInt64Initializer($"{Scope}.axes", [2, 3])], null, k, Scope,
+            GraphBuilder.IntAttribute("keepdims", 0));
+        string scaled = graph.AddNode("Mul", 14, [squared, graph.AddInitializer($"{Scope}.minus_half", [-0.5f])], null, k, Scope);
+        string logits = graph.AddNode("Add", 14, [scaled, graph.AddInitializer($"{Scope}.log_constants", Floats(clusters.LogConstants()), k)], null, k, Scope);
+        string probabilities = graph.AddNode("Softmax", 13, [logits], null, k, Scope, GraphBuilder.IntAttribute("axis", 1));
+        graph.AddOutput(probabilities, TensorNames.Probabilities, $"float32 [batch, {k}]: each cluster's probability; rows sum to 1");
+        graph.AddNode("ArgMax", 13, [TensorNames.Probabilities], TensorNames.Cluster, [], Scope,
+            GraphBuilder.IntAttribute("axis", 1), GraphBuilder.IntAttribute("keepdims", 0));
+        graph.Graph.Output.Insert(0, Int64Output(TensorNames.Cluster, "int64 [batch]: the most probable cluster, 0 to K − 1"));
+        return graph.Graph;
+    }
+
+    private static ValueInfoProto Int64Output(string name, string doc)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = GraphBuilder.BatchDimension });
+        return new ValueInfoProto
+        {
+            Name = name,
+            DocString = doc,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Int64, Shape = shape } },
+        };
+    }
+
+    /// <summary>
+    /// max |ONNX Runtime − TorchSharp| of the probabilities, TorchSharp's computed in float64 from ONNX Runtime's
+    /// own codes (the encoder passed its own gate at export); the clusters must agree wherever the two most
+    /// probable clusters are not a tie within the tolerance.
+    /// </summary>
+    private static double Parity(byte[] encoder, byte[] model, GaussianClusters clusters, float[] rows, int count)
+    {
+        float[] codes = OrtRunner.Run(encoder, rows, count);
+        using Tensor codeTensor = tensor(codes, [count, clusters.Dimensions]);
+        (float[] expected, _) = clusters.Assign(codeTensor);
+        (float[] actual, long[] assigned) = OrtRunner.RunCluster(model, rows, count);
+        double difference = OrtRunner.MaxAbsDifference(expected, actual), bound = ModelExport.ParityTolerance;
+        if (!(difference <= bound))
+            throw new InvalidDataException(
+                $"{RoleNames.FileName(RoleNames.Cluster)}: expected ONNX Runtime's probabilities to match TorchSharp's within {bound:G}, found max |difference| {difference:G}; no files written");
+        for (int row = 0; row < count; row++)
+        {
+            ReadOnlySpan<float> p = actual.AsSpan(row * clusters.Clusters, clusters.Clusters);
+            int best = p.IndexOf(TensorPrimitives.Max(p));
+            if (assigned[row] != best && p[best] - p[(int)assigned[row]] > bound)
+                throw new InvalidDataException(
+                    $"{RoleNames.FileName(RoleNames.Cluster)}: row {row}: expected cluster {best} (the most probable), found {assigned[row]}; no files written");
+        }
+        return difference;
+    }
+
+    private static float[] Floats(double[] values) => [.. values.Select(v => (float)v)];
+}
