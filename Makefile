@@ -37,6 +37,7 @@ plots: build
 	$(DOTNET) $(APP) plot --models $(MODELS)/fashion --data data/fashion-mnist --out plots/fashion
 	$(DOTNET) $(APP) plot --models $(MODELS)/umap --data $(DATA) --out plots/umap
 	$(DOTNET) $(APP) plot --models $(MODELS)/conv --data $(DATA) --out plots/conv
+	$(DOTNET) $(APP) plot --models $(MODELS)/cluster --data $(DATA) --out plots/cluster
 	mkdir -p obj
 	$(DOTNET) $(APP) index --models $(MODELS)/umap --data $(DATA) --out obj/mnist-umap.index
 	$(DOTNET) $(APP) search --index obj/mnist-umap.index --models $(MODELS)/umap --data $(DATA) --row 7 -k 10 --plot plots/similar.png
@@ -68,11 +69,15 @@ bench-tools:
 	  echo "installing python3-faiss (the vector-search reference) ..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-faiss >/dev/null; }
 
-# The official ONNX checker, used by the tests; installed from Debian when missing.
+# The official ONNX checker and scikit-learn (the clustering metrics' reference), used by the tests;
+# installed from Debian when missing.
 tools:
 	@$(PYTHON) -c 'import onnx' 2>/dev/null || { \
 	  echo "installing python3-onnx (the official ONNX checker) ..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-onnx >/dev/null; }
+	@$(PYTHON) -c 'import sklearn, scipy' 2>/dev/null || { \
+	  echo "installing python3-sklearn (the reference for the clustering metrics) ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-sklearn >/dev/null; }
 
 # Debian's Chromium and chromedriver, for the map page's browser test (Selenium drives the system browser;
 # no test tool may download its own here).

@@ -13,6 +13,9 @@ public enum AutoEncoderModels
     /// <summary><see cref="Inference.AnomalyDetector"/>, from the full model <c>autoencoder.onnx</c>.</summary>
     AnomalyDetector = 4,
 
-    /// <summary>All three (the default).</summary>
+    /// <summary>Encoder, decoder and anomaly detector (the default).</summary>
     All = Encoder | Decoder | AnomalyDetector,
+
+    /// <summary><see cref="Inference.ClusterModel"/>, from <c>cluster.onnx</c> (written by <c>autoencoder cluster</c>; none is embedded, so it needs a model directory).</summary>
+    ClusterModel = 8,
 }

@@ -103,8 +103,11 @@ public static class AutoEncoderServiceCollectionExtensions
         var probe = new AutoEncoderOptions();
         configure(probe);
         AutoEncoderModels models = probe.Models;
-        if ((models & AutoEncoderModels.All) == 0 || (models & ~AutoEncoderModels.All) != 0)
-            throw new ArgumentException($"AutoEncoder:Models: expected one or more of Encoder, Decoder, AnomalyDetector, found '{models}'", nameof(configure));
+        const AutoEncoderModels known = AutoEncoderModels.All | AutoEncoderModels.ClusterModel;
+        if ((models & known) == 0 || (models & ~known) != 0)
+            throw new ArgumentException($"AutoEncoder:Models: expected one or more of Encoder, Decoder, AnomalyDetector, ClusterModel, found '{models}'", nameof(configure));
+        if (models.HasFlag(AutoEncoderModels.ClusterModel) && string.IsNullOrEmpty(probe.ModelDirectory))
+            throw new ArgumentException("AutoEncoder:Models: ClusterModel expected AutoEncoder:ModelDirectory (the folder of cluster.onnx; no cluster model is embedded), found none", nameof(configure));
 
         services.AddOptions<AutoEncoderOptions>(key ?? Options.DefaultName).Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AutoEncoderOptions>, AutoEncoderOptionsValidator>());
@@ -115,6 +118,7 @@ public static class AutoEncoderServiceCollectionExtensions
             if (models.HasFlag(AutoEncoderModels.Encoder)) services.AddSingleton(provider => source.LoadEncoder(provider));
             if (models.HasFlag(AutoEncoderModels.Decoder)) services.AddSingleton(provider => source.LoadDecoder(provider));
             if (models.HasFlag(AutoEncoderModels.AnomalyDetector)) services.AddSingleton(provider => source.LoadAnomalyDetector(provider));
+            if (models.HasFlag(AutoEncoderModels.ClusterModel)) services.AddSingleton(provider => source.LoadClusterModel(provider));
         }
         else
         {
@@ -122,6 +126,7 @@ public static class AutoEncoderServiceCollectionExtensions
             if (models.HasFlag(AutoEncoderModels.Encoder)) services.AddKeyedSingleton(key, (provider, _) => source.LoadEncoder(provider));
             if (models.HasFlag(AutoEncoderModels.Decoder)) services.AddKeyedSingleton(key, (provider, _) => source.LoadDecoder(provider));
             if (models.HasFlag(AutoEncoderModels.AnomalyDetector)) services.AddKeyedSingleton(key, (provider, _) => source.LoadAnomalyDetector(provider));
+            if (models.HasFlag(AutoEncoderModels.ClusterModel)) services.AddKeyedSingleton(key, (provider, _) => source.LoadClusterModel(provider));
         }
         // Every set is listed for the warm-up (AddHostedService adds it once, however often it is called).
         services.AddSingleton(source.Registration);

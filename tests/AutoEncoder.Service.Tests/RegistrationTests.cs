@@ -151,7 +151,15 @@ public sealed class RegistrationTests
     {
         var failure = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddAutoEncoder(Configuration(("Models", "0"))));
 
-        Assert.StartsWith("AutoEncoder:Models: expected one or more of Encoder, Decoder, AnomalyDetector, found '0'", failure.Message, StringComparison.Ordinal);
+        Assert.StartsWith("AutoEncoder:Models: expected one or more of Encoder, Decoder, AnomalyDetector, ClusterModel, found '0'", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cluster_model_without_a_model_directory_is_refused_at_registration()
+    {
+        var failure = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddAutoEncoder(Configuration(("Models", "Encoder, ClusterModel"))));
+
+        Assert.StartsWith("AutoEncoder:Models: ClusterModel expected AutoEncoder:ModelDirectory", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

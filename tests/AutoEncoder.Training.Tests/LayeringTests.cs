@@ -18,7 +18,7 @@ public sealed partial class LayeringTests
 {
     /// <summary>Bottom first. Bench sits above Fitting because it times the real training loop.</summary>
     private static readonly string[] Layers =
-        ["IO", "Storage", "Data", "Config", "Preprocessing", "Kernels", "Network", "Export", "Artifacts", "Fitting", "Evaluation", "Plots", "Bench", "Cli"];
+        ["IO", "Storage", "Data", "Config", "Preprocessing", "Kernels", "Network", "Export", "Artifacts", "Fitting", "Evaluation", "Clustering", "Plots", "Bench", "Cli"];
 
     private const string Root = "AutoEncoder.Training";
 

@@ -15,6 +15,7 @@ internal sealed class ModelsHealthCheck(IServiceProvider services, string? key) 
             if (Resolve<Decoder>() is { } decoder) data["decoder"] = Describe(decoder.Metadata, decoder.Backend);
             if (Resolve<AnomalyDetector>() is { } detector)
                 data["anomaly_detector"] = Describe(detector.Metadata, detector.Backend) + (detector.Threshold is float t ? $", threshold {t}" : ", no threshold");
+            if (Resolve<ClusterModel>() is { } clusters) data["cluster_model"] = Describe(clusters.Metadata, clusters.Backend) + $", {clusters.ClusterCount} clusters";
         }
         catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
         {

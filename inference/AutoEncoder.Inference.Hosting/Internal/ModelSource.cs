@@ -40,6 +40,12 @@ internal sealed class ModelSource(string? key, AutoEncoderModels models)
         return detector;
     }
 
+    // Registration refuses a cluster model without a model directory: none is embedded.
+    public ClusterModel LoadClusterModel(IServiceProvider provider) =>
+        Load(provider, ClusterModel.Role, "cluster.onnx", ClusterModel.Load,
+            (_, _) => throw new InvalidOperationException("AutoEncoder:ModelDirectory: expected the folder of cluster.onnx, found none"),
+            clusters => (clusters.Metadata, clusters.Backend));
+
     // Loads one model with the registration's options (validated on first read), from the folder or the
     // embedded models, and logs what was loaded.
     private T Load<T>(IServiceProvider provider, string role, string file, Func<string, InferenceOptions?, T> fromFile,

@@ -16,6 +16,7 @@ internal sealed class ModelWarmup(IServiceProvider services, IEnumerable<ModelRe
             if (registration.Models.HasFlag(AutoEncoderModels.Encoder)) Resolve<Encoder>(registration.Key);
             if (registration.Models.HasFlag(AutoEncoderModels.Decoder)) Resolve<Decoder>(registration.Key);
             if (registration.Models.HasFlag(AutoEncoderModels.AnomalyDetector)) Resolve<AnomalyDetector>(registration.Key);
+            if (registration.Models.HasFlag(AutoEncoderModels.ClusterModel)) Resolve<ClusterModel>(registration.Key);
         }
         return Task.CompletedTask;
     }

@@ -75,7 +75,6 @@ internal sealed class OnnxModel : IDisposable
         InferenceSession session = CreateSession(bytes, options, source);
         try
         {
-            (int input, string outputName, int outputSize) = CheckSignature(session, source, output);
             // Read from the schema classes, not ONNX Runtime's ModelMetadata, which throws a
             // NullReferenceException on some damaged models (found by the load fuzz test).
             var properties = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -84,6 +83,7 @@ internal sealed class OnnxModel : IDisposable
             if (metadata.Role != role)
                 throw new InvalidDataException(
                     $"{source}: expected a model with role '{role}', found '{(metadata.Role.Length == 0 ? "none" : metadata.Role)}'");
+            (int input, string outputName, int outputSize) = CheckSignature(session, source, output);
             var initializers = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
             foreach (TensorProto tensor in proto.Graph.Initializer) initializers[tensor.Name] = tensor;
             InputScaling? scaling = InputScaling.Read(proto.Graph, session.InputMetadata.Keys.Single(), input, initializers);

@@ -7,9 +7,10 @@ namespace AutoEncoder.Training.Tests.Clustering;
 
 /// <summary>
 /// Accuracy, NMI and ARI against scikit-learn's own figures for the same assignments (Debian's python3-sklearn,
-/// installed by `make tools`; accuracy through SciPy's linear_sum_assignment on the contingency table, as DEC's
+/// installed by `make tools`, hence Slow; accuracy through SciPy's linear_sum_assignment on the contingency table, as DEC's
 /// code computes it). Both sides sum in doubles: agreement to 1e-12 leaves room only for summation order.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ClusterMetricsTests : IDisposable
 {
     private const double Tolerance = 1e-12;

@@ -23,7 +23,7 @@ internal static class ArtifactWriter
         TrainingData prepared = TrainingData.Prepare(data, state.Config);
 
         log.WriteLine($"exporting ONNX models and checking them against TorchSharp on {data.Test.Count:N0} test rows ...");
-        var source = new ModelExport.Source(model, state.Config, prepared.Scaler, data.Image, state.DataChecksums, state.History[^1].TestLoss);
+        var source = new ModelExport.Source(model, state.Config, prepared.Scaler, data.Image, state.DataChecksums, state.Kept.TestLoss);
         ModelExport.Result export = ModelExport.Build(source, data.Test.Rows, data.Test.Count, prepared.Calibration?.Rows);
 
         var artifacts = new SortedDictionary<string, string>(StringComparer.Ordinal)

@@ -6,8 +6,9 @@ using AutoEncoder.Training.Network;
 namespace AutoEncoder.Training.Artifacts;
 
 /// <summary>
-/// One file holding a JSON <see cref="CheckpointState"/>, the module's weights (TorchSharp's format) and
-/// the optimiser's state (as the training step writes it), each length-prefixed so that a reader can check it is whole.
+/// One file holding a JSON <see cref="CheckpointState"/>, the module's weights (TorchSharp's format), the
+/// optimiser's state (as the training step writes it) and, under early stopping, the best epoch's weights (empty
+/// otherwise, and absent from checkpoints written before it), each length-prefixed so that a reader can check it is whole.
 /// </summary>
 internal static class Checkpoint
 {
@@ -17,16 +18,16 @@ internal static class Checkpoint
     static readonly byte[] Magic = "AECKPT01"u8.ToArray();
 
     /// <summary>Writes the checkpoint atomically.</summary>
-    public static void Save(string path, CheckpointState state, AutoEncoderModel model, Action<BinaryWriter> saveOptimizer)
+    public static void Save(string path, CheckpointState state, AutoEncoderModel model, Action<BinaryWriter> saveOptimizer, byte[]? bestWeights = null)
     {
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(state, Json.Compact);
-        byte[] weights = Capture(writer => model.save(writer));
+        byte[] weights = Weights(model);
         byte[] moments = Capture(saveOptimizer);
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write(Magic);
-            foreach (byte[] block in new[] { json, weights, moments })
+            foreach (byte[] block in new[] { json, weights, moments, bestWeights ?? [] })
             {
                 writer.Write(block.Length);
                 writer.Write(block);
@@ -71,6 +72,27 @@ internal static class Checkpoint
             throw new InvalidDataException($"{name}: corrupt or truncated checkpoint ({e.Message})", e);
         }
     }
+
+    /// <summary>The best epoch's weights a checkpoint holds, or null when it holds none.</summary>
+    /// <exception cref="InvalidDataException">The file is not a whole checkpoint.</exception>
+    public static byte[]? BestWeights(string path)
+    {
+        string name = Path.GetFileName(path);
+        using var reader = new BinaryReader(File.OpenRead(path));
+        try
+        {
+            reader.ReadBytes(Magic.Length);
+            for (int block = 0; block < 3; block++) ReadBlock(reader, name);
+            return reader.BaseStream.Position < reader.BaseStream.Length && ReadBlock(reader, name) is { Length: > 0 } best ? best : null;
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"{name}: corrupt or truncated checkpoint ({e.Message})", e);
+        }
+    }
+
+    /// <summary>A model's weights in TorchSharp's format, as the checkpoint stores them.</summary>
+    public static byte[] Weights(AutoEncoderModel model) => Capture(writer => model.save(writer));
 
     static byte[] Capture(Action<BinaryWriter> write)
     {

@@ -12,6 +12,8 @@ namespace AutoEncoder.Training.Artifacts;
 /// <param name="EpochSeconds">Training time spent so far in the current epoch.</param>
 /// <param name="History">One record per completed epoch.</param>
 /// <param name="DataChecksums">SHA-256 of the data files trained on.</param>
+/// <param name="BestEpoch">Early stopping: the epoch of least validation loss so far (0 before the first).</param>
+/// <param name="StoppedEarly">Early stopping ended the run: it is finished, with the best epoch's weights.</param>
 internal sealed record CheckpointState(
     TrainingConfig Config,
     int CompletedEpochs,
@@ -20,11 +22,17 @@ internal sealed record CheckpointState(
     long EpochRows,
     double EpochSeconds,
     IReadOnlyList<EpochRecord> History,
-    IReadOnlyDictionary<string, string> DataChecksums)
+    IReadOnlyDictionary<string, string> DataChecksums,
+    int BestEpoch = 0,
+    bool StoppedEarly = false)
 {
-    /// <summary>Whether all configured epochs are done.</summary>
+    /// <summary>Whether the run is finished: all configured epochs done, or stopped early.</summary>
     [JsonIgnore]
-    public bool IsComplete => CompletedEpochs >= Config.Epochs;
+    public bool IsComplete => CompletedEpochs >= Config.Epochs || StoppedEarly;
+
+    /// <summary>The epoch whose weights a finished run keeps: the best one under early stopping, else the last.</summary>
+    [JsonIgnore]
+    public EpochRecord Kept => BestEpoch > 0 ? History[BestEpoch - 1] : History[^1];
 
     /// <summary>The training-loop time over completed epochs and the current partial one.</summary>
     [JsonIgnore]

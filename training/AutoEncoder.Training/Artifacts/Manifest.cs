@@ -24,6 +24,7 @@ namespace AutoEncoder.Training.Artifacts;
 /// <param name="DataPath">Where the data were, relative to the manifest's folder with / between names, so that
 /// <c>evaluate</c>, <c>plot</c>, <c>index</c> and <c>search</c> find them without <c>--data</c>; <see cref="Data"/>'s
 /// hashes prove it is still the same data. Manifests written before it have none.</param>
+/// <param name="BestEpoch">Early stopping: the epoch whose weights were exported; null when the last epoch's were.</param>
 internal sealed record Manifest(
     TrainingConfig Config,
     double TrainSeconds,
@@ -31,15 +32,18 @@ internal sealed record Manifest(
     IReadOnlyDictionary<string, string> Data,
     IReadOnlyDictionary<string, string> Artifacts,
     IReadOnlyDictionary<string, double>? Parity = null,
-    string? DataPath = null)
+    string? DataPath = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? BestEpoch = null)
 {
-    /// <summary>The last epoch's mean training loss.</summary>
+    /// <summary>The kept epoch's mean training loss: the last epoch's, or the best one's under early stopping.</summary>
     [JsonIgnore]
-    public double FinalTrainLoss => History[^1].TrainLoss;
+    public double FinalTrainLoss => Kept.TrainLoss;
 
-    /// <summary>The last epoch's test (or held-out normal) loss.</summary>
+    /// <summary>The kept epoch's test (held-out normal, or validation) loss.</summary>
     [JsonIgnore]
-    public double TestLoss => History[^1].TestLoss;
+    public double TestLoss => Kept.TestLoss;
+
+    private EpochRecord Kept => History[(BestEpoch ?? History.Count) - 1];
 
     /// <summary>The manifest's file name inside an output folder.</summary>
     public const string FileName = "manifest.json";
@@ -50,7 +54,8 @@ internal sealed record Manifest(
         Math.Round(state.TrainSeconds, 3),
         state.History,
         state.DataChecksums,
-        artifacts);
+        artifacts,
+        BestEpoch: state.BestEpoch > 0 ? state.BestEpoch : null);
 
     /// <summary>Writes the manifest atomically.</summary>
     public void Save(string path) => AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this, Json.Options));

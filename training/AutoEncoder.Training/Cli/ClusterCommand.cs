@@ -12,11 +12,11 @@ internal static class ClusterCommand
 {
     static readonly Option<string> Models = new("--models") { Description = "Folder holding encoder.onnx and its manifest", DefaultValueFactory = _ => "models" };
     static readonly Option<string?> Data = new("--data") { Description = TrainedData.Description };
-    static readonly Option<string> Clusters = new("--clusters")
+    static readonly Option<string> Clusters = WholeNumberOrAuto(new("--clusters")
     {
-        Description = "K, the number of clusters (2 to the training rows), or auto: the Gaussian mixture of least BIC from K = 2 to --max-clusters",
-        Required = true,
-    };
+        Description = "K, the number of clusters (2 to the training rows), or auto (the default): the Gaussian mixture of least BIC from K = 2 to --max-clusters",
+        DefaultValueFactory = _ => "auto",
+    });
     static readonly Option<ClusterMethod> Method = new("--method") { Description = "kmeans (k-means++ seeds, restarted) or gmm (a Gaussian mixture with full covariances from the k-means solution)", DefaultValueFactory = _ => ClusterMethod.Gmm };
     static readonly Option<long> Seed = new("--seed") { Description = "Seeds the k-means++ draws", DefaultValueFactory = _ => 0 };
     static readonly Option<int?> Restarts = new Option<int?>("--restarts") { Description = "k-means restarts; the least inertia wins (default 10)" }.AtLeast(1);
@@ -25,15 +25,20 @@ internal static class ClusterCommand
     static readonly Option<bool> AsJson = new("--json") { Description = "Print the report as one JSON object instead of a table" };
     static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "No progress lines" };
 
-    /// <summary>Builds the command.</summary>
-    public static Command Create()
+    static Option<string> WholeNumberOrAuto(Option<string> option)
     {
-        Clusters.Validators.Add(result =>
+        option.Validators.Add(result =>
         {
             string text = result.GetValueOrDefault<string>() ?? "";
             if (text != "auto" && !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-                result.AddError($"--clusters must be a whole number or auto, found '{text}'");
+                result.AddError($"{option.Name} must be a whole number or auto, found '{text}'");
         });
+        return option;
+    }
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
         var command = new Command("cluster", "Cluster the training rows' codes (k-means or a Gaussian mixture), score the clusters against the labels and export cluster.onnx")
         {
             Models, Data, Clusters, Method, Seed, Restarts, MaxClusters, Out, AsJson, Quiet,

@@ -44,7 +44,7 @@ internal static class TrainCommand
     static readonly Option<string?> Test = new("--test") { Description = "Test rows in the same format (.npy, CSV, image folder); default: the source's own split, else --validation-fraction of the training rows" };
     static readonly Option<string?> Labels = new("--labels") { Description = ".npy of one integer label per row of a .npy --data" };
     static readonly Option<string?> TestLabels = new("--test-labels") { Description = ".npy of labels for a .npy --test" };
-    static readonly Option<double?> ValidationFraction = new Option<double?>("--validation-fraction") { Description = "Share of training rows held out for testing when the source has no test split (default 0.1)" }.Positive();
+    static readonly Option<double?> ValidationFraction = new Option<double?>("--validation-fraction") { Description = "Share of training rows held out for testing when the source has no test split, and for validation under --early-stopping (default 0.1)" }.Positive();
     static readonly Option<string?> LabelColumn = new("--label-column") { Description = "CSV column holding class labels (kept out of the features; used by plots and evaluation)" };
     static readonly Option<string?> IdColumn = new("--id-column") { Description = "CSV column naming each row (kept out of the features; `index` uses it as the rows' keys)" };
     static readonly Option<string?> Columns = new("--columns") { Description = "CSV feature columns, by name (or 0-based index without a header), comma-separated; default all but the label and id" };
@@ -64,6 +64,7 @@ internal static class TrainCommand
     static readonly Option<bool> Resume = new("--resume") { Description = "Continue from <out>/checkpoint.bin (--epochs may extend the run)" };
     static readonly Option<bool> Force = new("--force") { Description = "Replace a model of other settings or data in --out (refused without it)" };
     static readonly Option<int?> CheckpointEvery = new Option<int?>("--checkpoint-every") { Description = "Also save <out>/checkpoint.bin after every N epochs (a killed run then resumes from there)" }.AtLeast(1);
+    static readonly Option<int?> EarlyStopping = new Option<int?>("--early-stopping") { Description = "End the run after this many epochs without a lower validation loss and keep its best epoch's weights; the validation rows are --validation-fraction of the training rows, held out" }.AtLeast(1);
     static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "No progress: only warnings, errors and the final line" };
 
     /// <summary>Builds the command.</summary>
@@ -74,7 +75,7 @@ internal static class TrainCommand
         {
             Config, Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ConvChannels, BatchNormOption, Dropout, ActivationOption, Seed, Threads, Subset, PathOption,
             NormalClass, Score, Threshold, Data, Format, Test, Labels, TestLabels, ValidationFraction, LabelColumn, IdColumn, Columns, Header,
-            Channels, ImageSize, Scaling, Loss, Objective, UmapWeight, Neighbors, MinDist, GraphEncoder, NegativeSamples, Out, Resume, Force, CheckpointEvery, Quiet,
+            Channels, ImageSize, Scaling, Loss, Objective, UmapWeight, Neighbors, MinDist, GraphEncoder, NegativeSamples, Out, Resume, Force, CheckpointEvery, EarlyStopping, Quiet,
         };
         command.SetAction(result => CommandRunner.RunWithTorch(() => Execute(result)));
         return command;
@@ -121,7 +122,8 @@ internal static class TrainCommand
                 result.GetValue(MinDist) ?? preset.UmapSettings.MinDist,
                 result.GetValue(NegativeSamples) ?? preset.UmapSettings.NegativeSamples,
                 result.GetValue(UmapWeight) ?? preset.UmapSettings.Weight,
-                result.GetValue(GraphEncoder) ?? preset.UmapSettings.GraphEncoder)).Validate();
+                result.GetValue(GraphEncoder) ?? preset.UmapSettings.GraphEncoder),
+            result.GetValue(EarlyStopping) ?? preset.Patience).Validate();
     }
 
     static DataOptions DataOptionsOf(ParseResult result)
@@ -163,8 +165,10 @@ internal static class TrainCommand
 
         TrainingConfig config = outcome.Config;
         string loss = config.Objective == TrainingObjective.Reconstruction ? config.LossKind.ToString().ToUpperInvariant() : "UMAP loss (sampled edges)";
-        string measured = config.NormalClass is null ? $"test {loss}" : $"held-out normal {loss}";
-        Console.WriteLine($"trained in {manifest.TrainSeconds:F1} s: train loss {manifest.FinalTrainLoss:F4}, {measured} {manifest.TestLoss:F4}; wrote {request.OutDir}/");
+        string measured = config.NormalClass is not null ? $"held-out normal {loss}" : config.Patience is not null ? $"validation {loss}" : $"test {loss}";
+        string kept = manifest.BestEpoch is int best
+            ? $"{(outcome.State.StoppedEarly ? $"stopped early after epoch {outcome.State.CompletedEpochs}" : "all epochs run")}, kept epoch {best}: " : "";
+        Console.WriteLine($"trained in {manifest.TrainSeconds:F1} s: {kept}train loss {manifest.FinalTrainLoss:F4}, {measured} {manifest.TestLoss:F4}; wrote {request.OutDir}/");
         return CommandRunner.Success;
     }
 }

@@ -9,6 +9,7 @@ using AutoEncoder.Training.Evaluation;
 using AutoEncoder.Training.Export;
 using AutoEncoder.Training.IO;
 using Sylvan.Data.Csv;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AutoEncoder.Training.Clustering;
@@ -71,6 +72,9 @@ internal static class ClusterRun
             throw new ArgumentException("--clusters auto: expected --method gmm (K is chosen by the mixture's BIC), found --method kmeans");
         ModelData model = ModelData.Load(request.ModelsDir, request.DataPath);
         DataSet data = model.Data;
+        int trainRows = data.Train.Count;
+        if (request.Clusters is { } asked && (asked < 2 || asked > trainRows))
+            throw new ArgumentException($"--clusters: expected 2 to {trainRows} (the training rows), found {asked}");
         string encoderPath = Path.Combine(request.ModelsDir, ModelRole.Encoder.FileName());
         byte[] encoderBytes = File.ReadAllBytes(encoderPath);
         float[] trainCodes, testCodes;
@@ -80,10 +84,10 @@ internal static class ClusterRun
             log($"encoding {data.Train.Count:N0} training and {data.Test.Count:N0} test rows with {encoderPath} ...");
             (trainCodes, testCodes, width) = (encoder.EncodeBatch(data.Train.Rows), encoder.EncodeBatch(data.Test.Rows), encoder.EmbeddingSize);
         }
-        int trainRows = data.Train.Count;
-        if (request.Clusters is { } asked && (asked < 2 || asked > trainRows))
-            throw new ArgumentException($"--clusters: expected 2 to {trainRows} (the training rows), found {asked}");
 
+        // One libtorch thread: the fits are many small operations on [rows, K] tensors, which two OpenMP threads
+        // slow down rather than speed up, badly so when another process shares the cores.
+        torch.set_num_threads(1);
         using var scope = NewDisposeScope();
         Tensor codes = tensor(trainCodes, [trainRows, width]);
         var clock = Stopwatch.StartNew();

@@ -25,12 +25,16 @@ namespace AutoEncoder.Training.Config;
 /// (checkpoints written before the option existed trained BCE).</param>
 /// <param name="Objective">What the encoder is trained for: reconstruction, UMAP, or both.</param>
 /// <param name="Umap">Settings of the UMAP objective; null for the defaults.</param>
+/// <param name="Patience">Early stopping: end the run when the validation loss has not improved for this many epochs,
+/// and keep the weights of its best epoch (Keras's EarlyStopping with restore_best_weights); null to train every epoch.
+/// The validation rows are a seeded share (the data's validation fraction) of the training rows, held out from
+/// training, so that the test rows stay unseen; a one-class run monitors its held-out normal rows.</param>
 internal sealed record TrainingConfig(
     string Preset, ModelConfig Model, int Epochs, int BatchSize, double LearningRate, long Seed, int Threads,
     LearningRateSchedule Schedule = LearningRateSchedule.Constant, int? Subset = null, TrainingPath Path = TrainingPath.Auto,
     int? NormalClass = null, AnomalyScore Score = AnomalyScore.Mse, string Threshold = "percentile:99",
     DataOptions? Data = null, string Scaling = "auto", ReconstructionLoss? Loss = null,
-    TrainingObjective Objective = TrainingObjective.Reconstruction, UmapOptions? Umap = null)
+    TrainingObjective Objective = TrainingObjective.Reconstruction, UmapOptions? Umap = null, int? Patience = null)
 {
     // The four below are derived from the parameters and never written: one name per fact in manifests,
     // checkpoints and ONNX metadata (files written before held them too; reading ignores them).
@@ -140,6 +144,7 @@ internal sealed record TrainingConfig(
         ArgumentOutOfRangeException.ThrowIfGreaterThan(BatchSize, MaxBatchSize, "batch-size");
         ArgumentOutOfRangeException.ThrowIfLessThan(Threads, 1, "threads");
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Threads, MaxThreads, "threads");
+        if (Patience is < 1) throw new ArgumentOutOfRangeException("early-stopping", Patience, "expected a patience of at least 1 epoch");
         if (Subset is < 1) throw new ArgumentOutOfRangeException("subset", Subset, "expected at least 1 row");
         if (!Enum.IsDefined(Path)) throw new ArgumentOutOfRangeException("training-path", Path, "expected auto, fused or autograd");
         if (NormalClass is < 0) throw new ArgumentOutOfRangeException("normal-class", NormalClass, "expected a label ≥ 0");

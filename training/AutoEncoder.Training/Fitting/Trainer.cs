@@ -22,6 +22,7 @@ internal sealed class Trainer : IDisposable
 
     private readonly ITrainingStep step;
     private CheckpointState state;
+    private byte[]? bestWeights;
 
     static Trainer() => NativeHeap.KeepLargeBlocks();
 
@@ -70,6 +71,7 @@ internal sealed class Trainer : IDisposable
             throw;
         }
         state = saved with { Config = config };
+        bestWeights = Checkpoint.BestWeights(checkpointPath);
     }
 
     /// <summary>The model being trained.</summary>
@@ -153,15 +155,37 @@ internal sealed class Trainer : IDisposable
                 EpochSeconds = 0,
                 History = [.. state.History, record],
             };
+            if (state.Config.Patience is int patience) TrackBest(record, patience);
             progress.EpochCompleted(record);
+            if (state.IsComplete) RestoreBest();
             if (stop.IsCancellationRequested) return state.IsComplete;
             if (!state.IsComplete) epochCompleted?.Invoke();
         }
         return true;
     }
 
-    /// <summary>Writes the checkpoint (weights, Adam state, configuration, position) to <paramref name="path"/>.</summary>
-    public void SaveCheckpoint(string path) => Checkpoint.Save(path, state, Model, step.SaveState);
+    /// <summary>Writes the checkpoint (weights, Adam state, configuration, position, best weights) to <paramref name="path"/>.</summary>
+    public void SaveCheckpoint(string path) => Checkpoint.Save(path, state, Model, step.SaveState, bestWeights);
+
+    /// <summary>Early stopping: remembers an improving epoch's weights, or stops after <paramref name="patience"/> epochs without one.</summary>
+    private void TrackBest(EpochRecord record, int patience)
+    {
+        // Improvement is a strictly lower loss (Keras's min_delta 0): a tie keeps the earlier epoch.
+        if (state.BestEpoch == 0 || record.TestLoss < state.History[state.BestEpoch - 1].TestLoss)
+        {
+            state = state with { BestEpoch = record.Epoch };
+            bestWeights = Checkpoint.Weights(Model);
+        }
+        else if (record.Epoch - state.BestEpoch >= patience) state = state with { StoppedEarly = true };
+    }
+
+    /// <summary>A finished run keeps its best epoch's weights (those the checkpoint and the export then hold).</summary>
+    private void RestoreBest()
+    {
+        if (bestWeights is null || state.BestEpoch == state.CompletedEpochs) return;
+        using var reader = new BinaryReader(new MemoryStream(bestWeights));
+        Model.load(reader, strict: true);
+    }
 
     /// <summary>Mean per-feature loss (BCE or MSE) of the model's reconstructions of <paramref name="pixels"/>.</summary>
     public static double MeanLoss(AutoEncoderModel model, Tensor pixels, ReconstructionLoss kind = ReconstructionLoss.Bce)

@@ -18,7 +18,7 @@ internal static class LossPlot
     }
 
     /// <summary>Plots the history of a run, its y axis labelled <paramref name="loss"/>.</summary>
-    public static Plot Create(IReadOnlyList<EpochRecord> history, string loss)
+    public static Plot Create(IReadOnlyList<EpochRecord> history, string loss, string heldOut = "test", int? bestEpoch = null)
     {
         var plot = new Plot();
         double[] epochs = history.Select(e => (double)e.Epoch).ToArray();
@@ -26,8 +26,14 @@ internal static class LossPlot
         train.LegendText = "train (mean over the epoch's batches)";
         train.MarkerSize = 6;
         var test = plot.Add.ScatterLine(epochs, history.Select(e => e.TestLoss).ToArray());
-        test.LegendText = "test (after the epoch)";
+        test.LegendText = $"{heldOut} (after the epoch)";
         test.MarkerSize = 6;
+        if (bestEpoch is int best)
+        {
+            var kept = plot.Add.VerticalLine(best);
+            kept.LegendText = $"epoch {best}: kept (early stopping)";
+            kept.LinePattern = LinePattern.Dashed;
+        }
         plot.ShowLegend(Alignment.UpperRight);
         plot.XLabel("epoch");
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };

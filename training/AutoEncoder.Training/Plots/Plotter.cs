@@ -52,7 +52,8 @@ internal static class Plotter
         if (File.Exists(manifest))
         {
             Manifest run = Manifest.Load(manifest);
-            Save(LossPlot.Create(run.History, LossPlot.Describe(run.Config, data.Image is not null)), "loss.png", 800, 500);
+            string heldOut = run.Config.NormalClass is not null ? "held-out normal rows" : run.Config.Patience is not null ? "validation" : "test";
+            Save(LossPlot.Create(run.History, LossPlot.Describe(run.Config, data.Image is not null), heldOut, run.BestEpoch), "loss.png", 800, 500);
         }
 
         string clusterPath = Path.Combine(modelsDir, Clustering.ClusterRun.ModelFile);

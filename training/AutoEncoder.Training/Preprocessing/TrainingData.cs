@@ -12,7 +12,7 @@ namespace AutoEncoder.Training.Preprocessing;
 /// <param name="Scaler">The fitted scaling; the exported encoder and full model begin with it.</param>
 /// <param name="Train">The training rows, scaled.</param>
 /// <param name="Evaluation">The rows the per-epoch loss is measured on, scaled: the held-out normal rows of a
-/// one-class run, else the test split.</param>
+/// one-class run, the validation rows held out from training under early stopping, else the test split.</param>
 /// <param name="Calibration">The held-out normal rows, raw (as a consumer would feed them), or null.</param>
 internal sealed record TrainingData(FeatureScaler Scaler, DataSplit Train, DataSplit Evaluation, DataSplit? Calibration)
 {
@@ -48,6 +48,9 @@ internal sealed record TrainingData(FeatureScaler Scaler, DataSplit Train, DataS
         if (data.Width != config.Model.InputSize)
             throw new ArgumentException($"the model takes rows of {config.Model.InputSize} values, the data have {data.Width}");
         (DataSplit train, DataSplit? calibration) = TrainingRows.Select(data.Train, config);
+        DataSplit? validation = null;
+        if (config.Patience is not null && calibration is null)
+            (train, validation) = TrainingRows.HoldOut(train, config.DataOptions.ValidationFraction, config.Seed, "--early-stopping");
         // Batch statistics of a single row are undefined: libtorch would stop at the epoch's last batch.
         if (config.Model.BatchNorm && config.Objective == TrainingObjective.Reconstruction && train.Count % config.BatchSize == 1)
             throw new ArgumentException(
@@ -57,6 +60,6 @@ internal sealed record TrainingData(FeatureScaler Scaler, DataSplit Train, DataS
         if (config.LossKind == ReconstructionLoss.Bce && FeatureScaler.OutsideUnitInterval(scaled) is { } outside)
             throw new ArgumentException(
                 $"--loss bce: expected scaled training values in [0, 1], found {outside.Value} at row {outside.Row}, column {outside.Column}; use --scaling minmax or --loss mse");
-        return new TrainingData(scaler, scaled, scaler.Apply(calibration ?? data.Test), calibration);
+        return new TrainingData(scaler, scaled, scaler.Apply(validation ?? calibration ?? data.Test), calibration);
     }
 }

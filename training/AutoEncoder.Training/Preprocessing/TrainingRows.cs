@@ -34,4 +34,23 @@ internal static class TrainingRows
         Array.Sort(calibration);
         return (rows.Pick(train), rows.Pick(calibration));
     }
+
+    /// <summary>
+    /// A seeded <paramref name="fraction"/> of <paramref name="rows"/> held out (validation) and the rest, each in
+    /// the rows' order; <paramref name="flag"/> names the option that asked, for the error.
+    /// </summary>
+    /// <exception cref="ArgumentException">Too few rows to hold out at least one and keep at least one.</exception>
+    public static (DataSplit Kept, DataSplit HeldOut) HoldOut(DataSplit rows, double fraction, long seed, string flag)
+    {
+        int held = (int)Math.Round(rows.Count * fraction);
+        if (held < 1 || held >= rows.Count)
+            throw new ArgumentException($"{flag}: expected enough training rows to hold out {fraction:P0} for validation, found {rows.Count}");
+        int[] order = [.. Enumerable.Range(0, rows.Count)];
+        // Seeded apart from the per-epoch shuffles and the calibration share.
+        new Random(unchecked((int)(seed * 104_729 + 17))).Shuffle(order);
+        int[] rest = order[held..], heldOut = order[..held];
+        Array.Sort(rest);
+        Array.Sort(heldOut);
+        return (rows.Pick(rest), rows.Pick(heldOut));
+    }
 }

@@ -23,3 +23,6 @@ internal sealed record NeighborResult(long Id, float Distance, int? Label);
 
 /// <summary>The nearest indexed rows of each query, nearest first, in request order.</summary>
 internal sealed record SimilarResponse(NeighborResult[][] Neighbors);
+
+/// <summary>Response of <c>/cluster</c>: each row's most probable cluster and every cluster's probability.</summary>
+internal sealed record ClustersResponse(int[] Clusters, float[][] Probabilities);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace AutoEncoder.Samples.EncoderService.Api;
 
-/// <summary><c>/encode</c>, <c>/decode</c>, <c>/score</c> and <c>/similar</c>: the models behind JSON (and, for encoding, images).</summary>
+/// <summary><c>/encode</c>, <c>/decode</c>, <c>/score</c>, <c>/cluster</c> and <c>/similar</c>: the models behind JSON (and, for encoding, images).</summary>
 internal static class ModelEndpoints
 {
     public static void MapModelEndpoints(this IEndpointRouteBuilder app)
@@ -14,6 +14,7 @@ internal static class ModelEndpoints
         api.MapPost("/encode", Encode);
         api.MapPost("/decode", Decode);
         api.MapPost("/score", Score);
+        api.MapPost("/cluster", Cluster);
         api.MapPost("/similar", Similar);
     }
 
@@ -59,6 +60,16 @@ internal static class ModelEndpoints
         return TypedResults.Ok(new ScoresResponse(scores, anomalies, threshold));
     }
 
+    static async Task<IResult> Cluster(HttpRequest request, IOptions<ServiceOptions> options, CancellationToken cancellationToken)
+    {
+        ClusterModel clusters = Registered<ClusterModel>(request, "a cluster model (cluster.onnx; AutoEncoder:Models with ClusterModel)");
+        float[] rows = await ReadRowsAsync(request, clusters.InputSize, options.Value, "", cancellationToken);
+        float[] probabilities = clusters.ProbabilitiesBatch(rows);
+        int k = clusters.ClusterCount;
+        int[] assigned = [.. Enumerable.Range(0, rows.Length / clusters.InputSize).Select(r => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities.AsSpan(r * k, k)))];
+        return TypedResults.Ok(new ClustersResponse(assigned, Matrix.Split(probabilities, k)));
+    }
+
     static async Task<IResult> Similar(HttpRequest request, Encoder encoder, SimilarItems items, IOptions<ServiceOptions> options, CancellationToken cancellationToken)
     {
         EmbeddingIndex index = items.Index ?? throw RequestRejected.NotAvailable($"expected rows to search, found none: {items.Unavailable}");
@@ -97,7 +108,7 @@ internal static class ModelEndpoints
         return await RequestBody.ReadAsync(request, options.MaxBodyBytes, cancellationToken);
     }
 
-    // Decoder and detector are optional registrations (a UMAP model has neither).
+    // Decoder, detector and cluster model are optional registrations (a UMAP model has no decoder or detector).
     static T Registered<T>(HttpRequest request, string what) where T : class =>
         request.HttpContext.RequestServices.GetService<T>()
         ?? throw RequestRejected.NotAvailable($"expected this service to have {what}, found none registered (AutoEncoder:Models)");
