@@ -116,6 +116,7 @@ pack: build
 	$(DOTNET) pack inference/AutoEncoder.Inference.Images/AutoEncoder.Inference.Images.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 	$(DOTNET) pack inference/AutoEncoder.Inference.AI/AutoEncoder.Inference.AI.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 	$(DOTNET) pack training/AutoEncoder.Onnx/AutoEncoder.Onnx.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
+	$(DOTNET) pack training/AutoEncoder.Cli/AutoEncoder.Cli.csproj -c $(CONFIG) -o artifacts --nologo -v quiet
 
 # The encoder service on http://127.0.0.1:$${PORT:-5000} with the UMAP encoder (the map that separates the
 # digits; it has no decoder) and the MNIST test set's map; open it in a browser and draw.

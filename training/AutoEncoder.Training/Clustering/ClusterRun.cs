@@ -2,7 +2,6 @@ using DataTable = System.Data.DataTable;
 using System.Diagnostics;
 using System.Text.Json;
 using AutoEncoder.Inference;
-using AutoEncoder.ModelFormat;
 using AutoEncoder.Training.Artifacts;
 using AutoEncoder.Training.Data;
 using AutoEncoder.Training.Evaluation;

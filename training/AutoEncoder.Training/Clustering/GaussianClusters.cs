@@ -16,7 +16,7 @@ namespace AutoEncoder.Training.Clustering;
 /// <param name="PrecisionFactors">K × D × D precision factors P_k, row-major.</param>
 internal sealed record GaussianClusters(ClusterMethod Method, int Clusters, int Dimensions, double[] Weights, double[] Means, double[] PrecisionFactors)
 {
-    /// <summary>Most codes one call turns into probabilities: bounds the [rows, K·D] intermediate.</summary>
+    /// <summary>Most codes one call turns into probabilities: bounds the [rows, K, D] intermediate.</summary>
     private const int Chunk = 8192;
 
     /// <summary>Equal-weight components of one spherical variance around <paramref name="centroids"/> (K × D).</summary>
