@@ -13,8 +13,9 @@ internal static class ClusterPlots
         byCluster.Title("Test rows coloured by cluster");
         Plot byLabel = LatentPlot.Create(codes, labels, classNames, latent);
         byLabel.Title("… and by label");
+        // A new Multiplot holds one empty plot: replace it by the first of ours.
         var multiplot = new Multiplot();
-        multiplot.AddPlot(byCluster);
+        multiplot.Reset(byCluster);
         multiplot.AddPlot(byLabel);
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
         return multiplot.Render(width, height).GetImageBytes(ImageFormat.Png);
