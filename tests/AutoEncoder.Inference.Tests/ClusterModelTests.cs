@@ -78,9 +78,11 @@ public sealed class ClusterModelTests
         using var model = ClusterModel.Load(TestModels.Committed(File), On(backend));
 
         float[] probabilities = model.ProbabilitiesBatch(TestImages.Pixels(Rows));
+        int k = model.ClusterCount;
 
         // Ten float32 probabilities: their sum is 1 within a few ulps.
-        for (int r = 0; r < Rows; r++) Assert.Equal(1, probabilities.AsSpan(r * 10, 10).ToArray().Sum(), 1e-5);
+        Assert.Equal(10, k);
+        for (int r = 0; r < Rows; r++) Assert.Equal(1, probabilities.AsSpan(r * k, k).ToArray().Sum(), 1e-5);
     }
 
     [Theory]

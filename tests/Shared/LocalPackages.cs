@@ -9,11 +9,16 @@ internal static class LocalPackages
     /// <summary>A version no earlier run used, so NuGet's global cache cannot serve an older build of the packages.</summary>
     public static string UniqueVersion() => $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
 
-    /// <summary>Packs each project (path relative to the repository) at <paramref name="version"/> into <paramref name="feed"/>.</summary>
+    /// <summary>
+    /// Packs each project (path relative to the repository) as package version <paramref name="version"/> into
+    /// <paramref name="feed"/>. Only the package's version is set: a global <c>Version</c> would also rebuild every
+    /// referenced project (AutoEncoder.ModelFormat, which has no version of its own) at another assembly version
+    /// into the shared bin folders, and a later build or pack (the tool's) would mix assemblies built against both.
+    /// </summary>
     public static void Pack(string feed, string version, params string[] projects)
     {
         foreach (string project in projects)
-            Dotnet(Repository.Root, "pack", project, "-c", "Release", "-o", feed, $"-p:Version={version}", "--nologo", "-v", "quiet");
+            Dotnet(Repository.Root, "pack", project, "-c", "Release", "-o", feed, $"-p:PackageVersion={version}", "--nologo", "-v", "quiet");
     }
 
     /// <summary>Makes <paramref name="feed"/> the only package source of the app in <paramref name="app"/>.</summary>

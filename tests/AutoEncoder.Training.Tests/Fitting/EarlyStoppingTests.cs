@@ -89,8 +89,8 @@ public sealed class EarlyStoppingTests : IDisposable
         Assert.Equal(900, prepared.Train.Count);
         Assert.Equal(100, prepared.Evaluation.Count);
         // Every training row lands in exactly one of the two (MNIST rows are distinct images here).
-        var rows = new HashSet<string>(Enumerable.Range(0, 1000).Select(r => Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.Train.Rows.AsSpan(r * 784, 784)))));
-        string Key(DataSplit split, int r) => Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(split.Rows.AsSpan(r * 784, 784)));
+        static string Key(DataSplit split, int r) => Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(split.Rows.AsSpan(r * 784, 784)));
+        var rows = new HashSet<string>(Enumerable.Range(0, 1000).Select(r => Key(data.Train, r)));
         var seen = Enumerable.Range(0, 900).Select(r => Key(prepared.Train, r)).Concat(Enumerable.Range(0, 100).Select(r => Key(prepared.Evaluation, r))).ToList();
         Assert.Equal(1000, seen.Distinct().Count());
         Assert.All(seen, key => Assert.Contains(key, rows));
