@@ -38,6 +38,7 @@ plots: build
 	$(DOTNET) $(APP) plot --models $(MODELS)/umap --data $(DATA) --out plots/umap
 	$(DOTNET) $(APP) plot --models $(MODELS)/conv --data $(DATA) --out plots/conv
 	$(DOTNET) $(APP) plot --models $(MODELS)/cluster --data $(DATA) --out plots/cluster
+	$(DOTNET) $(APP) plot --models $(MODELS)/vae --data $(DATA) --out plots/vae
 	mkdir -p obj
 	$(DOTNET) $(APP) index --models $(MODELS)/umap --data $(DATA) --out obj/mnist-umap.index
 	$(DOTNET) $(APP) search --index obj/mnist-umap.index --models $(MODELS)/umap --data $(DATA) --row 7 -k 10 --plot plots/similar.png
@@ -48,6 +49,7 @@ evaluate: build
 	$(DOTNET) $(APP) evaluate --models $(MODELS)/fashion --data data/fashion-mnist
 	$(DOTNET) $(APP) evaluate --models $(MODELS)/umap --data $(DATA)
 	$(DOTNET) $(APP) evaluate --models $(MODELS)/conv --data $(DATA)
+	$(DOTNET) $(APP) evaluate --models $(MODELS)/vae --data $(DATA)
 
 # The one-class protocol on MNIST and Fashion-MNIST: the anomaly preset trained on each class in turn,
 # AUROC over the whole test set beside PCA-32.

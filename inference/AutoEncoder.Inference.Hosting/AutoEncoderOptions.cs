@@ -19,7 +19,8 @@ public sealed class AutoEncoderOptions
     /// <summary>
     /// Without <see cref="ModelDirectory"/>: which embedded MNIST model to serve (<see cref="PretrainedModel.Seed"/>
     /// by default; <see cref="PretrainedModel.Umap"/> is an encoder only, so set <see cref="Models"/> to
-    /// <see cref="AutoEncoderModels.Encoder"/> with it).
+    /// <see cref="AutoEncoderModels.Encoder"/> with it, and <see cref="PretrainedModel.Vae"/> has no full model: set
+    /// <see cref="AutoEncoderModels.Encoder"/> | <see cref="AutoEncoderModels.Decoder"/>).
     /// </summary>
     public PretrainedModel Pretrained { get; set; } = PretrainedModel.Seed;
 

@@ -249,6 +249,57 @@ public sealed class AnomalyDetector : IDisposable
         measured.Succeeded(threshold is float limit && Telemetry.CountsAnomalies ? AboveThreshold(scores, limit) : 0);
     }
 
+    /// <summary>
+    /// The model's reconstruction of one row, in the scaled space it was trained in (pixel probabilities for
+    /// images): what a denoising autoencoder returns as the cleaned row.
+    /// </summary>
+    /// <exception cref="ArgumentException">Wrong length, or a NaN or infinite value.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
+    public float[] Reconstruct(ReadOnlySpan<float> row)
+    {
+        var reconstruction = new float[InputSize];
+        Reconstruct(row, reconstruction);
+        return reconstruction;
+    }
+
+    /// <summary>Reconstructs one row into <paramref name="reconstruction"/> (<see cref="InputSize"/> values) without allocating.</summary>
+    /// <exception cref="ArgumentException">Wrong lengths, or a NaN or infinite value (the destination is then left unspecified).</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
+    public void Reconstruct(ReadOnlySpan<float> row, Span<float> reconstruction)
+    {
+        InputGuard.Length(row.Length, InputSize, "a row", nameof(row));
+        InputGuard.Length(reconstruction.Length, InputSize, "a reconstruction", nameof(reconstruction));
+        using Telemetry.Measurement measured = Telemetry.Start(Telemetry.Reconstruct, 1);
+        model.RunRow(row, reconstruction, nameof(row));
+        measured.Succeeded();
+    }
+
+    /// <summary>Reconstructs many rows laid end to end into a new array, <see cref="InputSize"/> values per row.</summary>
+    /// <exception cref="ArgumentException">Empty input, a partial row, or a NaN or infinite value.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
+    public float[] ReconstructBatch(ReadOnlySpan<float> rows)
+    {
+        var reconstructions = new float[InputGuard.RowCount(rows.Length, InputSize, nameof(rows)) * InputSize];
+        ReconstructBatch(rows, reconstructions);
+        return reconstructions;
+    }
+
+    /// <summary>Reconstructs many rows into <paramref name="reconstructions"/>, <see cref="InputSize"/> values per row.</summary>
+    /// <exception cref="ArgumentException">Empty input, a partial row, a wrong destination length, or a NaN or infinite value (the destination is then left unspecified).</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime failed while running the model.</exception>
+    public void ReconstructBatch(ReadOnlySpan<float> rows, Span<float> reconstructions)
+    {
+        int count = InputGuard.RowCount(rows.Length, InputSize, nameof(rows));
+        InputGuard.BatchLength(reconstructions.Length, count, InputSize, "reconstructions", nameof(reconstructions));
+        using Telemetry.Measurement measured = Telemetry.Start(Telemetry.Reconstruct, count);
+        model.RunRows(rows, reconstructions, count, nameof(rows));
+        measured.Succeeded();
+    }
+
     /// <summary>Releases the ONNX Runtime session and its buffers, at once or, when calls are running, as the last one returns.</summary>
     public void Dispose() => model.Dispose();
 

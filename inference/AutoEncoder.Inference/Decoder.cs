@@ -164,6 +164,46 @@ public sealed class Decoder : IDisposable
     }
 
     /// <summary>
+    /// Whether this decoder generates rows from its prior: its model declares one (metadata <c>prior</c>), as a
+    /// variational autoencoder's does (N(0, I)). <see cref="Sample(int, int)"/> needs it.
+    /// </summary>
+    public bool IsGenerative => Metadata.Properties.TryGetValue(MetadataKeys.Prior, out string? prior) && prior == MetadataKeys.StandardNormalPrior;
+
+    /// <summary>
+    /// Generates <paramref name="count"/> new rows: codes drawn from the model's prior N(0, I), seeded by
+    /// <paramref name="seed"/> (the same seed gives the same rows on every platform), decoded into a new array of
+    /// <see cref="OutputSize"/> values per row.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1, or the rows would not fit one array.</exception>
+    /// <exception cref="InvalidOperationException">The model declares no prior (<see cref="IsGenerative"/> is false: not a variational decoder); or ONNX Runtime failed.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    public float[] Sample(int count, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if ((long)count * OutputSize > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"expected at most {Array.MaxLength / OutputSize:N0} rows of {OutputSize} values in one array");
+        var rows = new float[count * OutputSize];
+        Sample(rows, seed);
+        return rows;
+    }
+
+    /// <summary>Generates rows as <see cref="Sample(int, int)"/> does, as many as <paramref name="rows"/> holds (<see cref="OutputSize"/> values each).</summary>
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is empty or not a whole number of rows.</exception>
+    /// <exception cref="InvalidOperationException">The model declares no prior (<see cref="IsGenerative"/> is false: not a variational decoder); or ONNX Runtime failed.</exception>
+    /// <exception cref="ObjectDisposedException">This instance was disposed.</exception>
+    public void Sample(Span<float> rows, int seed)
+    {
+        int count = InputGuard.RowCount(rows.Length, OutputSize, nameof(rows));
+        if (!IsGenerative)
+            throw new InvalidOperationException(
+                $"expected a generative decoder (metadata {MetadataKeys.Prior} '{MetadataKeys.StandardNormalPrior}', a variational autoencoder's), found " +
+                (Metadata.Properties.TryGetValue(MetadataKeys.Prior, out string? prior) ? $"prior '{prior}'" : "no prior: codes of a plain autoencoder follow no known distribution"));
+        float[] codes = new float[(long)count * EmbeddingSize];
+        StandardNormal.Fill(codes, seed);
+        DecodeBatch(codes, rows);
+    }
+
+    /// <summary>
     /// Maps decoded rows (laid end to end, <see cref="OutputSize"/> values each) from the scaled space the
     /// model was trained in back to the data's own units, in place: value / scale + offset per feature, the
     /// inverse of the scaling recorded in the model (<c>input_scaling</c>). Rows of a model trained on its

@@ -5,7 +5,8 @@ namespace AutoEncoder.Inference;
 
 /// <summary>
 /// Maps rows (images or table rows) to their codes with an exported AutoEncoder encoder (<c>pixels</c> [batch, 784] →
-/// <c>embedding</c> [batch, latent]). One instance holds one ONNX Runtime session; share it: every
+/// <c>embedding</c> [batch, latent]; a variational encoder's codes are its posterior's means, and its second output,
+/// <c>log_variance</c>, is not computed). One instance holds one ONNX Runtime session; share it: every
 /// method is safe to call from many threads at once. Disposing it while calls are running is safe: they finish,
 /// the native memory is released by the last one, and calls that start later throw <see cref="ObjectDisposedException"/>.
 /// </summary>
@@ -46,7 +47,7 @@ public sealed class Encoder : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
     /// <include file="LoadExceptions.xml" path="doc/load/*" />
-    public static Encoder Load(string path, InferenceOptions? options) => new(OnnxModel.Open(ModelBytes.FromFile(path), Role, path, options));
+    public static Encoder Load(string path, InferenceOptions? options) => new(OnnxModel.Open(ModelBytes.FromFile(path), Role, path, options, TensorNames.Embedding));
 
     /// <summary>Loads an encoder from <paramref name="stream"/>, read to its end; the caller keeps ownership of the stream.</summary>
     /// <param name="stream">The model's bytes.</param>
@@ -61,7 +62,7 @@ public sealed class Encoder : IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
     /// <exception cref="IOException">Reading the stream failed.</exception>
     /// <include file="LoadExceptions.xml" path="doc/load/*" />
-    public static Encoder Load(Stream stream, InferenceOptions? options) => new(OnnxModel.Open(ModelBytes.FromStream(stream), Role, "stream", options));
+    public static Encoder Load(Stream stream, InferenceOptions? options) => new(OnnxModel.Open(ModelBytes.FromStream(stream), Role, "stream", options, TensorNames.Embedding));
 
     /// <summary>Loads an encoder from model bytes in memory (a <c>byte[]</c> converts implicitly).</summary>
     /// <param name="model">The model's bytes; they are copied, so the caller may reuse the memory.</param>
@@ -72,7 +73,7 @@ public sealed class Encoder : IDisposable
     /// <param name="model">The model's bytes; they are copied, so the caller may reuse the memory.</param>
     /// <param name="options">How the model runs; null for the defaults.</param>
     /// <include file="LoadExceptions.xml" path="doc/load/*" />
-    public static Encoder Load(ReadOnlyMemory<byte> model, InferenceOptions? options) => new(OnnxModel.Open(model, Role, "model bytes", options));
+    public static Encoder Load(ReadOnlyMemory<byte> model, InferenceOptions? options) => new(OnnxModel.Open(model, Role, "model bytes", options, TensorNames.Embedding));
 
     /// <summary>Loads the MNIST encoder embedded in this package (784 → 2, trained with the seed preset).</summary>
     /// <include file="LoadExceptions.xml" path="doc/load/*" />
@@ -97,7 +98,7 @@ public sealed class Encoder : IDisposable
     public static Encoder LoadDefault(PretrainedModel model, InferenceOptions? options)
     {
         string name = EmbeddedModels.NameOf(model, DefaultFile);
-        return new(OnnxModel.Open(EmbeddedModels.Read(name), Role, name, options));
+        return new(OnnxModel.Open(EmbeddedModels.Read(name), Role, name, options, TensorNames.Embedding));
     }
 
     /// <summary>Encodes one row of <see cref="InputSize"/> values (as training read them: intensities in [0, 1] for images) into a new array.</summary>

@@ -23,4 +23,11 @@ public enum PretrainedModel
     /// use it to find similar images, cluster or draw a map. Encoder only: no decoder or full model.
     /// </summary>
     Umap,
+
+    /// <summary>
+    /// A variational autoencoder with the deep model's layers and a 2-D latent space (5-NN accuracy 0.82): its
+    /// decoder generates new digits from codes drawn from N(0, I) (<see cref="Decoder.Sample(int, int)"/>); its
+    /// encoder gives each image's posterior mean. Encoder and decoder: no full model.
+    /// </summary>
+    Vae,
 }

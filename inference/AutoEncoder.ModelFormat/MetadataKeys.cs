@@ -30,6 +30,15 @@ internal static class MetadataKeys
     /// <summary>Models not trained on reconstruction alone: what their codes were trained for.</summary>
     public const string Objective = "objective";
 
+    /// <summary>
+    /// A generative model's prior over codes, which <c>Decoder.Sample</c> draws from: <see cref="StandardNormalPrior"/>
+    /// for a variational autoencoder; absent for a plain one.
+    /// </summary>
+    public const string Prior = "prior";
+
+    /// <summary>The value of <see cref="Prior"/> for N(0, I).</summary>
+    public const string StandardNormalPrior = "standard_normal";
+
     /// <summary>The training configuration as JSON.</summary>
     public const string TrainingConfig = "training_config";
 
@@ -78,7 +87,7 @@ internal static class MetadataKeys
     /// <summary>Every key, in the order above.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        Role, InputSize, LatentSize, ImageShape, InputDivisor, InputScaling, OutputSpace, Objective, TrainingConfig, DataSha256, Loss,
+        Role, InputSize, LatentSize, ImageShape, InputDivisor, InputScaling, OutputSpace, Objective, Prior, TrainingConfig, DataSha256, Loss,
         TestLoss, TestBce, ParityMaxAbsDiff, ParityRows, AnomalyScore, AnomalyThreshold, AnomalyThresholdRule,
         AnomalyNormalClass, AnomalyCalibrationRows, AnomalyCalibrationQuantiles, Clusters, ClusterMethod,
     ];

@@ -9,6 +9,9 @@ internal static class TensorNames
     /// <summary>The code: the encoder's output, the decoder's input.</summary>
     public const string Embedding = "embedding";
 
+    /// <summary>A variational encoder's second output: the log-variance of each code value's Gaussian posterior.</summary>
+    public const string LogVariance = "log_variance";
+
     /// <summary>The reconstructed row: the decoder's and the full model's output.</summary>
     public const string Reconstruction = "reconstruction";
 

@@ -13,6 +13,7 @@ public sealed class PretrainedModelTests
     [InlineData(PretrainedModel.Seed, "encoder.onnx")]
     [InlineData(PretrainedModel.Deep, "deep/encoder.onnx")]
     [InlineData(PretrainedModel.Umap, "umap/encoder.onnx")]
+    [InlineData(PretrainedModel.Vae, "vae/encoder.onnx")]
     public void Each_encoder_is_the_committed_one(PretrainedModel model, string file)
     {
         using Encoder encoder = Encoder.LoadDefault(model);
@@ -30,6 +31,17 @@ public sealed class PretrainedModelTests
 
         Assert.Equal(Sha256Of(Path.Combine(Repository.ModelsFolder, decoderFile)), decoder.Metadata.Sha256);
         Assert.Equal(Sha256Of(Path.Combine(Repository.ModelsFolder, fullFile)), detector.Metadata.Sha256);
+    }
+
+    [Fact]
+    public void The_vae_brings_a_generative_decoder_and_no_full_model()
+    {
+        using Decoder decoder = Decoder.LoadDefault(PretrainedModel.Vae);
+        var error = Assert.Throws<ArgumentException>(() => AnomalyDetector.LoadDefault(PretrainedModel.Vae));
+
+        Assert.Equal(Sha256Of(Path.Combine(Repository.ModelsFolder, "vae/decoder.onnx")), decoder.Metadata.Sha256);
+        Assert.True(decoder.IsGenerative);
+        Assert.StartsWith("expected a model with an autoencoder.onnx, found Vae, which ships its encoder and decoder only (use Seed or Deep)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,6 +65,6 @@ public sealed class PretrainedModelTests
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => Encoder.LoadDefault((PretrainedModel)7));
 
-        Assert.StartsWith("expected Seed, Deep, Umap", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("expected Seed, Deep, Umap, Vae", error.Message, StringComparison.Ordinal);
     }
 }

@@ -29,7 +29,7 @@ internal sealed class GraphBuilder
         this.batchSize = batchSize;
     }
 
-    /// <summary>The graph; complete once <see cref="AddOutput"/> was called.</summary>
+    /// <summary>The graph; complete once <see cref="AddOutput(string, string, string)"/> was called.</summary>
     public GraphProto Graph { get; }
 
     /// <summary>The target opset of the default ONNX domain.</summary>
@@ -64,7 +64,10 @@ internal sealed class GraphBuilder
     /// <summary>Exposes <paramref name="value"/> as the graph output <paramref name="name"/>.</summary>
     /// <remarks>The node producing the value is renamed to write <paramref name="name"/> directly; only
     /// when the value is a graph input (an empty model) is an Identity node needed.</remarks>
-    public void AddOutput(string value, string name, string doc)
+    public void AddOutput(string value, string name, string doc) => AddOutput(value, name, doc, TensorProto.Types.DataType.Float);
+
+    /// <summary>Exposes <paramref name="value"/>, of <paramref name="elementType"/> (an ArgMax's int64, say), as the graph output <paramref name="name"/>.</summary>
+    public void AddOutput(string value, string name, string doc, TensorProto.Types.DataType elementType)
     {
         long[] shape = ShapeOf(value);
         NodeProto? producer = Graph.Node.LastOrDefault(node => node.Output.Contains(value));
@@ -82,7 +85,7 @@ internal sealed class GraphBuilder
             Graph.ValueInfo.Remove(Graph.ValueInfo.Single(info => info.Name == value));
             shapes[name] = shape;
         }
-        Graph.Output.Add(ValueInfo(name, shape, doc));
+        Graph.Output.Add(ValueInfo(name, shape, doc, elementType));
     }
 
     /// <summary>Adds a float32 initializer and returns its (unique) name.</summary>
@@ -167,7 +170,7 @@ internal sealed class GraphBuilder
     public static AttributeProto FloatAttribute(string name, float value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
-    private ValueInfoProto ValueInfo(string name, long[] dims, string doc)
+    private ValueInfoProto ValueInfo(string name, long[] dims, string doc, TensorProto.Types.DataType elementType = TensorProto.Types.DataType.Float)
     {
         var shape = new TensorShapeProto();
         shape.Dim.Add(batchSize is long fixedBatch
@@ -180,7 +183,7 @@ internal sealed class GraphBuilder
             DocString = doc,
             Type = new TypeProto
             {
-                TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape },
+                TensorType = new TypeProto.Types.Tensor { ElemType = (int)elementType, Shape = shape },
             },
         };
     }

@@ -26,9 +26,16 @@ internal static class OnnxExporter
     /// <param name="Output">Output tensor name.</param>
     /// <param name="Stages">Modules applied in order, each with the scope that prefixes its names.</param>
     /// <param name="Doc">The graph's documentation string.</param>
+    /// <param name="Branches">Further outputs, each computed from a value of the main chain (in the graph after it).</param>
     public sealed record GraphSpec(
         string GraphName, string Input, long[] InputShape, string Output,
-        IReadOnlyList<(string Scope, torch.nn.Module Module)> Stages, string Doc);
+        IReadOnlyList<(string Scope, torch.nn.Module Module)> Stages, string Doc, IReadOnlyList<GraphBranch>? Branches = null);
+
+    /// <summary>A second output of a graph: modules applied to the value the main chain's stage <paramref name="From"/> reads.</summary>
+    /// <param name="Output">Output tensor name.</param>
+    /// <param name="From">Index of the main stage whose input the branch starts from.</param>
+    /// <param name="Stages">Modules applied in order, each with the scope that prefixes its names.</param>
+    public sealed record GraphBranch(string Output, int From, IReadOnlyList<(string Scope, torch.nn.Module Module)> Stages);
 
     /// <summary>
     /// Converts <paramref name="spec"/> into a model carrying <paramref name="metadata"/>, for opset
@@ -43,9 +50,23 @@ internal static class OnnxExporter
         var context = new ExportContext(graph, converters ?? ConverterRegistry.Default);
 
         string value = graph.AddInput(spec.Input, spec.InputShape, $"float32 {GraphBuilder.Describe(spec.InputShape)}");
+        // The value each main stage reads, for the branches that start there.
+        var inputs = new List<string>();
         foreach ((string scope, torch.nn.Module module) in spec.Stages)
+        {
+            inputs.Add(value);
             value = context.Convert(module, scope, value);
+        }
         graph.AddOutput(value, spec.Output, $"float32 {GraphBuilder.Describe(graph.ShapeOf(value))}");
+        foreach (GraphBranch branch in spec.Branches ?? [])
+        {
+            if (branch.From < 0 || branch.From >= inputs.Count)
+                throw new ArgumentOutOfRangeException(nameof(spec), branch.From, $"branch '{branch.Output}': expected a main stage from 0 to {inputs.Count - 1}");
+            string branchValue = inputs[branch.From];
+            foreach ((string scope, torch.nn.Module module) in branch.Stages)
+                branchValue = context.Convert(module, scope, branchValue);
+            graph.AddOutput(branchValue, branch.Output, $"float32 {GraphBuilder.Describe(graph.ShapeOf(branchValue))}");
+        }
 
         var model = new ModelProto
         {

@@ -16,7 +16,7 @@ internal static class EmbeddedModels
     /// (<c>encoder.onnx</c>), the others in a folder of their name (<c>deep/encoder.onnx</c>), as in models/.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="model"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="model"/> has no such file (the UMAP model is an encoder only).</exception>
+    /// <exception cref="ArgumentException"><paramref name="model"/> has no such file (the UMAP model is an encoder only, the VAE has no full model).</exception>
     public static string NameOf(PretrainedModel model, string fileName) => model switch
     {
         PretrainedModel.Seed => fileName,
@@ -24,6 +24,9 @@ internal static class EmbeddedModels
         PretrainedModel.Umap when fileName == RoleNames.FileName(RoleNames.Encoder) => $"umap/{fileName}",
         PretrainedModel.Umap => throw new ArgumentException(
             $"expected a model with a {fileName}, found {model}, which is an encoder only (use {PretrainedModel.Seed} or {PretrainedModel.Deep})", nameof(model)),
+        PretrainedModel.Vae when fileName != RoleNames.FileName(RoleNames.Autoencoder) => $"vae/{fileName}",
+        PretrainedModel.Vae => throw new ArgumentException(
+            $"expected a model with an {fileName}, found {model}, which ships its encoder and decoder only (use {PretrainedModel.Seed} or {PretrainedModel.Deep})", nameof(model)),
         _ => throw new ArgumentOutOfRangeException(nameof(model), model, $"expected {string.Join(", ", Enum.GetNames<PretrainedModel>())}"),
     };
 

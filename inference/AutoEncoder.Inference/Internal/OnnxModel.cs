@@ -53,7 +53,8 @@ internal sealed class OnnxModel : IDisposable
 
     /// <summary>
     /// Validates <paramref name="bytes"/> as a model of <paramref name="role"/> and opens it as <paramref name="options"/> say,
-    /// computing its one output, or the float output named <paramref name="output"/> of a model with several.
+    /// computing its one output, or the float output named <paramref name="output"/> of a model with several (a
+    /// model of one output computes that one, whatever its name).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="InvalidDataException">The bytes are not a usable model of that role.</exception>
@@ -83,7 +84,7 @@ internal sealed class OnnxModel : IDisposable
             if (metadata.Role != role)
                 throw new InvalidDataException(
                     $"{source}: expected a model with role '{role}', found '{(metadata.Role.Length == 0 ? "none" : metadata.Role)}'");
-            (int input, string outputName, int outputSize) = CheckSignature(session, source, output);
+            (int input, string outputName, int outputSize) = CheckSignature(session, source, session.OutputMetadata.Count == 1 ? null : output);
             var initializers = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
             foreach (TensorProto tensor in proto.Graph.Initializer) initializers[tensor.Name] = tensor;
             InputScaling? scaling = InputScaling.Read(proto.Graph, session.InputMetadata.Keys.Single(), input, initializers);

@@ -15,7 +15,7 @@ internal static class Telemetry
     public const string Name = "AutoEncoder.Inference";
 
     /// <summary>Operation names, the value of the <c>autoencoder.operation</c> tag.</summary>
-    public const string Encode = "encode", Decode = "decode", Score = "score", Cluster = "cluster";
+    public const string Encode = "encode", Decode = "decode", Score = "score", Cluster = "cluster", Reconstruct = "reconstruct";
 
     private const string OperationTag = "autoencoder.operation";
 

@@ -17,7 +17,7 @@ public sealed class MetadataContractTests
         Assert.Equal(
         [
             "role", "input_size", "latent_size", "image_shape", "input_divisor", "input_scaling", "output_space", "objective",
-            "training_config", "data_sha256", "loss", "test_loss", "test_bce", "parity_max_abs_diff", "parity_rows",
+            "prior", "training_config", "data_sha256", "loss", "test_loss", "test_bce", "parity_max_abs_diff", "parity_rows",
             "anomaly_score", "anomaly_threshold", "anomaly_threshold_rule", "anomaly_normal_class", "anomaly_calibration_rows",
             "anomaly_calibration_quantiles", "clusters", "cluster_method",
         ], MetadataKeys.All);

@@ -7,7 +7,7 @@ internal static class PyTorchReference
     public sealed record Loop(double Seconds, double FinalTrainLoss, int Threads);
 
     /// <summary>The reference's figures.</summary>
-    public sealed record Result(string Torch, Loop Seed, Loop DeepEpoch, Loop ConvEpoch);
+    public sealed record Result(string Torch, Loop Seed, Loop DeepEpoch, Loop ConvEpoch, Loop VaeEpochs);
 
     /// <summary>The figures, or null with the reason when PyTorch is not available.</summary>
     public static (Result? Result, string? Missing) Run(string script, string mnistFolder) =>

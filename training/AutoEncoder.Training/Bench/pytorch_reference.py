@@ -55,12 +55,40 @@ def convolutional(channels, hidden, latent):
                          *mirrored(widths[::-1], nn.ReLU), *decoder, nn.Flatten())
 
 
-def train(x, build, batch, epochs, threads):
+class Vae(nn.Module):
+    """The vae preset's network: 784-512-256 ReLU, mean and log-variance heads of 2, the decoder mirrored."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU())
+        self.mean = nn.Linear(256, 2)
+        self.log_variance = nn.Linear(256, 2)
+        self.decoder = nn.Sequential(*mirrored([2, 256, 512, 784], nn.ReLU))
+
+    def forward(self, x):
+        hidden = self.body(x)
+        mean, log_variance = self.mean(hidden), self.log_variance(hidden)
+        code = mean + torch.exp(0.5 * log_variance) * torch.randn_like(mean)
+        return self.decoder(code), mean, log_variance
+
+
+def negative_elbo(model, rows):
+    """Per row: BCE summed over pixels plus the KL divergence from N(0, I), averaged over the batch."""
+    logits, mean, log_variance = model(rows)
+    reconstruction = nn.functional.binary_cross_entropy_with_logits(logits, rows, reduction="sum")
+    divergence = -0.5 * torch.sum(1 + log_variance - mean.pow(2) - log_variance.exp())
+    return (reconstruction + divergence) / rows.shape[0]
+
+
+def bce(model, rows):
+    return nn.functional.binary_cross_entropy_with_logits(model(rows), rows)
+
+
+def train(x, build, batch, epochs, threads, loss_fn=bce):
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     model = build()
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = nn.BCEWithLogitsLoss()
     n = x.shape[0]
     start = time.perf_counter()
     for _ in range(epochs):
@@ -69,7 +97,7 @@ def train(x, build, batch, epochs, threads):
         for i in range(0, n, batch):
             rows = x[order[i:i + batch]]
             optimiser.zero_grad()
-            loss = loss_fn(model(rows), rows)
+            loss = loss_fn(model, rows)
             loss.backward()
             optimiser.step()
             total += loss.detach() * rows.shape[0]
@@ -81,8 +109,8 @@ def main():
     x = torch.from_numpy(read_images(f"{sys.argv[1]}/train-images-idx3-ubyte").astype(np.float32) / 255.0)
     # PyTorch's best intra-op thread count is not obvious (with OpenBLAS, 2 threads oversubscribe the
     # cores that OpenBLAS's own threads already use): run both and report the faster.
-    def best(build, batch, epochs, repeats=1):
-        runs = (train(x, build, batch, epochs, t) for t in (1, 2) for _ in range(repeats))
+    def best(build, batch, epochs, repeats=1, loss_fn=bce):
+        runs = (train(x, build, batch, epochs, t, loss_fn) for t in (1, 2) for _ in range(repeats))
         return min(runs, key=lambda r: r["seconds"])
 
     seed = best(lambda: dense([784, 2], None), 32, 5)
@@ -91,7 +119,9 @@ def main():
     # epochs per thread count, as `autoencoder bench` takes the faster of two of its own: single epochs
     # varied by up to 45% between runs on the 2-core machine here (2026-12-02).
     conv = best(lambda: convolutional([32, 64], [96, 512, 256], 2), 128, 1, repeats=2)
-    print(json.dumps({"torch": torch.__version__, "seed": seed, "deep_epoch": deep, "conv_epoch": conv}))
+    # The vae preset's loop (TrainingConfig.VaePreset: batch 128, Adam 1e-3), two of its 30 epochs.
+    vae = best(lambda: Vae(), 128, 2, loss_fn=negative_elbo)
+    print(json.dumps({"torch": torch.__version__, "seed": seed, "deep_epoch": deep, "conv_epoch": conv, "vae_epochs": vae}))
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ internal static class App
         ScoreCommand.Create(),
         IndexCommand.Create(),
         ClusterCommand.Create(),
+        SampleCommand.Create(),
         SearchCommand.Create(),
         PlotCommand.Create(),
         BenchCommand.Create(),

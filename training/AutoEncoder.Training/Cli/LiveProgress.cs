@@ -49,7 +49,7 @@ internal sealed class LiveProgress : ITrainingProgress
     /// <inheritdoc />
     public void EpochCompleted(EpochRecord record)
     {
-        task!.Description = $"epoch {record.Epoch}/{epochs}  train {record.TrainLoss:F4}  test {record.TestLoss:F4}  " +
+        task!.Description = $"epoch {record.Epoch}/{epochs}  train {record.TrainLoss:F4}  held-out {record.TestLoss:F4}{LogProgress.Terms(record)}  " +
                             $"{record.Seconds:F1} s";
         task.StopTask();
     }

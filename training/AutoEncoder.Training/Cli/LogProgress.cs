@@ -43,7 +43,11 @@ internal sealed class LogProgress(TextWriter output) : ITrainingProgress
         (secondsTimed, epochsTimed) = (secondsTimed + clock.Elapsed, epochsTimed + 1);
         var remaining = TimeSpan.FromSeconds(secondsTimed / epochsTimed * (epochs - record.Epoch));
         output.WriteLine(
-            $"epoch {record.Epoch}/{epochs}  train loss {record.TrainLoss:F4}  test loss {record.TestLoss:F4}  " +
+            $"epoch {record.Epoch}/{epochs}  train loss {record.TrainLoss:F4}  held-out loss {record.TestLoss:F4}{Terms(record)}  " +
             $"({record.Seconds:F1} s{(record.Epoch < epochs ? $", run ends in {remaining:h\\:mm\\:ss}" : "")})");
     }
+
+    /// <summary>A variational run's two parts of the held-out loss, for the epoch's line; empty otherwise.</summary>
+    internal static string Terms(EpochRecord record) => record.TestReconstruction is { } r && record.TestKl is { } kl
+        ? $" (reconstruction {r:F2} + KL {kl:F2})" : "";
 }

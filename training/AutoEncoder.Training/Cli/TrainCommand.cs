@@ -12,7 +12,7 @@ internal static class TrainCommand
 {
     static readonly Option<string> Preset = new("--preset")
     {
-        Description = "Starting values: seed (784-2-784 linear, 5 epochs, batch 32), deep (784-512-256-2 relu, 40 epochs, batch 128, lr 2e-3 cosine), anomaly (784-256-64-32 relu, 60 epochs, batch 128; use with --normal-class), umap (784-100-100-100-2 relu encoder, parametric UMAP, batches of 1,000 edges) or conv (3×3 stride-2 convolutions of 32 and 64 channels, then 3136-96-512-256-2 relu, 40 epochs, batch 128, lr 2e-3 cosine)",
+        Description = "Starting values: seed (784-2-784 linear, 5 epochs, batch 32), deep (784-512-256-2 relu, 40 epochs, batch 128, lr 2e-3 cosine), vae (the deep layers as a variational autoencoder, 30 epochs, batch 128), anomaly (784-256-64-32 relu, 60 epochs, batch 128; use with --normal-class), umap (784-100-100-100-2 relu encoder, parametric UMAP, batches of 1,000 edges) conv (3×3 stride-2 convolutions of 32 and 64 channels, then 3136-96-512-256-2 relu, 40 epochs, batch 128, lr 2e-3 cosine) or cluster (the umap network to 10-D codes, 20 neighbours, min_dist 0: N2D's second stage, with --graph-encoder)",
         DefaultValueFactory = _ => "seed",
     };
     static readonly Option<int?> Epochs = new Option<int?>("--epochs") { Description = "Passes over the training set" }.AtLeast(1);
@@ -53,7 +53,10 @@ internal static class TrainCommand
     static readonly Option<string?> ImageSize = new("--image-size") { Description = "Image folders: resize every image to WxH (default: all images must have one size)" };
     static readonly Option<string?> Scaling = new("--scaling") { Description = "none, divide:D, minmax or standard, fitted on the training rows and exported in the graphs (default: none for images, standard for tables)" };
     static readonly Option<ReconstructionLoss?> Loss = new("--loss") { Description = "bce or mse (default: bce when the scaled training values lie in [0, 1], else mse)" };
-    static readonly Option<TrainingObjective?> Objective = new("--objective") { Description = "reconstruction (an autoencoder), umap (parametric UMAP: encoder only) or umapreconstruction (both)" };
+    static readonly Option<TrainingObjective?> Objective = new("--objective") { Description = "reconstruction (an autoencoder), umap (parametric UMAP: encoder only), umapreconstruction (both) or vae (a variational autoencoder: the posterior's mean is the code)" };
+    static readonly Option<double?> Beta = new Option<double?>("--beta") { Description = "--objective vae: weight of the KL term in the negative ELBO (default 1)" }.Positive();
+    static readonly Option<string?> Noise = new("--noise") { Description = $"Denoising: corrupt each batch's inputs, fresh each time, while the target stays clean: {NoiseRule.Expected}" };
+    static readonly Option<double?> ActivityL1 = new("--activity-l1") { Description = "Sparse: add this times the mean over rows of the sum of |code| to the loss (Keras's activity_regularizer=l1 on the code layer; e.g. 1e-4)" };
     static readonly Option<double?> UmapWeight = new Option<double?>("--umap-weight") { Description = "Weight of the UMAP term against the reconstruction term (default 1)" }.Positive();
     static readonly Option<int?> Neighbors = new Option<int?>("--neighbors") { Description = "UMAP's n_neighbors, the row itself included (default 15)" }.AtLeast(2);
     static readonly Option<double?> MinDist = new("--min-dist") { Description = "UMAP's min_dist (default 0.1)" };
@@ -75,7 +78,7 @@ internal static class TrainCommand
         {
             Config, Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ConvChannels, BatchNormOption, Dropout, ActivationOption, Seed, Threads, Subset, PathOption,
             NormalClass, Score, Threshold, Data, Format, Test, Labels, TestLabels, ValidationFraction, LabelColumn, IdColumn, Columns, Header,
-            Channels, ImageSize, Scaling, Loss, Objective, UmapWeight, Neighbors, MinDist, GraphEncoder, NegativeSamples, Out, Resume, Force, CheckpointEvery, EarlyStopping, Quiet,
+            Channels, ImageSize, Scaling, Loss, Objective, Beta, Noise, ActivityL1, UmapWeight, Neighbors, MinDist, GraphEncoder, NegativeSamples, Out, Resume, Force, CheckpointEvery, EarlyStopping, Quiet,
         };
         command.SetAction(result => CommandRunner.RunWithTorch(() => Execute(result)));
         return command;
@@ -98,6 +101,8 @@ internal static class TrainCommand
                     ? Activation.Relu : preset.Model.Activation),
             BatchNorm = result.GetValue(BatchNormOption) || preset.Model.BatchNorm,
             Dropout = result.GetValue(Dropout) ?? preset.Model.Dropout,
+            // The variational objective needs the posterior's second head, whatever the preset's layers.
+            Variational = (result.GetValue(Objective) ?? preset.Objective) == TrainingObjective.Vae,
         };
         return new TrainingConfig(
             preset.Preset,
@@ -123,7 +128,10 @@ internal static class TrainCommand
                 result.GetValue(NegativeSamples) ?? preset.UmapSettings.NegativeSamples,
                 result.GetValue(UmapWeight) ?? preset.UmapSettings.Weight,
                 result.GetValue(GraphEncoder) ?? preset.UmapSettings.GraphEncoder),
-            result.GetValue(EarlyStopping) ?? preset.Patience).Validate();
+            result.GetValue(EarlyStopping) ?? preset.Patience,
+            result.GetValue(Beta) ?? preset.Beta,
+            result.GetValue(Noise) ?? preset.Noise,
+            result.GetValue(ActivityL1) ?? preset.ActivityL1).Validate();
     }
 
     static DataOptions DataOptionsOf(ParseResult result)
@@ -164,7 +172,7 @@ internal static class TrainCommand
         if (outcome.Manifest is not { } manifest) return CommandRunner.Interrupted;
 
         TrainingConfig config = outcome.Config;
-        string loss = config.Objective == TrainingObjective.Reconstruction ? config.LossKind.ToString().ToUpperInvariant() : "UMAP loss (sampled edges)";
+        string loss = config.IsUmap ? "UMAP loss (sampled edges)" : config.Objective == TrainingObjective.Vae ? "negative ELBO (nats)" : config.LossKind.ToString().ToUpperInvariant();
         string measured = config.NormalClass is not null ? $"held-out normal {loss}" : config.Patience is not null ? $"validation {loss}" : $"test {loss}";
         string kept = manifest.BestEpoch is int best
             ? $"{(outcome.State.StoppedEarly ? $"stopped early after epoch {outcome.State.CompletedEpochs}" : "all epochs run")}, kept epoch {best}: " : "";

@@ -83,22 +83,14 @@ internal static class ClusterExport
         string logits = graph.AddNode("Add", 14, [scaled, graph.AddInitializer($"{Scope}.log_constants", Floats(clusters.LogConstants()), k)], null, k, Scope);
         string probabilities = graph.AddNode("Softmax", 13, [logits], null, k, Scope, GraphBuilder.IntAttribute("axis", 1));
         graph.AddOutput(probabilities, TensorNames.Probabilities, $"float32 [batch, {k}]: each cluster's probability; rows sum to 1");
-        graph.AddNode("ArgMax", 13, [TensorNames.Probabilities], TensorNames.Cluster, [], Scope,
+        string cluster = graph.AddNode("ArgMax", 13, [TensorNames.Probabilities], null, [], Scope,
             GraphBuilder.IntAttribute("axis", 1), GraphBuilder.IntAttribute("keepdims", 0));
-        graph.Graph.Output.Insert(0, Int64Output(TensorNames.Cluster, "int64 [batch]: the most probable cluster, 0 to K − 1"));
+        graph.AddOutput(cluster, TensorNames.Cluster, "int64 [batch]: the most probable cluster, 0 to K − 1", TensorProto.Types.DataType.Int64);
+        // The answer first, as consumers listing the outputs (Triton's config) show it.
+        ValueInfoProto first = graph.Graph.Output[^1];
+        graph.Graph.Output.RemoveAt(graph.Graph.Output.Count - 1);
+        graph.Graph.Output.Insert(0, first);
         return graph.Graph;
-    }
-
-    private static ValueInfoProto Int64Output(string name, string doc)
-    {
-        var shape = new TensorShapeProto();
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = GraphBuilder.BatchDimension });
-        return new ValueInfoProto
-        {
-            Name = name,
-            DocString = doc,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Int64, Shape = shape } },
-        };
     }
 
     /// <summary>

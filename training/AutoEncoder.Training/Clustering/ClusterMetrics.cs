@@ -18,15 +18,19 @@ internal static class ClusterMetrics
         return new Scores(Accuracy(table, clusters.Length), Nmi(table, clusters.Length), Ari(table, clusters.Length));
     }
 
-    /// <summary>Counts of rows per (cluster, label).</summary>
-    public static long[,] Contingency(int[] clusters, int[] labels)
+    /// <summary>
+    /// Counts of rows per (cluster, label), at least <paramref name="clusterCount"/> × <paramref name="labelCount"/>
+    /// (a cluster or label no row has is a row or column of zeros), else as large as the values found.
+    /// </summary>
+    public static long[,] Contingency(int[] clusters, int[] labels, int? clusterCount = null, int? labelCount = null)
     {
         if (clusters.Length != labels.Length)
             throw new ArgumentException($"expected one label per assigned row, found {labels.Length} labels for {clusters.Length} rows");
         if (clusters.Length == 0) throw new ArgumentException("expected at least one row, found none");
         if (clusters.Min() < 0 || labels.Min() < 0)
             throw new ArgumentException("expected clusters and labels ≥ 0, found a negative one");
-        var table = new long[clusters.Max() + 1, labels.Max() + 1];
+        int rows = Math.Max(clusterCount ?? 0, clusters.Max() + 1), columns = Math.Max(labelCount ?? 0, labels.Max() + 1);
+        var table = new long[rows, columns];
         for (int i = 0; i < clusters.Length; i++) table[clusters[i], labels[i]]++;
         return table;
     }

@@ -11,10 +11,13 @@ namespace AutoEncoder.Training.Config;
 /// <param name="BatchNorm">Batch normalisation after every hidden layer and convolution, before its activation
 /// (absent from files when off, so earlier models' configurations are unchanged).</param>
 /// <param name="Dropout">Probability of zeroing a hidden activation while training; 0 (absent from files) for none.</param>
+/// <param name="Variational">Whether the encoder also has a log-variance head beside the code (the mean) layer: a
+/// variational autoencoder's posterior (absent from files when off).</param>
 internal sealed record ModelConfig(int InputSize, IReadOnlyList<int> Hidden, int Latent, Activation Activation,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ConvOptions? Conv = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool BatchNorm = false,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double Dropout = 0)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] double Dropout = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Variational = false)
 {
     /// <summary>
     /// The most weights and biases a network may have: 500 million, 2 GB of float32 weights and three times
@@ -66,6 +69,7 @@ internal sealed record ModelConfig(int InputSize, IReadOnlyList<int> Hidden, int
         }
         for (int i = 0; i + 1 < widths.Length; i++)
             parameters += 2 * widths[i] * widths[i + 1] + widths[i + 1] + widths[i]; // encoder layer and its mirror
+        if (Variational) parameters += (widths[^2] + 1) * Latent; // the log-variance head beside the code layer
         if (BatchNorm) parameters += 2 * 2 * Hidden.Sum() + (Conv is null ? 0 : 2 * DenseInput); // scale and shift, encoder and decoder
         return parameters;
     }
@@ -74,7 +78,7 @@ internal sealed record ModelConfig(int InputSize, IReadOnlyList<int> Hidden, int
     public bool Equals(ModelConfig? other) =>
         other is not null && InputSize == other.InputSize && Latent == other.Latent &&
         Activation == other.Activation && Hidden.SequenceEqual(other.Hidden) && Equals(Conv, other.Conv) &&
-        BatchNorm == other.BatchNorm && Dropout == other.Dropout;
+        BatchNorm == other.BatchNorm && Dropout == other.Dropout && Variational == other.Variational;
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(InputSize, Latent, Activation, Hidden.Count);
@@ -82,5 +86,5 @@ internal sealed record ModelConfig(int InputSize, IReadOnlyList<int> Hidden, int
     /// <summary>A compact description such as <c>784-512-256-2 relu</c> or <c>conv 32-64 → 3136-256-2 relu, batch norm, dropout 0.1</c>.</summary>
     public override string ToString() =>
         $"{(Conv is null ? "" : $"{Conv} → ")}{string.Join('-', new[] { DenseInput }.Concat(Hidden).Append(Latent))} {Activation.ToString().ToLowerInvariant()}" +
-        $"{(BatchNorm ? ", batch norm" : "")}{(Dropout > 0 ? $", dropout {Dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "")}";
+        $"{(Variational ? ", variational" : "")}{(BatchNorm ? ", batch norm" : "")}{(Dropout > 0 ? $", dropout {Dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "")}";
 }

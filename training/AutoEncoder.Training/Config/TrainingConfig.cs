@@ -29,12 +29,18 @@ namespace AutoEncoder.Training.Config;
 /// and keep the weights of its best epoch (Keras's EarlyStopping with restore_best_weights); null to train every epoch.
 /// The validation rows are a seeded share (the data's validation fraction) of the training rows, held out from
 /// training, so that the test rows stay unseen; a one-class run monitors its held-out normal rows.</param>
+/// <param name="Beta">The variational objective's weight of the KL term (β-VAE, Higgins et al. 2017); null for 1.</param>
+/// <param name="Noise">A denoising autoencoder's corruption of its inputs (<see cref="NoiseRule.Parse"/>), drawn afresh
+/// for every batch from the seed; null for none.</param>
+/// <param name="ActivityL1">A sparse autoencoder's penalty: this times the mean over rows of the sum of |code| (Keras's
+/// activity_regularizer=l1 on the code layer); null for none.</param>
 internal sealed record TrainingConfig(
     string Preset, ModelConfig Model, int Epochs, int BatchSize, double LearningRate, long Seed, int Threads,
     LearningRateSchedule Schedule = LearningRateSchedule.Constant, int? Subset = null, TrainingPath Path = TrainingPath.Auto,
     int? NormalClass = null, AnomalyScore Score = AnomalyScore.Mse, string Threshold = "percentile:99",
     DataOptions? Data = null, string Scaling = "auto", ReconstructionLoss? Loss = null,
-    TrainingObjective Objective = TrainingObjective.Reconstruction, UmapOptions? Umap = null, int? Patience = null)
+    TrainingObjective Objective = TrainingObjective.Reconstruction, UmapOptions? Umap = null, int? Patience = null,
+    double? Beta = null, string? Noise = null, double? ActivityL1 = null)
 {
     // The four below are derived from the parameters and never written: one name per fact in manifests,
     // checkpoints and ONNX metadata (files written before held them too; reading ignores them).
@@ -46,6 +52,18 @@ internal sealed record TrainingConfig(
     /// <summary>The UMAP settings (defaults when none were given).</summary>
     [JsonIgnore]
     public UmapOptions UmapSettings => Umap ?? new UmapOptions();
+
+    /// <summary>The input corruption of a denoising run, or null.</summary>
+    [JsonIgnore]
+    public NoiseRule? NoiseSettings => Noise is null ? null : NoiseRule.Parse(Noise);
+
+    /// <summary>The KL term's weight under the variational objective.</summary>
+    [JsonIgnore]
+    public double KlWeight => Beta ?? 1;
+
+    /// <summary>Whether the encoder is trained by a UMAP objective (with or without reconstruction).</summary>
+    [JsonIgnore]
+    public bool IsUmap => Objective is TrainingObjective.Umap or TrainingObjective.UmapReconstruction;
 
     /// <summary>Whether a decoder is trained (reconstruction is part of the objective).</summary>
     [JsonIgnore]
@@ -112,8 +130,17 @@ internal sealed record TrainingConfig(
         Umap = new UmapOptions(Neighbors: 20, MinDist: 0),
     };
 
+    /// <summary>
+    /// A variational autoencoder with the deep preset's layers (784-512-256-2 ReLU, mirrored) and a 2-D latent
+    /// space, as the Keras example draws it: Adam 1e-3, batch 128, 30 epochs, β = 1 (issue #30's PyTorch reference
+    /// trains the same).
+    /// </summary>
+    public static TrainingConfig VaePreset { get; } =
+        new("vae", new ModelConfig(784, [512, 256], 2, Activation.Relu, Variational: true), 30, 128, 1e-3, 0, 2,
+            Path: TrainingPath.Autograd, Objective: TrainingObjective.Vae);
+
     /// <summary>Names of the presets, for messages.</summary>
-    public static IReadOnlyList<string> PresetNames { get; } = ["seed", "deep", "anomaly", "umap", "conv", "cluster"];
+    public static IReadOnlyList<string> PresetNames { get; } = ["seed", "deep", "anomaly", "umap", "conv", "cluster", "vae"];
 
     /// <summary>Looks a preset up by name.</summary>
     /// <exception cref="ArgumentException">No preset has that name.</exception>
@@ -125,6 +152,7 @@ internal sealed record TrainingConfig(
         "umap" => UmapPreset,
         "conv" => ConvPreset,
         "cluster" => ClusterPreset,
+        "vae" => VaePreset,
         _ => throw new ArgumentException($"unknown preset '{name}': expected {string.Join(", ", PresetNames)}", nameof(name)),
     };
 
@@ -153,9 +181,25 @@ internal sealed record TrainingConfig(
         if (Scaling != "auto") ScalingRule.Parse(Scaling);
         DataOptions.Validate();
         if (Loss is { } loss && !Enum.IsDefined(loss)) throw new ArgumentOutOfRangeException("loss", Loss, "expected bce or mse");
-        if (!Enum.IsDefined(Objective)) throw new ArgumentOutOfRangeException("objective", Objective, "expected reconstruction, umap or umapreconstruction");
+        if (!Enum.IsDefined(Objective)) throw new ArgumentOutOfRangeException("objective", Objective, "expected reconstruction, umap, umapreconstruction or vae");
+        if ((Objective == TrainingObjective.Vae) != Model.Variational)
+            throw new ArgumentOutOfRangeException("objective", Objective, Model.Variational
+                ? "expected the vae objective for a variational model (its encoder has a log-variance head)"
+                : "expected a variational model for the vae objective: the vae preset, or --objective vae on another");
+        if (Beta is { } beta && (Objective != TrainingObjective.Vae || !(beta > 0 && double.IsFinite(beta))))
+            throw new ArgumentOutOfRangeException("beta", Beta, Objective != TrainingObjective.Vae ? "expected --objective vae, whose KL term it weights" : "expected a finite value > 0");
+        if (Noise is not null)
+        {
+            NoiseRule noise = NoiseRule.Parse(Noise);
+            if (IsUmap) throw new ArgumentOutOfRangeException("noise", Noise, $"expected a reconstruction or vae objective, found {Objective.ToString().ToLowerInvariant()}");
+            if (noise.Kind == "salt-pepper" && Loss == ReconstructionLoss.Mse)
+                throw new ArgumentOutOfRangeException("noise", Noise, "salt-pepper sets values to 0 or 1: expected values in [0, 1] (loss bce), found loss mse");
+        }
+        if (ActivityL1 is { } l1 && (!(l1 >= 0 && double.IsFinite(l1)) || Objective != TrainingObjective.Reconstruction))
+            throw new ArgumentOutOfRangeException("activity-l1", ActivityL1, Objective != TrainingObjective.Reconstruction
+                ? $"expected the reconstruction objective (a sparse autoencoder), found {Objective.ToString().ToLowerInvariant()}" : "expected a finite value ≥ 0");
         UmapSettings.Validate();
-        if (UmapSettings.GraphEncoder is not null && Objective == TrainingObjective.Reconstruction)
+        if (UmapSettings.GraphEncoder is not null && !IsUmap)
             throw new ArgumentOutOfRangeException("graph-encoder", UmapSettings.GraphEncoder, "expected a UMAP objective (--objective umap or umapreconstruction), which builds a neighbour graph");
         if (!(LearningRate > 0 && double.IsFinite(LearningRate)))
             throw new ArgumentOutOfRangeException("learning-rate", LearningRate, "expected a finite value > 0");

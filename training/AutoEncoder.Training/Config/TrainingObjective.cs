@@ -11,4 +11,12 @@ internal enum TrainingObjective
 
     /// <summary>Both: UMAP's loss on the codes, weighted, plus the reconstruction loss of the decoder.</summary>
     UmapReconstruction,
+
+    /// <summary>
+    /// A variational autoencoder (Kingma &amp; Welling 2014): the encoder gives a Gaussian posterior (mean and
+    /// log-variance), the decoder reconstructs a sample of it, and the loss is the negative ELBO: the
+    /// reconstruction's negative log-likelihood summed over features plus β times the KL divergence from the
+    /// standard normal prior.
+    /// </summary>
+    Vae,
 }

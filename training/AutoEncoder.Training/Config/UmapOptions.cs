@@ -13,7 +13,7 @@ internal sealed record UmapOptions(int Neighbors = 15, double MinDist = 0.1, int
     string? GraphEncoder = null, string? GraphEncoderSha256 = null)
 {
     /// <summary>The encoder file <paramref name="path"/> names: itself, or the encoder.onnx in a models folder.</summary>
-    public static string EncoderFile(string path) => Directory.Exists(path) ? Path.Combine(path, "encoder.onnx") : path;
+    public static string EncoderFile(string path) => Directory.Exists(path) ? Path.Combine(path, AutoEncoder.ModelFormat.RoleNames.FileName(AutoEncoder.ModelFormat.RoleNames.Encoder)) : path;
 
     /// <summary>Checks every setting is in range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>

@@ -12,8 +12,12 @@ namespace AutoEncoder.Training.Evaluation;
 /// <param name="Anomaly">For a model trained on one class: how its scores separate the other classes.</param>
 /// <param name="Precision10">Retrieval: the mean share of each test code's 10 nearest train codes that share its label; null for unlabelled data.</param>
 /// <param name="Recall10">Approximate retrieval: the share of those 10 nearest that the index partitioned with its suggested sizes finds; null for unlabelled data.</param>
+/// <param name="NearZeroCodes">The share of the test codes' values within <see cref="Evaluator.NearZero"/> of 0 (how sparse the codes are).</param>
+/// <param name="Variational">A variational model's negative ELBO and importance-weighted NLL on the test rows; null for other models.</param>
+/// <param name="Denoising">With <c>evaluate --noise</c>: PSNR of the reconstructions of corrupted test rows against the clean rows.</param>
 internal sealed record EvaluationReport(string? Loss, double? TestLoss, double? TestMse, double? Knn5Accuracy, double? Knn1Accuracy,
-    double? Pca2Knn5Accuracy, double? Trustworthiness, int LatentSize, AnomalyEvaluation? Anomaly = null, double? Precision10 = null, double? Recall10 = null);
+    double? Pca2Knn5Accuracy, double? Trustworthiness, int LatentSize, AnomalyEvaluation? Anomaly = null, double? Precision10 = null, double? Recall10 = null,
+    double? NearZeroCodes = null, VariationalEvaluation? Variational = null, DenoisingEvaluation? Denoising = null);
 
 /// <summary>How well a one-class model's anomaly scores flag the test rows of other classes.</summary>
 /// <param name="NormalClass">The label the model was trained on.</param>

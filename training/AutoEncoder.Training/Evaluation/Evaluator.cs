@@ -25,8 +25,15 @@ internal static class Evaluator
     /// <summary>Test rows the trustworthiness is measured on (it compares all pairs).</summary>
     public const int TrustworthinessRows = 5000;
 
-    /// <summary>Evaluates the models in <paramref name="modelsDir"/> on the data set they were trained on.</summary>
-    public static EvaluationReport Evaluate(string modelsDir, ModelData model)
+    /// <summary>A code value this close to 0 counts as zero in <see cref="EvaluationReport.NearZeroCodes"/>.</summary>
+    public const double NearZero = 0.01;
+
+    /// <summary>
+    /// Evaluates the models in <paramref name="modelsDir"/> on the data set they were trained on; with
+    /// <paramref name="noise"/>, also how the full model reconstructs test rows corrupted so.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="noise"/> is given for models without a full model.</exception>
+    public static EvaluationReport Evaluate(string modelsDir, ModelData model, NoiseRule? noise = null)
     {
         (DataSet data, TrainingConfig config) = (model.Data, model.Config);
         using Encoder encoder = Encoder.Load(Path.Combine(modelsDir, ModelRole.Encoder.FileName()));
@@ -65,8 +72,26 @@ internal static class Evaluator
             : Trustworthiness.Compute(scaledTest[..(rows * data.Width)], data.Width,
                 testCodes[..(rows * encoder.EmbeddingSize)], encoder.EmbeddingSize, TrustworthinessNeighbors);
 
+        VariationalEvaluation? variational = null;
+        string decoderPath = Path.Combine(modelsDir, ModelRole.Decoder.FileName());
+        if (config.Objective == TrainingObjective.Vae && File.Exists(decoderPath))
+        {
+            using Decoder decoder = Decoder.Load(decoderPath);
+            variational = VariationalBound.Measure(File.ReadAllBytes(Path.Combine(modelsDir, ModelRole.Encoder.FileName())), decoder,
+                data.Test.Rows, scaledTest, data.Test.Count, config.LossKind);
+        }
+        DenoisingEvaluation? denoising = null;
+        if (noise is not null)
+        {
+            if (!File.Exists(autoencoderPath))
+                throw new ArgumentException($"--noise: expected {ModelRole.Autoencoder.FileName()} in {modelsDir} to reconstruct the corrupted rows, found none");
+            denoising = Denoising.Measure(File.ReadAllBytes(autoencoderPath), scaledTest, data.Width, noise, config.LossKind == ReconstructionLoss.Bce, model.Raw);
+        }
+        double nearZero = testCodes.Count(c => Math.Abs(c) <= NearZero) / (double)testCodes.Length;
+
         return new EvaluationReport(loss is null ? null : config.LossKind.ToString().ToLowerInvariant(), loss, mse, knn, nearest, pcaKnn, trust,
-            encoder.EmbeddingSize, File.Exists(autoencoderPath) ? EvaluateAnomalies(autoencoderPath, data.Test) : null, precision, recall);
+            encoder.EmbeddingSize, File.Exists(autoencoderPath) ? EvaluateAnomalies(autoencoderPath, data.Test) : null, precision, recall,
+            nearZero, variational, denoising);
     }
 
     /// <summary>For a model calibrated on one class: AUROC, average precision, precision and recall at its threshold.</summary>

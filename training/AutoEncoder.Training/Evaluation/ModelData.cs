@@ -32,6 +32,16 @@ internal sealed record ModelData(DataSet Data, TrainingConfig Config, InputScali
         return new ModelData(data, config, InputScaling.Read(ModelProto.Parser.ParseFrom(File.ReadAllBytes(encoder)), data.Width));
     }
 
+    /// <summary>Rows of the training space back in the data's own units (the encoder's scaling undone): what the graphs read.</summary>
+    public float[] Raw(float[] scaled)
+    {
+        if (Scaling is not { } scaling) return scaled;
+        int width = scaling.Offset.Length;
+        var raw = new float[scaled.Length];
+        for (int i = 0; i < scaled.Length; i++) raw[i] = scaled[i] / scaling.Scale[i % width] + scaling.Offset[i % width];
+        return raw;
+    }
+
     /// <summary>The rows of <paramref name="split"/> in the training space: scaled as the encoder's first nodes scale them.</summary>
     public float[] Scaled(DataSplit split)
     {

@@ -80,6 +80,8 @@ internal static class ModelExport
         Tensor input = tensor(rows, [count, config.Model.InputSize]);
         Tensor scaled = scaling.forward(input);
         Tensor codes = model.Encoder.forward(scaled);
+        // A variational encoder's second output, held to the same gate as its codes.
+        float[]? logVariance = model.LogVariance is null ? null : model.EncodeDistribution(scaled).LogVariance.data<float>().ToArray();
         var references = new Dictionary<ModelRole, (float[] Input, float[] Output)>
         {
             [ModelRole.Encoder] = (rows, codes.data<float>().ToArray()),
@@ -94,7 +96,17 @@ internal static class ModelExport
         {
             ModelProto proto = OnnxExporter.Export(Spec(role, source, scaling, output), Metadata(role, source), Converters);
             (float[] refInput, float[] refOutput) = references[role];
-            float[] actual = OrtRunner.Run(proto.ToByteArray(), refInput, count);
+            float[] actual;
+            if (role == ModelRole.Encoder && logVariance is not null)
+            {
+                float[][] outputs = OrtRunner.RunOutputs(proto.ToByteArray(), refInput, count, TensorNames.Embedding, TensorNames.LogVariance);
+                double varianceDifference = OrtRunner.MaxAbsDifference(logVariance, outputs[1]), varianceBound = ParityBound(logVariance);
+                if (!(varianceDifference <= varianceBound))
+                    throw new InvalidDataException(
+                        $"{role.FileName()}: expected ONNX Runtime's {TensorNames.LogVariance} to match TorchSharp within {varianceBound:G}, found max |difference| {varianceDifference:G}; no files written");
+                actual = outputs[0];
+            }
+            else actual = OrtRunner.Run(proto.ToByteArray(), refInput, count);
             double difference = OrtRunner.MaxAbsDifference(refOutput, actual), bound = ParityBound(refOutput);
             if (role == ModelRole.Autoencoder)
             {
@@ -104,7 +116,7 @@ internal static class ModelExport
                 // the network's conditioning, not the export's. So the gate takes the codes ONNX Runtime computes
                 // (already held to the encoder's gate) and checks the rest against TorchSharp's decoder on them;
                 // the end-to-end figure is still the one recorded.
-                float[] onnxCodes = OrtRunner.Run(files[ModelRole.Encoder], rows, count);
+                float[] onnxCodes = OrtRunner.RunOutputs(files[ModelRole.Encoder], rows, count, TensorNames.Embedding)[0];
                 float[] decoded = output.forward(model.Decoder.forward(tensor(onnxCodes, [count, config.Model.Latent]))).data<float>().ToArray();
                 double composed = OrtRunner.MaxAbsDifference(decoded, actual);
                 if (!(composed <= bound))
@@ -140,7 +152,11 @@ internal static class ModelExport
         return role switch
         {
             ModelRole.Encoder => new(RoleNames.Encoder, TensorNames.Pixels, [input], TensorNames.Embedding, encoder,
-                $"Autoencoder encoder ({shape}): {rows} → {latent}-D code."),
+                source.Model.LogVariance is not null
+                    ? $"Variational encoder ({shape}): {rows} → the {latent}-D posterior's mean ({TensorNames.Embedding}) and log-variance ({TensorNames.LogVariance})."
+                    : $"Autoencoder encoder ({shape}): {rows} → {latent}-D code.",
+                // The log-variance head reads what the code layer, the encoder's last stage, reads.
+                source.Model.LogVariance is { } logVariance ? [new OnnxExporter.GraphBranch(TensorNames.LogVariance, encoder.Length - 1, [("log_variance", logVariance)])] : null),
             ModelRole.Decoder => new(RoleNames.Decoder, TensorNames.Embedding, [latent], TensorNames.Reconstruction, decoder,
                 $"Autoencoder decoder ({shape}): {latent}-D code → reconstructed {outputs} in the scaled training space."),
             _ => new(RoleNames.Autoencoder, TensorNames.Pixels, [input], TensorNames.Reconstruction, [.. encoder, .. decoder],
@@ -188,16 +204,22 @@ internal static class ModelExport
                 ? "scaled training space, sigmoid probabilities; raw = output / scale + offset (input_scaling)"
                 : "scaled training space, linear; raw = output / scale + offset (input_scaling)"));
         if (config.Objective != TrainingObjective.Reconstruction)
-            entries.Add(new(MetadataKeys.Objective, config.Objective == TrainingObjective.Umap
-                ? "umap: codes trained with UMAP's cross-entropy on the training rows' neighbour graph; no decoder or full model was trained or exported"
-                : "umap+reconstruction: UMAP's cross-entropy on the codes plus the decoder's reconstruction loss"));
+            entries.Add(new(MetadataKeys.Objective, config.Objective switch
+            {
+                TrainingObjective.Umap => "umap: codes trained with UMAP's cross-entropy on the training rows' neighbour graph; no decoder or full model was trained or exported",
+                TrainingObjective.UmapReconstruction => "umap+reconstruction: UMAP's cross-entropy on the codes plus the decoder's reconstruction loss",
+                _ => $"vae: the negative ELBO, the reconstruction's negative log-likelihood ({(config.LossKind == ReconstructionLoss.Bce ? "Bernoulli" : "unit-variance Gaussian")}) summed over features plus {config.KlWeight.ToString("R", CultureInfo.InvariantCulture)} × KL to the prior; " +
+                     "the encoder's embedding is the posterior's mean, the full model decodes it",
+            }));
+        if (config.Objective == TrainingObjective.Vae) entries.Add(new(MetadataKeys.Prior, MetadataKeys.StandardNormalPrior));
         entries.Add(new(MetadataKeys.TrainingConfig, JsonSerializer.Serialize(config, Json.Compact)));
         entries.Add(new(MetadataKeys.DataSha256, JsonSerializer.Serialize(source.DataChecksums, Json.Compact)));
         bool reconstruction = config.Objective == TrainingObjective.Reconstruction;
-        // A UMAP run's test loss is its cross-entropy on a fixed sample of graph edges.
-        entries.Add(new(MetadataKeys.Loss, reconstruction ? config.LossKind.ToString().ToLowerInvariant() : "umap"));
+        // A UMAP run's test loss is its cross-entropy on a fixed sample of graph edges; a variational run's the negative ELBO per row.
+        entries.Add(new(MetadataKeys.Loss, reconstruction ? config.LossKind.ToString().ToLowerInvariant() : config.IsUmap ? "umap" : "negative_elbo"));
         entries.Add(new(MetadataKeys.TestLoss, Format(source.TestLoss)));
-        if (reconstruction && config.LossKind == ReconstructionLoss.Bce) entries.Add(new(MetadataKeys.TestBce, Format(source.TestLoss)));
+        // Denoising and sparse runs measure their own objective (corrupted inputs, the L1 term), not the clean BCE.
+        if (reconstruction && config.Noise is null && config.ActivityL1 is not > 0 && config.LossKind == ReconstructionLoss.Bce) entries.Add(new(MetadataKeys.TestBce, Format(source.TestLoss)));
         return entries;
     }
 

@@ -7,21 +7,19 @@ namespace AutoEncoder.Training.Export;
 internal static class OrtRunner
 {
     /// <summary>Runs <paramref name="model"/> on <paramref name="rows"/> examples of <paramref name="input"/>, each shaped as the model's input declares after its batch dimension.</summary>
-    public static float[] Run(byte[] model, float[] input, int rows)
-    {
-        using var options = new SessionOptions { IntraOpNumThreads = 1 };
-        using var session = new InferenceSession(model, options);
-        string inputName = session.InputMetadata.Keys.Single();
-        string outputName = session.OutputMetadata.Keys.Single();
-        long[] shape = [rows, .. session.InputMetadata[inputName].Dimensions.Skip(1).Select(d => (long)d)];
-        using OrtValue tensor = OrtValue.CreateTensorValueFromMemory(input, shape);
-        using var runOptions = new RunOptions();
-        using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, [inputName], [tensor], [outputName]);
-        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
-    }
+    public static float[] Run(byte[] model, float[] input, int rows) => Run(model, input, rows, null, outputs => outputs[0].GetTensorDataAsSpan<float>().ToArray());
+
+    /// <summary>As <see cref="Run(byte[], float[], int)"/>, for a model of several float outputs: those named <paramref name="names"/>, in that order.</summary>
+    public static float[][] RunOutputs(byte[] model, float[] input, int rows, params string[] names) =>
+        Run(model, input, rows, names, outputs => outputs.Select(o => o.GetTensorDataAsSpan<float>().ToArray()).ToArray());
 
     /// <summary>Runs a cluster model (<c>ClusterExport</c>): each row's probabilities and its <c>cluster</c> output.</summary>
-    public static (float[] Probabilities, long[] Clusters) RunCluster(byte[] model, float[] input, int rows)
+    public static (float[] Probabilities, long[] Clusters) RunCluster(byte[] model, float[] input, int rows) =>
+        Run(model, input, rows, [TensorNames.Probabilities, TensorNames.Cluster],
+            outputs => (outputs[0].GetTensorDataAsSpan<float>().ToArray(), outputs[1].GetTensorDataAsSpan<long>().ToArray()));
+
+    // One session on one thread; the outputs named (the model's only one when null) are read before it closes.
+    private static T Run<T>(byte[] model, float[] input, int rows, string[]? names, Func<IReadOnlyList<OrtValue>, T> read)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1 };
         using var session = new InferenceSession(model, options);
@@ -29,9 +27,8 @@ internal static class OrtRunner
         long[] shape = [rows, .. session.InputMetadata[inputName].Dimensions.Skip(1).Select(d => (long)d)];
         using OrtValue tensor = OrtValue.CreateTensorValueFromMemory(input, shape);
         using var runOptions = new RunOptions();
-        using IDisposableReadOnlyCollection<OrtValue> outputs =
-            session.Run(runOptions, [inputName], [tensor], [TensorNames.Probabilities, TensorNames.Cluster]);
-        return (outputs[0].GetTensorDataAsSpan<float>().ToArray(), outputs[1].GetTensorDataAsSpan<long>().ToArray());
+        using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, [inputName], [tensor], names ?? [session.OutputMetadata.Keys.Single()]);
+        return read(outputs);
     }
 
     /// <summary>max |expected − actual| over all elements; infinite when the lengths differ or a value is NaN.</summary>

@@ -25,7 +25,8 @@ namespace AutoEncoder.Training.Fitting;
 internal sealed class AutogradTrainingStep : ITrainingStep
 {
     private readonly AutoEncoderModel model;
-    private readonly ReconstructionLoss loss;
+    private readonly ReconstructionObjective objective;
+    private readonly long seed;
     private readonly int width;
     private readonly Parameter[] parameters;
     private readonly SharedBuffer batch;
@@ -41,9 +42,20 @@ internal sealed class AutogradTrainingStep : ITrainingStep
     /// rows, minimising <paramref name="loss"/>; split into <paramref name="threads"/> shards where <see cref="Splits"/> allows.
     /// </summary>
     public AutogradTrainingStep(AutoEncoderModel model, int maxBatchSize, ReconstructionLoss loss = ReconstructionLoss.Bce, int threads = 1)
+        : this(model, maxBatchSize, ReconstructionObjective.Plain(loss), seed: 0, threads)
+    {
+    }
+
+    /// <summary>
+    /// Trains <paramref name="model"/> as above, minimising <paramref name="objective"/>; its random draws come from
+    /// generators seeded by (<paramref name="seed"/>, Adam's step count, shard), so that a resumed run draws what an
+    /// uninterrupted one would.
+    /// </summary>
+    public AutogradTrainingStep(AutoEncoderModel model, int maxBatchSize, ReconstructionObjective objective, long seed, int threads = 1)
     {
         this.model = model;
-        this.loss = loss;
+        this.objective = objective;
+        this.seed = seed;
         width = (int)model.Plan.InputWidth;
         parameters = [.. model.parameters()];
         int size = (int)parameters.Sum(p => p.numel());
@@ -74,6 +86,7 @@ internal sealed class AutogradTrainingStep : ITrainingStep
             Array.Copy(data, order[start + r] * width, batch.Array, batch.Offset + (long)r * width, width);
         model.train();
         int perShard = (rows + gradients.Length - 1) / gradients.Length;
+        long step = moments.Steps;
         double RunShard(int k)
         {
             int first = k * perShard, count = Math.Clamp(rows - first, 0, perShard);
@@ -85,7 +98,8 @@ internal sealed class AutogradTrainingStep : ITrainingStep
             }
             using var scope = NewDisposeScope();
             Tensor input = batch.Tensor.narrow(0, first, count);
-            Tensor value = Loss(model.forward(input), input, loss);
+            using Generator? generator = objective.Draws ? new Generator(DrawSeed(step, k)) : null;
+            Tensor value = objective.BatchLoss(model, input, generator).Loss;
             // Each shard's gradients are its share of the whole batch's mean: its own mean weighted by its rows.
             if (count < rows) value = value * ((double)count / rows);
             IList<Tensor> shardGradients = torch.autograd.grad([value], parameters);
@@ -99,6 +113,44 @@ internal sealed class AutogradTrainingStep : ITrainingStep
         AdamUpdate.Step(moments, workers, shardResults, (from, to) => Update(from, to, rate));
         return batchLoss;
     }
+
+    /// <inheritdoc />
+    public double TestLoss(AutoEncoderModel trained, Tensor test, ReconstructionLoss kind)
+    {
+        if (!objective.Draws && objective.ActivityL1 == 0)
+        {
+            TestTerms = null;
+            return Trainer.MeanLoss(trained, test, kind);
+        }
+        // The objective on the held-out rows, with draws seeded the same after every epoch: epochs compare on
+        // the same noise and the same posterior samples.
+        trained.eval();
+        using var noGrad = no_grad();
+        using var generator = new Generator(DrawSeed(-1, 0));
+        double loss = 0, reconstruction = 0, divergence = 0;
+        long rows = test.shape[0];
+        for (long start = 0; start < rows; start += Trainer.EvaluationChunk)
+        {
+            using var scope = NewDisposeScope();
+            Tensor chunk = test.narrow(0, start, Math.Min(Trainer.EvaluationChunk, rows - start));
+            ReconstructionObjective.Terms terms = objective.BatchLoss(trained, chunk, generator);
+            double share = (double)chunk.shape[0] / rows;
+            loss += terms.Loss.item<float>() * share;
+            if (terms.Reconstruction is { } r && terms.Divergence is { } d)
+            {
+                reconstruction += r.item<float>() * share;
+                divergence += d.item<float>() * share;
+            }
+        }
+        TestTerms = objective.Beta is null ? null : (reconstruction, divergence);
+        return loss;
+    }
+
+    /// <inheritdoc />
+    public (double Reconstruction, double Divergence)? TestTerms { get; private set; }
+
+    // Seeds one shard's draws at one Adam step; distinct for every (run seed, step, shard).
+    private ulong DrawSeed(long step, int shard) => unchecked((ulong)(seed * 1_000_003 + step * 257 + shard + 1));
 
     /// <summary>The mean per-feature loss of the model's raw output against <paramref name="target"/>: BCE with logits, or MSE of a linear output.</summary>
     public static Tensor Loss(Tensor output, Tensor target, ReconstructionLoss loss) => loss == ReconstructionLoss.Bce

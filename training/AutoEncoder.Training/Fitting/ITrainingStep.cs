@@ -28,6 +28,9 @@ internal interface ITrainingStep : IDisposable
     /// <summary>The loss reported on held-out data after an epoch: the mean reconstruction loss of <paramref name="test"/>.</summary>
     double TestLoss(AutoEncoderModel model, Tensor test, ReconstructionLoss loss) => Trainer.MeanLoss(model, test, loss);
 
+    /// <summary>A variational run's parts of the last <see cref="TestLoss"/> (reconstruction and KL, per row); null otherwise.</summary>
+    (double Reconstruction, double Divergence)? TestTerms => null;
+
     /// <summary>
     /// Trains on rows <paramref name="order"/>[start .. start + rows) of <paramref name="data"/> (row-major):
     /// gradients of the mean loss, then one Adam update with learning rate <paramref name="rate"/>. Returns

@@ -18,7 +18,8 @@ namespace AutoEncoder.Training.Fitting;
 /// </summary>
 internal sealed class Trainer : IDisposable
 {
-    const int EvaluationChunk = 2000;
+    /// <summary>Held-out rows evaluated at a time.</summary>
+    public const int EvaluationChunk = 2000;
 
     private readonly ITrainingStep step;
     private CheckpointState state;
@@ -141,11 +142,9 @@ internal sealed class Trainer : IDisposable
             torch.set_num_threads(state.Config.Threads);
             step.CopyToModel();
 
-            var record = new EpochRecord(
-                epoch + 1,
-                state.EpochLossSum / state.EpochRows,
-                step.TestLoss(Model, testPixels, state.Config.LossKind),
-                state.EpochSeconds + seconds);
+            double testLoss = step.TestLoss(Model, testPixels, state.Config.LossKind);
+            var record = new EpochRecord(epoch + 1, state.EpochLossSum / state.EpochRows, testLoss, state.EpochSeconds + seconds,
+                step.TestTerms?.Reconstruction, step.TestTerms?.Divergence);
             state = state with
             {
                 CompletedEpochs = epoch + 1,

@@ -16,9 +16,13 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
     // Fields, not auto-properties, so RegisterComponents names them "encoder" and "decoder".
     private readonly Sequential encoder;
     private readonly Sequential decoder;
-    // The layers as forward runs them in training: Linear layers through ONNX Runtime's products, a
+    // A variational model's second head: the posterior's log-variance, from what the code (mean) layer reads.
+    private readonly Linear? logVariance;
+    // The layers as the training forward runs them: Linear layers through ONNX Runtime's products, a
     // transposed convolution to one channel by hand.
-    private readonly Func<Tensor, Tensor>[] trainingSteps;
+    private readonly Func<Tensor, Tensor>[] encoderSteps;
+    private readonly Func<Tensor, Tensor>[] decoderSteps;
+    private readonly Func<Tensor, Tensor>? logVarianceStep;
     // Created by the first training forward: evaluation and export need none.
     private readonly Lazy<OrtGemm> gemm = new(() => new OrtGemm());
 
@@ -33,11 +37,14 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
         // Created in this order (convolutions, encoder's dense layers, decoder's, transposed convolutions),
         // which fixes what each takes from the seeded generator.
         List<nn.Module<Tensor, Tensor>> encoderLayers = [.. conv is null ? [] : ConvolutionalEncoder(config, conv), .. Stack(widths, config)];
+        if (config.Variational) logVariance = nn.Linear(widths[^2], config.Latent);
         List<nn.Module<Tensor, Tensor>> decoderLayers = Stack(widths.Reverse().ToArray(), config);
         if (conv is not null) decoderLayers = [.. decoderLayers, .. Hidden(config, config.DenseInput), .. ConvolutionalDecoder(config, conv)];
         encoder = nn.Sequential(encoderLayers);
         decoder = nn.Sequential(decoderLayers);
-        trainingSteps = [.. encoderLayers.Concat(decoderLayers).Select(TrainingStep)];
+        encoderSteps = [.. encoderLayers.Select(TrainingStep)];
+        decoderSteps = [.. decoderLayers.Select(TrainingStep)];
+        if (logVariance is not null) logVarianceStep = TrainingStep(logVariance);
         RegisterComponents();
         EncoderPlan = LayerPlan.Of([("encoder", encoder)], config.InputSize);
         DecoderPlan = LayerPlan.Of([("decoder", decoder)], config.Latent);
@@ -62,27 +69,52 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
     /// <summary>Codes → reconstruction logits (apply a sigmoid for probabilities).</summary>
     public Sequential Decoder => decoder;
 
+    /// <summary>A variational model's log-variance head (null otherwise): it reads what the encoder's last layer reads.</summary>
+    public Linear? LogVariance => logVariance;
+
     /// <summary>
-    /// Input rows → reconstruction logits. In evaluation mode that is the decoder's module after the
-    /// encoder's, what export reads. In training mode the layers run one by one so that Linear layers go
-    /// through <see cref="GemmLinear"/> and a transposed convolution to one channel through
-    /// <see cref="NarrowTransposedConvolution"/>: the same function to float rounding, faster.
+    /// Input rows → reconstruction logits: <see cref="Decode"/> of <see cref="Encode"/> (a variational model
+    /// decodes its posterior's mean).
     /// </summary>
     public override Tensor forward(Tensor input)
     {
-        if (!training)
-        {
-            using Tensor code = encoder.forward(input);
-            return decoder.forward(code);
-        }
+        using Tensor code = Encode(input);
+        return Decode(code);
+    }
+
+    /// <summary>
+    /// Input rows → codes. In evaluation mode that is the encoder's module, what export reads. In training mode
+    /// the layers run one by one so that Linear layers go through <see cref="GemmLinear"/> and a transposed
+    /// convolution to one channel through <see cref="NarrowTransposedConvolution"/>: the same function to float
+    /// rounding, faster.
+    /// </summary>
+    public Tensor Encode(Tensor input) => training ? Run(encoderSteps, input) : encoder.forward(input);
+
+    /// <summary>Codes → reconstruction logits, run as <see cref="Encode"/> runs the encoder.</summary>
+    public Tensor Decode(Tensor code) => training ? Run(decoderSteps, code) : decoder.forward(code);
+
+    /// <summary>A variational model's posterior for each input row: its mean (the code) and its log-variance.</summary>
+    /// <exception cref="InvalidOperationException">The model is not variational.</exception>
+    public (Tensor Mean, Tensor LogVariance) EncodeDistribution(Tensor input)
+    {
+        if (logVariance is null) throw new InvalidOperationException("expected a variational model (a log-variance head), found a plain autoencoder");
+        Func<Tensor, Tensor>[] body = training ? encoderSteps[..^1] : [.. encoder.children().SkipLast(1).Select(m => (Func<Tensor, Tensor>)((nn.Module<Tensor, Tensor>)m).forward)];
+        using Tensor hidden = body.Length == 0 ? input.alias() : Run(body, input);
+        return (training ? encoderSteps[^1](hidden) : ((nn.Module<Tensor, Tensor>)encoder.children().Last()).forward(hidden),
+            training ? logVarianceStep!(hidden) : logVariance.forward(hidden));
+    }
+
+    // Each layer's output feeds the next; intermediate results are freed as soon as the next layer has them.
+    private static Tensor Run(Func<Tensor, Tensor>[] steps, Tensor input)
+    {
         Tensor result = input;
-        foreach (Func<Tensor, Tensor> step in trainingSteps)
+        foreach (Func<Tensor, Tensor> step in steps)
         {
             Tensor next = step(result);
             if (!ReferenceEquals(result, input) && !ReferenceEquals(next, result)) result.Dispose();
             result = next;
         }
-        return result;
+        return ReferenceEquals(result, input) ? input.alias() : result;
     }
 
     /// <inheritdoc />

@@ -28,8 +28,7 @@ internal static class ClusterPlots
     public static Plot Confusion(int[] clusters, int clusterCount, int[] labels, IReadOnlyList<string> classNames)
     {
         int labelCount = Math.Max(labels.Max() + 1, classNames.Count);
-        long[,] table = ClusterMetrics.Contingency([.. clusters, clusterCount - 1], [.. labels, labelCount - 1]);
-        table[clusterCount - 1, labelCount - 1]--; // the sentinel above only sized the table
+        long[,] table = ClusterMetrics.Contingency(clusters, labels, clusterCount, labelCount);
         int size = Math.Max(clusterCount, labelCount);
         var cost = new double[size, size];
         for (int c = 0; c < clusterCount; c++)

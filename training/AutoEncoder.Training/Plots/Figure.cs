@@ -11,6 +11,15 @@ internal static class Figure
     public static void Save(Plot plot, string path, int width, int height) =>
         AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
 
+    /// <summary>Images of <paramref name="shape"/> laid end to end in <paramref name="rows"/>, tiled row-major in a square-ish <see cref="Mosaic"/>.</summary>
+    public static Plot Grid(float[] rows, ImageShape shape, string title)
+    {
+        int count = rows.Length / shape.Size, columns = (int)Math.Ceiling(Math.Sqrt(count)), lines = (count + columns - 1) / columns;
+        var blank = new float[shape.Size];
+        float[] Tile(int i) => i < count ? rows[(i * shape.Size)..((i + 1) * shape.Size)] : blank;
+        return Mosaic([.. Enumerable.Range(0, lines).Select(r => Enumerable.Range(0, columns).Select(c => Tile(r * columns + c)).ToArray())], shape, title);
+    }
+
     /// <summary>
     /// Tiles images of <paramref name="shape"/> (planar floats in [0, 1]; colour shown as the mean of its
     /// channels) into one grid with a one-pixel gap, as a heatmap without axes. <paramref name="tiles"/>[row][column] is one image.

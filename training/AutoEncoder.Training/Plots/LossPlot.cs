@@ -13,6 +13,7 @@ internal static class LossPlot
         string unit = images ? "pixel" : "feature";
         return config.Objective == TrainingObjective.Umap ? "UMAP loss (cross-entropy of sampled edges)"
             : config.Objective == TrainingObjective.UmapReconstruction ? "weighted UMAP loss + reconstruction loss"
+            : config.Objective == TrainingObjective.Vae ? $"negative ELBO (nats per {(images ? "image" : "row")})"
             : config.LossKind == ReconstructionLoss.Mse ? $"mean per-{unit} squared error"
             : $"mean per-{unit} binary cross-entropy";
     }

@@ -46,6 +46,7 @@ internal static class Plotter
             int canvas = Math.Max(100 * columns, 420), tile = canvas / columns;
             Save(reconstructions, "reconstructions.png", canvas, 2 * tile * image.Height / image.Width + 60);
             Save(Manifold(codes, test.Count, latent, image, decoder), "manifold.png", 800, 830);
+            if (decoder.IsGenerative) Save(Figure.Grid(decoder.Sample(100, 0), image, "100 digits decoded from codes drawn from the prior N(0, I), seed 0"), "samples.png", 900, 930);
         }
 
         string manifest = Path.Combine(modelsDir, Manifest.FileName);
@@ -91,9 +92,20 @@ internal static class Plotter
         return (Figure.Mosaic([originals, rebuilt], image, "Test images (top) and their reconstructions (bottom)"), shown.Length);
     }
 
-    /// <summary>Digits decoded from a regular grid over the 1st–99th percentile box of the codes.</summary>
+    /// <summary>
+    /// Digits decoded from a regular grid over the 1st–99th percentile box of the codes; for a 2-D generative
+    /// model, from the prior's quantiles 5 %–95 % on each axis (the inverse normal CDF of an even grid, as the Keras
+    /// variational example draws it), so that equal areas of the grid hold equal prior mass.
+    /// </summary>
     private static ScottPlot.Plot Manifold(float[] codes, int rows, int latent, ImageShape image, Decoder decoder)
     {
+        if (latent == 2 && decoder.IsGenerative)
+        {
+            double[] quantiles = [.. Enumerable.Range(0, ManifoldSteps).Select(i => MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.05 + 0.9 * i / (ManifoldSteps - 1)))];
+            float[][][] grid = [.. Enumerable.Range(0, ManifoldSteps).Select(r => Enumerable.Range(0, ManifoldSteps)
+                .Select(c => decoder.Decode([(float)quantiles[c], (float)quantiles[ManifoldSteps - 1 - r]])).ToArray())];
+            return Figure.Mosaic(grid, image, "Decoded from the prior's 5th–95th percentiles (code 1 →, code 2 ↑; inverse normal CDF)");
+        }
         // Codes of other widths are laid out in the plane of their first two principal components.
         PrincipalComponents? pca = latent == 2 ? null : PrincipalComponents.Fit(codes, rows, latent, 2);
         float[] plane = pca?.Project(codes, rows) ?? codes;

@@ -52,7 +52,7 @@ internal sealed record TrainingData(FeatureScaler Scaler, DataSplit Train, DataS
         if (config.Patience is not null && calibration is null)
             (train, validation) = TrainingRows.HoldOut(train, config.DataOptions.ValidationFraction, config.Seed, "--early-stopping");
         // Batch statistics of a single row are undefined: libtorch would stop at the epoch's last batch.
-        if (config.Model.BatchNorm && config.Objective == TrainingObjective.Reconstruction && train.Count % config.BatchSize == 1)
+        if (config.Model.BatchNorm && !config.IsUmap && train.Count % config.BatchSize == 1)
             throw new ArgumentException(
                 $"--batch-norm: {train.Count} training rows in batches of {config.BatchSize} leave a last batch of 1 row, and batch normalisation needs at least 2; choose another --batch-size");
         var scaler = FeatureScaler.Fit(ScalingRule.Parse(config.Scaling), train);

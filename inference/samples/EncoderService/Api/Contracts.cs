@@ -26,3 +26,6 @@ internal sealed record SimilarResponse(NeighborResult[][] Neighbors);
 
 /// <summary>Response of <c>/cluster</c>: each row's most probable cluster and every cluster's probability.</summary>
 internal sealed record ClustersResponse(int[] Clusters, float[][] Probabilities);
+
+/// <summary>Rows to generate from the decoder's prior, and the seed of the codes drawn (0 when absent).</summary>
+internal sealed record SampleRequest(int? Count, int? Seed);

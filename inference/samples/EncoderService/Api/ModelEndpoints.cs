@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace AutoEncoder.Samples.EncoderService.Api;
 
-/// <summary><c>/encode</c>, <c>/decode</c>, <c>/score</c>, <c>/cluster</c> and <c>/similar</c>: the models behind JSON (and, for encoding, images).</summary>
+/// <summary>
+/// <c>/encode</c>, <c>/decode</c>, <c>/score</c>, <c>/cluster</c>, <c>/reconstruct</c>, <c>/sample</c> and <c>/similar</c>:
+/// the models behind JSON (and, for encoding, images).
+/// </summary>
 internal static class ModelEndpoints
 {
     public static void MapModelEndpoints(this IEndpointRouteBuilder app)
@@ -15,6 +18,8 @@ internal static class ModelEndpoints
         api.MapPost("/decode", Decode);
         api.MapPost("/score", Score);
         api.MapPost("/cluster", Cluster);
+        api.MapPost("/reconstruct", Reconstruct);
+        api.MapPost("/sample", Sample);
         api.MapPost("/similar", Similar);
     }
 
@@ -68,6 +73,25 @@ internal static class ModelEndpoints
         int k = clusters.ClusterCount;
         int[] assigned = [.. Enumerable.Range(0, rows.Length / clusters.InputSize).Select(r => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities.AsSpan(r * k, k)))];
         return TypedResults.Ok(new ClustersResponse(assigned, Matrix.Split(probabilities, k)));
+    }
+
+    // A denoising autoencoder's use: the full model's reconstruction of each row, in the scaled training space.
+    static async Task<IResult> Reconstruct(HttpRequest request, IOptions<ServiceOptions> options, CancellationToken cancellationToken)
+    {
+        AnomalyDetector model = Registered<AnomalyDetector>(request, "a full model (autoencoder.onnx)");
+        float[] rows = await ReadRowsAsync(request, model.InputSize, options.Value, "", cancellationToken);
+        return TypedResults.Ok(new RowsResponse(Matrix.Split(model.ReconstructBatch(rows), model.InputSize)));
+    }
+
+    static async Task<IResult> Sample(HttpRequest request, IOptions<ServiceOptions> options, CancellationToken cancellationToken)
+    {
+        Decoder decoder = Registered<Decoder>(request, "a decoder");
+        if (!decoder.IsGenerative)
+            throw RequestRejected.NotAvailable("expected a variational model's decoder, whose prior codes are drawn from, found a plain autoencoder's");
+        SampleRequest parsed = RequestBody.ParseJson<SampleRequest>(await ReadJsonAsync(request, options.Value, cancellationToken));
+        int count = parsed.Count ?? 1;
+        if (count < 1 || count > options.Value.MaxRows) throw RequestRejected.BadRequest($"count: expected 1 to {options.Value.MaxRows}, found {count}");
+        return TypedResults.Ok(new RowsResponse(Matrix.Split(decoder.Sample(count, parsed.Seed ?? 0), decoder.OutputSize)));
     }
 
     static async Task<IResult> Similar(HttpRequest request, Encoder encoder, SimilarItems items, IOptions<ServiceOptions> options, CancellationToken cancellationToken)
