@@ -31,14 +31,15 @@ public sealed class DependencyTests
     }
 
     [Fact]
-    public void The_embedded_models_assembly_holds_the_seed_deep_and_umap_models_and_no_code()
+    public void The_embedded_models_assembly_holds_the_seed_deep_umap_and_vae_models_and_no_code()
     {
         var models = System.Reflection.Assembly.Load("AutoEncoder.Inference.Models");
 
         Assert.Equal(["AutoEncoder.Inference.Models.autoencoder.onnx", "AutoEncoder.Inference.Models.decoder.onnx",
                       "AutoEncoder.Inference.Models.deep.autoencoder.onnx", "AutoEncoder.Inference.Models.deep.decoder.onnx",
                       "AutoEncoder.Inference.Models.deep.encoder.onnx", "AutoEncoder.Inference.Models.encoder.onnx",
-                      "AutoEncoder.Inference.Models.umap.encoder.onnx"],
+                      "AutoEncoder.Inference.Models.umap.encoder.onnx", "AutoEncoder.Inference.Models.vae.decoder.onnx",
+                      "AutoEncoder.Inference.Models.vae.encoder.onnx"],
             models.GetManifestResourceNames().Order(StringComparer.Ordinal));
         Assert.DoesNotContain(models.GetTypes(), type => type.Name != "<Module>");
     }

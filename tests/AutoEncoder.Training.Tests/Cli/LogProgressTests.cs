@@ -22,7 +22,7 @@ public sealed class LogProgressTests
 
         string[] lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
-        Assert.Matches(@"^epoch 1/3  train loss 0\.5000  test loss 0\.4000  \(0\.1 s, run ends in 0:00:0[0-9]\)$", lines[0]);
-        Assert.Equal("epoch 3/3  train loss 0.5000  test loss 0.4000  (0.1 s)", lines[2]);
+        Assert.Matches(@"^epoch 1/3  train loss 0\.5000  held-out loss 0\.4000  \(0\.1 s, run ends in 0:00:0[0-9]\)$", lines[0]);
+        Assert.Equal("epoch 3/3  train loss 0.5000  held-out loss 0.4000  (0.1 s)", lines[2]);
     }
 }

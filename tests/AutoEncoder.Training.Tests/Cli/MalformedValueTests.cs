@@ -35,7 +35,10 @@ public sealed class MalformedValueTests
     [MemberData(nameof(TypedOptions))]
     public void A_malformed_value_is_one_line_naming_the_option(string command, string option)
     {
-        (int code, _, string error) = ConsoleCapture.Run(command, option, "1.5x");
+        // The command's other required options (sample's --out) are given, so that the malformed value is the one problem.
+        string[] required = [.. AutoEncoder.Training.Cli.App.Commands().Subcommands.Single(c => c.Name == command).Options
+            .Where(o => o.Required && o.Name != option).SelectMany(o => new[] { o.Name, "given.png" })];
+        (int code, _, string error) = ConsoleCapture.Run([command, option, "1.5x", .. required]);
 
         Assert.Equal(1, code);
         string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -85,7 +85,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(["config", "train_seconds", "history", "data", "artifacts", "parity", "data_path"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(
             ["preset", "model", "epochs", "batch_size", "learning_rate", "seed", "threads", "schedule", "subset", "path", "normal_class",
-             "score", "threshold", "data", "scaling", "loss", "objective", "umap", "patience"],
+             "score", "threshold", "data", "scaling", "loss", "objective", "umap", "patience", "beta", "noise", "activity_l1"],
             root.GetProperty("config").EnumerateObject().Select(p => p.Name));
         Assert.Equal(64, root.GetProperty("config").GetProperty("batch_size").GetInt32());
         foreach (JsonProperty artifact in root.GetProperty("artifacts").EnumerateObject())

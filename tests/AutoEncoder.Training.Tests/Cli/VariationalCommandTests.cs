@@ -78,6 +78,19 @@ public sealed class VariationalCommandTests(TrainedFamilyModels trained) : IClas
     }
 
     [Fact]
+    public void The_conv_preset_trains_as_a_variational_model_and_exports_both_outputs()
+    {
+        (int code, _, string error) = ConsoleCapture.Run("train", "--preset", "conv", "--objective", "vae", "--subset", "500", "--epochs", "1",
+            "--data", Repository.MnistFolder, "--quiet", "--out", output.Path);
+
+        Assert.True(code == 0, error);
+        var graph = AutoEncoder.Onnx.Schema.ModelProto.Parser.ParseFrom(File.ReadAllBytes(output.File("encoder.onnx"))).Graph;
+        Assert.Equal(["embedding", "log_variance"], graph.Output.Select(o => o.Name));
+        using var encoder = AutoEncoder.Inference.Encoder.Load(output.File("encoder.onnx"));
+        Assert.Equal(2, encoder.EmbeddingSize);
+    }
+
+    [Fact]
     public void Evaluate_reports_the_negative_elbo_and_a_lower_importance_weighted_nll()
     {
         (int code, string text, string error) = ConsoleCapture.Run("evaluate", "--models", trained.Vae, "--json");

@@ -31,6 +31,25 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(straight.State.History.Select(e => e.TestLoss), resumed.State.History.Select(e => e.TestLoss));
     }
 
+    [Theory]
+    [InlineData("vae")]
+    [InlineData("masking:0.3")]
+    public void A_run_that_draws_noise_or_samples_resumes_drawing_what_an_uninterrupted_one_draws(string kind)
+    {
+        TrainingConfig config = kind == "vae"
+            ? TrainingRuns.Config(new ModelConfig(784, [32], 2, Activation.Relu, Variational: true), epochs: 2) with { Objective = TrainingObjective.Vae, Path = TrainingPath.Autograd, Threads = 2 }
+            : TrainingRuns.Config(new ModelConfig(784, [32], 2, Activation.Relu), epochs: 2) with { Noise = kind, Threads = 2 };
+        using Trainer straight = TrainingRuns.Run(config, trainImages: 1000, testImages: 200);
+
+        using (Trainer first = TrainingRuns.Run(config with { Epochs = 1 }, trainImages: 1000, testImages: 200))
+            first.SaveCheckpoint(folder.File("checkpoint.bin"));
+        using var resumed = new Trainer(folder.File("checkpoint.bin"), epochs: 2);
+        Train(resumed, 1000, new QuietProgress(), CancellationToken.None);
+
+        Assert.Equal(TrainingRuns.Weights(straight.Model), TrainingRuns.Weights(resumed.Model));
+        Assert.Equal(straight.State.History.Select(e => e.TestLoss), resumed.State.History.Select(e => e.TestLoss));
+    }
+
     [Fact]
     public void Ctrl_c_mid_epoch_saves_a_checkpoint_that_resumes_bit_for_bit()
     {
