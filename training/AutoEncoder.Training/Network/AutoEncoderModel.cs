@@ -34,8 +34,8 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
         ConvOptions? conv = config.Conv;
         if (conv is { Image: null })
             throw new ArgumentException("--conv-channels: the image shape is settled from the data before the model is built; none was", nameof(config));
-        // Created in this order (convolutions, encoder's dense layers, decoder's, transposed convolutions),
-        // which fixes what each takes from the seeded generator.
+        // Created in this order (convolutions, encoder's dense layers, a variational model's log-variance head,
+        // decoder's, transposed convolutions), which fixes what each takes from the seeded generator.
         List<nn.Module<Tensor, Tensor>> encoderLayers = [.. conv is null ? [] : ConvolutionalEncoder(config, conv), .. Stack(widths, config)];
         if (config.Variational) logVariance = nn.Linear(widths[^2], config.Latent);
         List<nn.Module<Tensor, Tensor>> decoderLayers = Stack(widths.Reverse().ToArray(), config);
