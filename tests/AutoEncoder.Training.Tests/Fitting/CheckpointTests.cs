@@ -16,10 +16,9 @@ public sealed class CheckpointTests : IDisposable
     private static void Train(Trainer trainer, int trainImages, QuietProgress progress, CancellationToken stop) =>
         trainer.Run(Mnist.DataSet.Train.Take(trainImages), Mnist.DataSet.Test.Take(200), progress, stop);
 
-    [Fact]
-    public void Resuming_after_an_epoch_gives_the_same_weights_as_an_uninterrupted_run()
+    // Two epochs straight against one epoch, a checkpoint and a resumed second: the same weights and held-out losses, bit for bit.
+    private void AssertResumeAfterEpochOneMatches(TrainingConfig config)
     {
-        TrainingConfig config = TrainingRuns.Config(epochs: 2);
         using Trainer straight = TrainingRuns.Run(config, trainImages: 1000, testImages: 200);
 
         using (Trainer first = TrainingRuns.Run(config with { Epochs = 1 }, trainImages: 1000, testImages: 200))
@@ -31,6 +30,13 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(straight.State.History.Select(e => e.TestLoss), resumed.State.History.Select(e => e.TestLoss));
     }
 
+    [Fact]
+    public void Resuming_after_an_epoch_gives_the_same_weights_as_an_uninterrupted_run()
+    {
+        TrainingConfig config = TrainingRuns.Config(epochs: 2);
+        AssertResumeAfterEpochOneMatches(config);
+    }
+
     [Theory]
     [InlineData("vae")]
     [InlineData("masking:0.3")]
@@ -39,15 +45,7 @@ public sealed class CheckpointTests : IDisposable
         TrainingConfig config = kind == "vae"
             ? TrainingRuns.Config(new ModelConfig(784, [32], 2, Activation.Relu, Variational: true), epochs: 2) with { Objective = TrainingObjective.Vae, Path = TrainingPath.Autograd, Threads = 2 }
             : TrainingRuns.Config(new ModelConfig(784, [32], 2, Activation.Relu), epochs: 2) with { Noise = kind, Threads = 2 };
-        using Trainer straight = TrainingRuns.Run(config, trainImages: 1000, testImages: 200);
-
-        using (Trainer first = TrainingRuns.Run(config with { Epochs = 1 }, trainImages: 1000, testImages: 200))
-            first.SaveCheckpoint(folder.File("checkpoint.bin"));
-        using var resumed = new Trainer(folder.File("checkpoint.bin"), epochs: 2);
-        Train(resumed, 1000, new QuietProgress(), CancellationToken.None);
-
-        Assert.Equal(TrainingRuns.Weights(straight.Model), TrainingRuns.Weights(resumed.Model));
-        Assert.Equal(straight.State.History.Select(e => e.TestLoss), resumed.State.History.Select(e => e.TestLoss));
+        AssertResumeAfterEpochOneMatches(config);
     }
 
     [Fact]
