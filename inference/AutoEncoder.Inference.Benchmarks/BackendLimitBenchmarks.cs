@@ -4,14 +4,16 @@ using BenchmarkDotNet.Attributes;
 namespace AutoEncoder.Inference.Benchmarks;
 
 /// <summary>
-/// Where the managed kernel stops beating ONNX Runtime (<c>DenseStack.MaxMultiplyAdds</c>, the Auto backend's
-/// limit): the committed dense encoders on each backend, one row and batches, side by side.
+/// Where the managed kernel stops beating ONNX Runtime (<c>DenseStack.MaxMultiplyAdds</c> for batches and
+/// <c>MaxRowMultiplyAdds</c> for single rows, the Auto backend's limits): the committed dense encoders on each
+/// backend and on Auto (with its default options, as an app loads them), one row and batches, side by side.
 /// </summary>
 [MemoryDiagnoser]
 public class BackendLimitBenchmarks
 {
     private Encoder onnxRuntime = null!;
     private Encoder managed = null!;
+    private Encoder auto = null!;
     private float[] rows = null!;
     private float[] codes = null!;
 
@@ -28,6 +30,7 @@ public class BackendLimitBenchmarks
         string path = Path.Combine(Fixture.Root, "models", Model, "encoder.onnx");
         onnxRuntime = Encoder.Load(path, new InferenceOptions { Backend = InferenceBackend.OnnxRuntime, IntraOpThreads = Environment.ProcessorCount });
         managed = Encoder.Load(path, new InferenceOptions { Backend = InferenceBackend.Managed });
+        auto = Encoder.Load(path);
         rows = Fixture.TestPixels(Rows);
         codes = new float[Rows * managed.EmbeddingSize];
     }
@@ -37,6 +40,7 @@ public class BackendLimitBenchmarks
     {
         onnxRuntime.Dispose();
         managed.Dispose();
+        auto.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "EncodeBatch, ONNX Runtime (all cores)")]
@@ -50,6 +54,13 @@ public class BackendLimitBenchmarks
     public float[] OnManagedKernel()
     {
         managed.EncodeBatch(rows, codes);
+        return codes;
+    }
+
+    [Benchmark(Description = "EncodeBatch, Auto")]
+    public float[] OnAuto()
+    {
+        auto.EncodeBatch(rows, codes);
         return codes;
     }
 }

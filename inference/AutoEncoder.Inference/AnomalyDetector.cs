@@ -79,7 +79,10 @@ public sealed class AnomalyDetector : IDisposable
     /// </summary>
     public float? Threshold => threshold;
 
-    /// <summary>Which backend computes the reconstructions.</summary>
+    /// <summary>
+    /// Which backend computes the reconstructions of batches. Under <see cref="InferenceBackend.Auto"/> single rows
+    /// of a dense model past the batch limit still run in the managed kernel.
+    /// </summary>
     public InferenceBackend Backend => model.Backend;
 
     /// <summary>What the model says about itself, the calibration included (keys starting <c>anomaly_</c>).</summary>

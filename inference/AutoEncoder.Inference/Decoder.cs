@@ -41,7 +41,10 @@ public sealed class Decoder : IDisposable
     /// <summary>What the model says about itself: role, training configuration, parity.</summary>
     public ModelMetadata Metadata => model.Metadata;
 
-    /// <summary>Which backend computes this model's rows: <see cref="InferenceBackend.Managed"/> or <see cref="InferenceBackend.OnnxRuntime"/>.</summary>
+    /// <summary>
+    /// Which backend computes this model's batches: <see cref="InferenceBackend.Managed"/> or <see cref="InferenceBackend.OnnxRuntime"/>.
+    /// Under <see cref="InferenceBackend.Auto"/> single rows of a dense model past the batch limit still run in the managed kernel.
+    /// </summary>
     public InferenceBackend Backend => model.Backend;
 
     /// <summary>Loads the decoder stored at <paramref name="path"/>.</summary>

@@ -6,8 +6,9 @@ public enum InferenceBackend
     /// <summary>
     /// The managed kernel for small chains of <c>Gemm</c> layers and element-wise activations (what the
     /// AutoEncoder exporter writes, up to 65,536 multiply-adds per row), where the fixed cost of an ONNX
-    /// Runtime call would exceed the arithmetic; ONNX Runtime for everything else, and always when
-    /// <see cref="InferenceOptions.ConfigureSession"/> is set.
+    /// Runtime call would exceed the arithmetic, and for single rows of such chains up to 1,048,576
+    /// multiply-adds (no blocked product pays off for one row; the chain's weights are then held twice);
+    /// ONNX Runtime for everything else, and always when <see cref="InferenceOptions.ConfigureSession"/> is set.
     /// </summary>
     Auto,
 

@@ -62,12 +62,37 @@ public sealed class BackendTests
     }
 
     [Fact]
-    public void Auto_leaves_a_model_beyond_the_kernels_size_limit_to_onnx_runtime()
+    public void Auto_runs_batches_of_a_model_past_the_batch_limit_in_onnx_runtime_and_its_single_rows_in_the_managed_kernel()
     {
-        // 784·512 + 512·256 + 256·2 multiply-adds per row: beyond the 65,536 up to which the kernel wins.
-        using var encoder = Encoder.Load(Path.Combine(Repository.ModelsFolder, "deep", "encoder.onnx"));
+        // 784·512 + 512·256 + 256·2 = 533,000 multiply-adds per row: past the 65,536 up to which batches are
+        // faster in the kernel, within the 1,048,576 up to which one row is.
+        string file = Path.Combine(Repository.ModelsFolder, "deep", "encoder.onnx");
+        float[] rows = TestImages.Pixels(2);
+        using var auto = Encoder.Load(file);
+        using var managed = Encoder.Load(file, On(InferenceBackend.Managed));
+        using var runtime = Encoder.Load(file, On(InferenceBackend.OnnxRuntime));
+        float[] managedRow = managed.Encode(rows.AsSpan(0, 784)), runtimeRow = runtime.Encode(rows.AsSpan(0, 784));
+        Assert.NotEqual(managedRow, runtimeRow); // the two sum in different orders: the bits tell which one ran
 
-        Assert.Equal(InferenceBackend.OnnxRuntime, encoder.Backend);
+        Assert.Equal(InferenceBackend.OnnxRuntime, auto.Backend);
+        Assert.Equal(managedRow, auto.Encode(rows.AsSpan(0, 784)));
+        Assert.Equal(runtime.EncodeBatch(rows), auto.EncodeBatch(rows));
+    }
+
+    [Fact]
+    public void Auto_runs_even_single_rows_of_a_chain_past_the_row_limit_in_onnx_runtime()
+    {
+        // 784·1400 + 1400·2 = 1,100,400 multiply-adds per row, past the 1,048,576 of the row limit.
+        byte[] model = TestModels.Encoder([784, 1400, 2], "Relu").ToByteArray();
+        float[] row = TestImages.Pixels(1);
+        using var auto = Encoder.Load(model);
+        using var managed = Encoder.Load(model, On(InferenceBackend.Managed));
+        using var runtime = Encoder.Load(model, On(InferenceBackend.OnnxRuntime));
+        float[] runtimeRow = runtime.Encode(row);
+        Assert.NotEqual(managed.Encode(row), runtimeRow);
+
+        Assert.Equal(InferenceBackend.OnnxRuntime, auto.Backend);
+        Assert.Equal(runtimeRow, auto.Encode(row));
     }
 
     // Each element-wise operator the kernel implements, between two Gemm layers, on both backends.

@@ -18,8 +18,16 @@ namespace AutoEncoder.Inference.Internal;
 /// </summary>
 internal sealed class DenseStack
 {
-    /// <summary>Largest total of multiply-adds per row run here; beyond it ONNX Runtime's blocked kernels win.</summary>
+    /// <summary>Largest total of multiply-adds per row for which batches run here under Auto; beyond it ONNX Runtime's blocked kernels win.</summary>
     public const long MaxMultiplyAdds = 1 << 16;
+
+    /// <summary>
+    /// Largest total of multiply-adds per row for which single rows run here under Auto. One row of the deep
+    /// encoder (533,000) took 9.4 µs here against 23.9 µs in ONNX Runtime, and the 99,400 of the UMAP encoders
+    /// 4.3 against 9.4 µs (BENCHMARKS.md, BackendLimitBenchmarks): no blocking pays off for one row, and the
+    /// call's fixed cost is gone. Twice the largest size measured.
+    /// </summary>
+    public const long MaxRowMultiplyAdds = 1 << 20;
 
     /// <summary>
     /// Least work per thread for a batch to be split: below it, waking another thread costs more than it
@@ -28,6 +36,15 @@ internal sealed class DenseStack
     /// the split starts near 84 rows of that encoder (2 × 65,536 multiply-adds).
     /// </summary>
     private const long MinMultiplyAddsPerThread = 1 << 16;
+
+    /// <summary>
+    /// Widest input of a layer stored by input that <see cref="Accumulate"/> computes; wider ones add one input's
+    /// weights to the whole output row at a time (<see cref="Axpy"/>), skipping inputs that are 0. Measured
+    /// here (2 cores, one thread, single rows alternated with the previous code): the seed decoder's 2 → 784
+    /// took 307 ns a row as axpys and 254 register-blocked, but the deep encoder's 784 → 512 over pixels
+    /// (mostly 0) 7.0 µs as axpys and 13.8 µs register-blocked, which tests every input once per block.
+    /// </summary>
+    private const int MaxRegisterBlockedInputs = 16;
 
     /// <summary>Rows computed together, layer by layer (<see cref="DotBlock"/>).</summary>
     private const int BlockRows = 4;
@@ -47,6 +64,9 @@ internal sealed class DenseStack
         widest = layers.Max(l => l.Outputs);
         multiplyAddsPerRow = layers.Sum(l => (long)l.Inputs * l.Outputs);
     }
+
+    /// <summary>Multiply-adds per row, over every layer.</summary>
+    public long MultiplyAddsPerRow => multiplyAddsPerRow;
 
     /// <summary>
     /// Computes one row without allocating; false when the row holds a NaN or infinite value (then
@@ -146,6 +166,8 @@ internal sealed class DenseStack
                 for (int i = 0; i < count; i++) y[i * outputs + o] = layer.Bias[o] + Dot2(x.Slice(i * inputs, inputs), w, w).First;
             }
         }
+        else if (inputs <= MaxRegisterBlockedInputs)
+            for (int i = 0; i < count; i++) Accumulate(x.Slice(i * inputs, inputs), layer.Weights, layer.Bias, y.Slice(i * outputs, outputs));
         else
         {
             for (int i = 0; i < count; i++)
@@ -235,6 +257,55 @@ internal sealed class DenseStack
         float total = Vector.Sum(sum);
         for (int i = wholeVectors * Vector<float>.Count; i < x.Length; i++) total += x[i] * w[i];
         return total;
+    }
+
+    /// <summary>
+    /// y = bias + Σⱼ x[j]·W[j] for a narrow layer stored by input (row j of <paramref name="weights"/> holds input
+    /// j's weights to every output): four vectors of outputs stay in registers over all the inputs, so y is
+    /// written once instead of once per input.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Accumulate(ReadOnlySpan<float> x, float[] weights, float[] bias, Span<float> y)
+    {
+        int outputs = y.Length, width = Vector<float>.Count;
+        if (weights.Length < x.Length * outputs || bias.Length < outputs)
+            throw new ArgumentException($"expected {x.Length * outputs} weights and {outputs} biases, found {weights.Length} and {bias.Length}");
+        ref float w = ref MemoryMarshal.GetArrayDataReference(weights);
+        ref float b = ref MemoryMarshal.GetArrayDataReference(bias);
+        ref float target = ref MemoryMarshal.GetReference(y);
+        int o = 0;
+        for (; o + 4 * width <= outputs; o += 4 * width)
+        {
+            nuint at = (nuint)o;
+            Vector<float> y0 = Vector.LoadUnsafe(ref b, at), y1 = Vector.LoadUnsafe(ref b, at + (nuint)width);
+            Vector<float> y2 = Vector.LoadUnsafe(ref b, at + (nuint)(2 * width)), y3 = Vector.LoadUnsafe(ref b, at + (nuint)(3 * width));
+            for (int j = 0; j < x.Length; j++)
+            {
+                var xj = new Vector<float>(x[j]);
+                nuint row = (nuint)j * (nuint)outputs + at;
+                y0 = VectorMath.MultiplyAdd(xj, Vector.LoadUnsafe(ref w, row), y0);
+                y1 = VectorMath.MultiplyAdd(xj, Vector.LoadUnsafe(ref w, row + (nuint)width), y1);
+                y2 = VectorMath.MultiplyAdd(xj, Vector.LoadUnsafe(ref w, row + (nuint)(2 * width)), y2);
+                y3 = VectorMath.MultiplyAdd(xj, Vector.LoadUnsafe(ref w, row + (nuint)(3 * width)), y3);
+            }
+            y0.StoreUnsafe(ref target, at);
+            y1.StoreUnsafe(ref target, at + (nuint)width);
+            y2.StoreUnsafe(ref target, at + (nuint)(2 * width));
+            y3.StoreUnsafe(ref target, at + (nuint)(3 * width));
+        }
+        for (; o + width <= outputs; o += width)
+        {
+            Vector<float> sum = Vector.LoadUnsafe(ref b, (nuint)o);
+            for (int j = 0; j < x.Length; j++)
+                sum = VectorMath.MultiplyAdd(new Vector<float>(x[j]), Vector.LoadUnsafe(ref w, (nuint)j * (nuint)outputs + (nuint)o), sum);
+            sum.StoreUnsafe(ref target, (nuint)o);
+        }
+        for (; o < outputs; o++)
+        {
+            float sum = bias[o];
+            for (int j = 0; j < x.Length; j++) sum = MathF.FusedMultiplyAdd(x[j], weights[j * outputs + o], sum);
+            y[o] = sum;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -15,16 +15,16 @@ internal static class DenseStackCompiler
 
     /// <summary>
     /// Compiles <paramref name="graph"/> when it is a chain of supported nodes; otherwise returns null and
-    /// says why in <paramref name="reason"/>. The size limit (<see cref="DenseStack.MaxMultiplyAdds"/>) applies only
-    /// when <paramref name="limitSize"/> is set: it is where ONNX Runtime starts to win, not what the kernel can run.
+    /// says why in <paramref name="reason"/>. A size limit is where ONNX Runtime starts to win, not what the
+    /// kernel can run.
     /// </summary>
     /// <param name="graph">The model's main graph.</param>
-    /// <param name="limitSize">Whether to refuse graphs too large to beat ONNX Runtime.</param>
+    /// <param name="maxMultiplyAdds">Most multiply-adds per row to accept; null for any size.</param>
     /// <param name="threads">Most threads one batch is split over; null for all cores.</param>
     /// <param name="reason">Why the graph was refused; empty when it was compiled.</param>
     /// <param name="output">The output the chain ends at, in a graph of several outputs (the nodes after it are
     /// not run); null for a graph of one output.</param>
-    public static DenseStack? TryCompile(GraphProto graph, bool limitSize, int? threads, out string reason, string? output = null)
+    public static DenseStack? TryCompile(GraphProto graph, long? maxMultiplyAdds, int? threads, out string reason, string? output = null)
     {
         var initializers = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
         foreach (TensorProto tensor in graph.Initializer) initializers[tensor.Name] = tensor;
@@ -74,9 +74,9 @@ internal static class DenseStackCompiler
             return null;
         }
         long multiplyAdds = layers.Sum(l => (long)l.Inputs * l.Outputs);
-        if (limitSize && multiplyAdds > DenseStack.MaxMultiplyAdds)
+        if (multiplyAdds > maxMultiplyAdds)
         {
-            reason = $"{multiplyAdds:N0} multiply-adds per row exceed the {DenseStack.MaxMultiplyAdds:N0} up to which the kernel beats ONNX Runtime";
+            reason = $"{multiplyAdds:N0} multiply-adds per row exceed the {maxMultiplyAdds:N0} up to which the kernel beats ONNX Runtime";
             return null;
         }
         if (scaling is not null && layers[0].Inputs != scaling.Offset.Length)

@@ -22,12 +22,14 @@ internal sealed class OnnxModel : IDisposable
     private readonly Stack<RowRunner> idle = new();
     private readonly List<RowRunner> all = [];
     private readonly DenseStack? kernel;
+    private readonly bool kernelRunsBatches;
     private readonly CallGate gate = new();
 
-    private OnnxModel(InferenceSession session, string output, int inputSize, int outputSize, ModelMetadata metadata, DenseStack? kernel, InputScaling? scaling)
+    private OnnxModel(InferenceSession session, string output, int inputSize, int outputSize, ModelMetadata metadata,
+        (DenseStack? Kernel, bool RunsBatches) choice, InputScaling? scaling)
     {
         this.session = session;
-        this.kernel = kernel;
+        (kernel, kernelRunsBatches) = choice;
         Scaling = scaling;
         inputNames = [session.InputMetadata.Keys.Single()];
         outputNames = [output];
@@ -48,8 +50,11 @@ internal sealed class OnnxModel : IDisposable
     /// <summary>The per-feature scaling the graph begins with, or null when it takes its inputs as they are.</summary>
     public InputScaling? Scaling { get; }
 
-    /// <summary>Which backend computes rows (never <see cref="InferenceBackend.Auto"/>).</summary>
-    public InferenceBackend Backend => kernel is null ? InferenceBackend.OnnxRuntime : InferenceBackend.Managed;
+    /// <summary>Which backend computes batches (never <see cref="InferenceBackend.Auto"/>).</summary>
+    public InferenceBackend Backend => kernel is not null && kernelRunsBatches ? InferenceBackend.Managed : InferenceBackend.OnnxRuntime;
+
+    /// <summary>Which backend computes single rows (never <see cref="InferenceBackend.Auto"/>).</summary>
+    public InferenceBackend RowBackend => kernel is null ? InferenceBackend.OnnxRuntime : InferenceBackend.Managed;
 
     /// <summary>
     /// Validates <paramref name="bytes"/> as a model of <paramref name="role"/> and opens it as <paramref name="options"/> say,
@@ -97,20 +102,27 @@ internal sealed class OnnxModel : IDisposable
         }
     }
 
-    private static DenseStack? ChooseKernel(GraphProto graph, InferenceOptions options, string source, string output)
+    // The managed kernel, if any, and whether it runs batches too or single rows only (Auto's choice for a
+    // chain past the batch limit: one row is faster in the kernel, a batch in ONNX Runtime's blocked products).
+    private static (DenseStack? Kernel, bool RunsBatches) ChooseKernel(GraphProto graph, InferenceOptions options, string source, string output)
     {
         switch (options.Backend)
         {
             case InferenceBackend.OnnxRuntime:
-                return null;
+                return (null, false);
             case InferenceBackend.Managed:
-                return DenseStackCompiler.TryCompile(graph, limitSize: false, options.IntraOpThreads, out string reason, output)
-                    ?? throw new NotSupportedException($"{source}: the managed backend cannot run this model: {reason}");
+                return (DenseStackCompiler.TryCompile(graph, maxMultiplyAdds: null, options.IntraOpThreads, out string reason, output)
+                    ?? throw new NotSupportedException($"{source}: the managed backend cannot run this model: {reason}"), true);
             default:
                 // A caller who configured ONNX Runtime's session wants it to run the model.
-                return options.ConfigureSession is null ? DenseStackCompiler.TryCompile(graph, limitSize: true, options.IntraOpThreads, out _, output) : null;
+                DenseStack? kernel = options.ConfigureSession is null
+                    ? DenseStackCompiler.TryCompile(graph, DenseStack.MaxRowMultiplyAdds, options.IntraOpThreads, out _, output) : null;
+                return (kernel, kernel?.MultiplyAddsPerRow <= DenseStack.MaxMultiplyAdds);
         }
     }
+
+    // Whether the kernel computes a run of this many rows.
+    private bool RunsInKernel(int rows) => kernel is not null && (rows == 1 || kernelRunsBatches);
 
     private static InferenceSession CreateSession(ReadOnlyMemory<byte> bytes, InferenceOptions options, string source)
     {
@@ -165,8 +177,9 @@ internal sealed class OnnxModel : IDisposable
     /// <exception cref="ObjectDisposedException">The model was disposed before the call began.</exception>
     public void RunRows(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, bool split = true)
     {
-        if (kernel is not null) gate.ThrowIfClosed(this);
-        using Lease lease = kernel is null ? Hold() : default;
+        bool managed = RunsInKernel(rows);
+        if (managed) gate.ThrowIfClosed(this);
+        using Lease lease = managed ? default : Hold();
         RunRowsHeld(input, output, rows, paramName, split);
     }
 
@@ -189,9 +202,9 @@ internal sealed class OnnxModel : IDisposable
     /// <exception cref="ArgumentException">A row holds a NaN or infinite value, or values so large that its output is not finite; <paramref name="paramName"/> names it.</exception>
     public unsafe void RunRowsHeld(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, bool split = true, int firstRow = 0)
     {
-        if (kernel is not null)
+        if (RunsInKernel(rows))
         {
-            if (!kernel.TryRun(input, output, rows, split)) InputGuard.ThrowNotFinite(input, paramName, firstRow * InputSize);
+            if (!kernel!.TryRun(input, output, rows, split)) InputGuard.ThrowNotFinite(input, paramName, firstRow * InputSize);
             InputGuard.OutputFinite(output, OutputSize, paramName, firstRow);
             return;
         }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using AutoEncoder.Onnx.Schema;
+using Google.Protobuf;
 using AutoEncoder.Tests.Support;
 using AutoEncoder.Training.Tests.Support;
 using Xunit;
@@ -78,6 +80,22 @@ public sealed class VariationalCommandTests(TrainedFamilyModels trained) : IClas
     }
 
     [Fact]
+    public void Sample_refuses_a_malformed_image_shape_in_one_line_naming_the_decoder()
+    {
+        string models = output.File("bad-shape"), png = output.File("grid.png");
+        Directory.CreateDirectory(models);
+        ModelProto decoder = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(trained.Vae, "decoder.onnx")));
+        decoder.MetadataProps.Single(entry => entry.Key == "image_shape").Value = "28,x";
+        File.WriteAllBytes(Path.Combine(models, "decoder.onnx"), decoder.ToByteArray());
+
+        (int code, _, string error) = ConsoleCapture.Run("sample", "--models", models, "--out", png);
+
+        Assert.Equal(1, code);
+        Assert.Equal($"error: {Path.Combine(models, "decoder.onnx")}: expected metadata image_shape 'H,W' or 'C,H,W' of 784 values, found '28,x'", error.Trim());
+        Assert.False(File.Exists(png));
+    }
+
+    [Fact]
     public void The_conv_preset_trains_as_a_variational_model_and_exports_both_outputs()
     {
         (int code, _, string error) = ConsoleCapture.Run("train", "--preset", "conv", "--objective", "vae", "--subset", "500", "--epochs", "1",
@@ -124,5 +142,19 @@ public sealed class VariationalCommandTests(TrainedFamilyModels trained) : IClas
 
         Assert.Equal(1, code);
         Assert.Equal($"error: --noise: expected {AutoEncoder.Training.Config.NoiseRule.Expected}, found 'gaussian:x'", error.Trim());
+    }
+
+    [Fact]
+    public void Evaluate_with_noise_refuses_models_without_a_full_model_in_one_line()
+    {
+        string models = output.File("encoder-only");
+        Directory.CreateDirectory(models);
+        foreach (string file in new[] { "encoder.onnx", "manifest.json" })
+            File.Copy(Path.Combine(trained.Plain, file), Path.Combine(models, file));
+
+        (int code, _, string error) = ConsoleCapture.Run("evaluate", "--models", models, "--noise", "gaussian:0.5");
+
+        Assert.Equal(1, code);
+        Assert.Equal($"error: --noise: expected autoencoder.onnx in {models} to reconstruct the corrupted rows, found none", error.Trim());
     }
 }

@@ -39,7 +39,7 @@ internal static class SampleCommand
                 throw new ArgumentException($"{decoderPath}: expected a variational model's decoder (metadata {MetadataKeys.Prior} '{MetadataKeys.StandardNormalPrior}'), found a plain autoencoder's: train with --objective vae");
             int count = result.GetValue(Count) ?? 100;
             if (count > MaxCount) throw new ArgumentOutOfRangeException("count", count, $"--count: expected at most {MaxCount:N0} rows, found {count:N0}");
-            ImageShape? image = ImageShapeOf(decoder);
+            ImageShape? image = ImageShapeOf(decoder, decoderPath);
             if (extension == ".png" && image is null)
                 throw new ArgumentException($"--out {path}: expected a model of images for a PNG grid, found rows of {decoder.OutputSize} features without an image shape; write a .csv");
             float[] rows = decoder.Sample(count, result.GetValue(Seed));
@@ -57,11 +57,18 @@ internal static class SampleCommand
     }
 
     // The image shape the model's metadata records ("28,28" or "3,32,32"), or null for tables.
-    private static ImageShape? ImageShapeOf(Decoder decoder)
+    private static ImageShape? ImageShapeOf(Decoder decoder, string path)
     {
         if (!decoder.Metadata.Properties.TryGetValue(MetadataKeys.ImageShape, out string? text)) return null;
-        int[] dims = [.. text.Split(',').Select(int.Parse)];
-        return dims is [int height, int width] ? new ImageShape(1, height, width) : new ImageShape(dims[0], dims[1], dims[2]);
+        try
+        {
+            (int channels, int height, int width) = ImageShapeText.Parse(text, decoder.OutputSize);
+            return new ImageShape(channels, height, width);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
     }
 
     private static void WriteCsv(Stream stream, float[] rows, int width)

@@ -36,12 +36,14 @@ internal static class Evaluator
     public static EvaluationReport Evaluate(string modelsDir, ModelData model, NoiseRule? noise = null)
     {
         (DataSet data, TrainingConfig config) = (model.Data, model.Config);
+        // A UMAP-only model has no full model: no reconstruction figures, and nothing to denoise with.
+        string autoencoderPath = Path.Combine(modelsDir, ModelRole.Autoencoder.FileName());
+        if (noise is not null && !File.Exists(autoencoderPath))
+            throw new ArgumentException($"--noise: expected {ModelRole.Autoencoder.FileName()} in {modelsDir} to reconstruct the corrupted rows, found none");
         using Encoder encoder = Encoder.Load(Path.Combine(modelsDir, ModelRole.Encoder.FileName()));
         float[] testCodes = encoder.EncodeBatch(data.Test.Rows);
         float[] scaledTest = model.Scaled(data.Test);
 
-        // A UMAP-only model has no full model: no reconstruction figures.
-        string autoencoderPath = Path.Combine(modelsDir, ModelRole.Autoencoder.FileName());
         double? loss = null, mse = null;
         if (File.Exists(autoencoderPath))
         {
@@ -75,18 +77,11 @@ internal static class Evaluator
         VariationalEvaluation? variational = null;
         string decoderPath = Path.Combine(modelsDir, ModelRole.Decoder.FileName());
         if (config.Objective == TrainingObjective.Vae && File.Exists(decoderPath))
-        {
-            using Decoder decoder = Decoder.Load(decoderPath);
-            variational = VariationalBound.Measure(File.ReadAllBytes(Path.Combine(modelsDir, ModelRole.Encoder.FileName())), decoder,
+            variational = VariationalBound.Measure(File.ReadAllBytes(Path.Combine(modelsDir, ModelRole.Encoder.FileName())), File.ReadAllBytes(decoderPath),
                 data.Test.Rows, scaledTest, data.Test.Count, config.LossKind);
-        }
         DenoisingEvaluation? denoising = null;
         if (noise is not null)
-        {
-            if (!File.Exists(autoencoderPath))
-                throw new ArgumentException($"--noise: expected {ModelRole.Autoencoder.FileName()} in {modelsDir} to reconstruct the corrupted rows, found none");
             denoising = Denoising.Measure(File.ReadAllBytes(autoencoderPath), scaledTest, data.Width, noise, config.LossKind == ReconstructionLoss.Bce, model.Raw);
-        }
         double nearZero = testCodes.Count(c => Math.Abs(c) <= NearZero) / (double)testCodes.Length;
 
         return new EvaluationReport(loss is null ? null : config.LossKind.ToString().ToLowerInvariant(), loss, mse, knn, nearest, pcaKnn, trust,

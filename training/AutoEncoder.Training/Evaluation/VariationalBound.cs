@@ -3,6 +3,7 @@ using AutoEncoder.Inference.Internal;
 using AutoEncoder.ModelFormat;
 using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Export;
+using AutoEncoder.Training.Fitting;
 
 namespace AutoEncoder.Training.Evaluation;
 
@@ -24,15 +25,17 @@ internal static class VariationalBound
     // Probabilities are clamped so that a float32 sigmoid saturated at 0 or 1 keeps a finite logarithm (Keras
     // clips binary cross-entropy at the same 1e-7).
     private const double Epsilon = 1e-7;
-    private const double HalfLogTwoPi = 0.91893853320467274178;
 
     /// <summary>
     /// Measures the models on <paramref name="rows"/> raw rows of <paramref name="input"/> whose scaled values (the
     /// decoder's targets) are <paramref name="targets"/>; draws are seeded by <paramref name="seed"/>.
     /// </summary>
-    public static VariationalEvaluation Measure(byte[] encoderModel, Decoder decoder, float[] input, float[] targets, int rows,
+    public static VariationalEvaluation Measure(byte[] encoderModel, byte[] decoderModel, float[] input, float[] targets, int rows,
         ReconstructionLoss loss, int seed = 0)
     {
+        // Chunks run in parallel, each decoded on its own thread: a decoder splitting every chunk across the
+        // cores again would run twice as many threads as cores.
+        using Decoder decoder = Decoder.Load(decoderModel, new InferenceOptions { IntraOpThreads = 1 });
         float[][] posterior = OrtRunner.RunOutputs(encoderModel, input, rows, TensorNames.Embedding, TensorNames.LogVariance);
         (float[] mean, float[] logVariance) = (posterior[0], posterior[1]);
         int latent = decoder.EmbeddingSize, width = decoder.OutputSize;
@@ -99,7 +102,7 @@ internal static class VariationalBound
             for (int i = 0; i < target.Length; i++)
             {
                 double difference = target[i] - decoded[i];
-                sum -= 0.5 * difference * difference + HalfLogTwoPi;
+                sum -= 0.5 * difference * difference + ReconstructionObjective.HalfLogTwoPi;
             }
         return sum;
     }

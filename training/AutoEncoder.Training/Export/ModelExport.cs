@@ -186,7 +186,7 @@ internal static class ModelExport
         if (source.Image is { } image)
         {
             // Rows of images hold intensities byte / ImageBytes.Divisor: the byte overloads of AutoEncoder.Inference divide so.
-            entries.Add(new(MetadataKeys.ImageShape, image.Channels == 1 ? $"{image.Height},{image.Width}" : $"{image.Channels},{image.Height},{image.Width}"));
+            entries.Add(new(MetadataKeys.ImageShape, ImageShapeText.Format(image.Channels, image.Height, image.Width)));
             entries.Add(new(MetadataKeys.InputDivisor, ImageBytes.Divisor.ToString(CultureInfo.InvariantCulture)));
         }
         else entries.Add(new(MetadataKeys.InputDivisor, "1")); // a table's bytes are its numbers

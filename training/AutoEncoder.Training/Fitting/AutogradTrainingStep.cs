@@ -117,7 +117,7 @@ internal sealed class AutogradTrainingStep : ITrainingStep
     /// <inheritdoc />
     public double TestLoss(AutoEncoderModel trained, Tensor test, ReconstructionLoss kind)
     {
-        if (!objective.Draws && objective.ActivityL1 == 0)
+        if (objective.IsPlain)
         {
             TestTerms = null;
             return Trainer.MeanLoss(trained, test, kind);

@@ -35,7 +35,7 @@ internal static class LogitLoss
             for (int v = 0; v < zs.Length; v++)
             {
                 Vector512<float> z = zs[v], x = xs[v];
-                Vector512<float> e = VectorMath.ExpOfNonPositive(-Vector512.Abs(z));
+                Vector512<float> e = VectorMath.Exp(-Vector512.Abs(z));
                 errors[v] = (VectorMath.SigmoidFromExp(z, e) - x) * scale;
                 loss += Log1p.OfUnit(e) + Vector512.Max(z, Vector512<float>.Zero) - x * z;
             }
@@ -51,7 +51,7 @@ internal static class LogitLoss
             for (int v = 0; v < zs.Length; v++)
             {
                 Vector<float> z = zs[v], x = xs[v];
-                Vector<float> e = VectorMath.ExpOfNonPositive(-Vector.Abs(z));
+                Vector<float> e = VectorMath.Exp(-Vector.Abs(z));
                 errors[v] = (VectorMath.SigmoidFromExp(z, e) - x) * scale;
                 loss += Log1p.OfUnit(e) + Vector.Max(z, Vector<float>.Zero) - x * z;
             }

@@ -13,7 +13,8 @@ namespace AutoEncoder.Training.Fitting;
 /// </summary>
 internal sealed class ReconstructionObjective
 {
-    private const double HalfLogTwoPi = 0.91893853320467274178; // ½·ln 2π, the unit Gaussian's constant per feature
+    /// <summary>½·ln 2π, the unit Gaussian's log-density constant per feature.</summary>
+    public const double HalfLogTwoPi = 0.91893853320467274178;
 
     private ReconstructionObjective(ReconstructionLoss loss, NoiseRule? noise, double activityL1, double? beta)
     {
@@ -37,6 +38,9 @@ internal sealed class ReconstructionObjective
 
     /// <summary>Whether a batch's loss draws random numbers (noise or posterior samples).</summary>
     public bool Draws => Noise is not null || Beta is not null;
+
+    /// <summary>Whether this is the plain reconstruction loss, which <see cref="Trainer.MeanLoss"/> measures as well.</summary>
+    public bool IsPlain => !Draws && ActivityL1 == 0;
 
     /// <summary>The plain reconstruction objective of <paramref name="loss"/>.</summary>
     public static ReconstructionObjective Plain(ReconstructionLoss loss) => new(loss, null, 0, null);
