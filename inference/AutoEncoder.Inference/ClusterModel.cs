@@ -8,8 +8,9 @@ namespace AutoEncoder.Inference;
 /// <summary>
 /// Assigns rows to clusters with an exported cluster model (<c>cluster.onnx</c>, written by <c>autoencoder cluster</c>:
 /// the encoder followed by the fitted clusters; <c>pixels</c> [batch, N] → <c>cluster</c>, <c>probabilities</c>
-/// [batch, K]). The managed backend runs the encoder's layers and the clusters' Gaussian log-densities itself;
-/// ONNX Runtime runs the whole graph otherwise. One instance is safe to call from many threads at once; disposing
+/// [batch, K]). The clusters' Gaussian log-densities run in managed code after the encoder wherever the
+/// encoder's chain runs in the managed kernel (under Auto: single rows up to the kernel's row limit, with the
+/// codes of batches from ONNX Runtime); ONNX Runtime runs the whole graph otherwise. One instance is safe to call from many threads at once; disposing
 /// it while calls are running is safe (they finish; later calls throw <see cref="ObjectDisposedException"/>).
 /// </summary>
 public sealed class ClusterModel : IDisposable
@@ -20,7 +21,7 @@ public sealed class ClusterModel : IDisposable
     // A row's probabilities live on the stack up to this many clusters.
     private const int StackClusters = 256;
 
-    private readonly OnnxModel model;      // the embedding (managed backend, then the head) or the probabilities (ONNX Runtime)
+    private readonly OnnxModel model;      // the embedding (then the head) or the probabilities (ONNX Runtime's whole graph)
     private readonly GaussianHead? head;
 
     private ClusterModel(OnnxModel model, GaussianHead? head)
@@ -39,7 +40,10 @@ public sealed class ClusterModel : IDisposable
     /// <summary>What the model says about itself: role, scaling, training configuration, cluster method.</summary>
     public ModelMetadata Metadata => model.Metadata;
 
-    /// <summary>Which backend computes this model's rows: <see cref="InferenceBackend.Managed"/> or <see cref="InferenceBackend.OnnxRuntime"/>.</summary>
+    /// <summary>
+    /// Which backend computes the codes of batches: <see cref="InferenceBackend.Managed"/> or <see cref="InferenceBackend.OnnxRuntime"/>.
+    /// Under <see cref="InferenceBackend.Auto"/> single rows of an encoder past the batch limit still run in the managed kernel.
+    /// </summary>
     public InferenceBackend Backend => model.Backend;
 
     /// <summary>Loads the cluster model stored at <paramref name="path"/>.</summary>
@@ -96,7 +100,9 @@ public sealed class ClusterModel : IDisposable
             if (head is not null)
             {
                 OnnxModel embedding = OnnxModel.Open(bytes, Role, source, options, TensorNames.Embedding);
-                if (embedding.Backend == InferenceBackend.Managed && embedding.OutputSize == head.Dimensions) return new ClusterModel(embedding, head);
+                // Whenever the kernel runs the encoder's rows: one row through ONNX Runtime's whole graph cost 17.9 µs
+                // against 4.3 µs for the kernel's encoder and this head (models/cluster, BENCHMARKS.md).
+                if (embedding.RowBackend == InferenceBackend.Managed && embedding.OutputSize == head.Dimensions) return new ClusterModel(embedding, head);
                 embedding.Dispose();
             }
         }

@@ -70,6 +70,25 @@ public sealed class ClusterModelTests
         }
     }
 
+    [Fact]
+    public void Auto_computes_single_rows_as_the_managed_backend_and_batches_from_onnx_runtimes_codes()
+    {
+        // The 784-100-100-100-10 encoder (99,400 multiply-adds a row) is past the kernel's batch limit and within
+        // its row limit: one row runs in the kernel, a batch's codes come from ONNX Runtime, the head is the same.
+        float[] pixels = TestImages.Pixels(Rows);
+        byte[] bytes = TestModels.Committed(File);
+        using var auto = ClusterModel.Load(bytes);
+        using var managed = ClusterModel.Load(bytes, On(InferenceBackend.Managed));
+        GaussianHead head = GaussianHead.TryRead(ModelProto.Parser.ParseFrom(bytes).Graph)!;
+        float[] codes = OrtReference.Run<float>(bytes, pixels, Rows, "embedding");
+        var expected = new float[Rows * head.Clusters];
+        for (int r = 0; r < Rows; r++) head.Probabilities(codes.AsSpan(r * head.Dimensions, head.Dimensions), expected.AsSpan(r * head.Clusters, head.Clusters));
+
+        Assert.Equal(InferenceBackend.OnnxRuntime, auto.Backend);
+        Assert.Equal(managed.Probabilities(pixels.AsSpan(0, 784)), auto.Probabilities(pixels.AsSpan(0, 784)));
+        Assert.Equal(expected, auto.ProbabilitiesBatch(pixels));
+    }
+
     [Theory]
     [InlineData(InferenceBackend.Managed)]
     [InlineData(InferenceBackend.OnnxRuntime)]
@@ -86,6 +105,7 @@ public sealed class ClusterModelTests
     }
 
     [Theory]
+    [InlineData(InferenceBackend.Auto)]
     [InlineData(InferenceBackend.Managed)]
     [InlineData(InferenceBackend.OnnxRuntime)]
     public void Assigning_one_row_allocates_nothing(InferenceBackend backend)
