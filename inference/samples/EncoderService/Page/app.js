@@ -54,10 +54,13 @@ function toCode(px, py) {
   return [b.xmin + px / mapCanvas.width * (b.xmax - b.xmin), b.ymin + (1 - py / mapCanvas.height) * (b.ymax - b.ymin)];
 }
 
-// About five round steps (1, 2 or 5 × a power of ten) across [low, high].
+// About five round steps (1, 2 or 5 × a power of ten) across [low, high]: the round step nearest to a fifth
+// of the range gives three to nine ticks, where the smallest round step above it could give two (it is up to
+// 2.5 times a fifth, as 5 is after 2.1).
 function ticks(low, high) {
   const raw = (high - low) / 5, power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map(m => m * power).find(s => s >= raw);
+  const distance = s => Math.abs(Math.log(s / raw));
+  const step = [1, 2, 5, 10].map(m => m * power).reduce((best, s) => (distance(s) < distance(best) ? s : best));
   const values = [];
   for (let v = Math.ceil(low / step) * step; v <= high; v += step) values.push(Number(v.toFixed(10)));
   return values;
