@@ -10,8 +10,9 @@ namespace AutoEncoder.Inference;
 /// the encoder followed by the fitted clusters; <c>pixels</c> [batch, N] → <c>cluster</c>, <c>probabilities</c>
 /// [batch, K]). The clusters' Gaussian log-densities run in managed code after the encoder wherever the
 /// encoder's chain runs in the managed kernel (under Auto: single rows up to the kernel's row limit, with the
-/// codes of batches from ONNX Runtime); ONNX Runtime runs the whole graph otherwise. One instance is safe to call from many threads at once; disposing
-/// it while calls are running is safe (they finish; later calls throw <see cref="ObjectDisposedException"/>).
+/// codes of batches from ONNX Runtime); ONNX Runtime runs the whole graph otherwise. One instance is safe to
+/// call from many threads at once; disposing it while calls are running is safe (they finish; later calls throw
+/// <see cref="ObjectDisposedException"/>).
 /// </summary>
 public sealed class ClusterModel : IDisposable
 {
