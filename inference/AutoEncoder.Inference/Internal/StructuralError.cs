@@ -32,7 +32,7 @@ internal sealed class StructuralError
     // The weight of each horizontal tap at each pixel of a plane (the taps 2 and 1 to the left, then 1 and 2
     // to the right; one plane each), 0 where the tap falls beyond its row's end: the rows pass then runs
     // over the whole plane as one run of vectors. Correcting each row's two first and two last pixels in
-    // scalar code afterwards, the score of a 28×28 row cost 770–930 ns against 360–430 ns this way (one
+    // scalar code afterwards, the score of a 28×28 row cost 660–930 ns against 360–430 ns this way (one
     // thread, runs alternated with the previous code, 2026-12-05).
     private readonly float[] rowTaps;
 
