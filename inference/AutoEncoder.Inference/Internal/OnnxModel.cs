@@ -177,10 +177,15 @@ internal sealed class OnnxModel : IDisposable
     /// <exception cref="ObjectDisposedException">The model was disposed before the call began.</exception>
     public void RunRows(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, bool split = true)
     {
-        bool managed = RunsInKernel(rows);
-        if (managed) gate.ThrowIfClosed(this);
-        using Lease lease = managed ? default : Hold();
-        RunRowsHeld(input, output, rows, paramName, split);
+        if (RunsInKernel(rows))
+        {
+            // Managed memory only, as in RunRow.
+            gate.ThrowIfClosed(this);
+            RunRowsInKernel(input, output, rows, paramName, split, firstRow: 0);
+            return;
+        }
+        using Lease lease = Hold();
+        RunRowsOnSession(input, output, rows, paramName, firstRow: 0);
     }
 
     /// <summary>
@@ -200,14 +205,21 @@ internal sealed class OnnxModel : IDisposable
     /// <paramref name="firstRow"/>, where these rows sit in the caller's batch.
     /// </summary>
     /// <exception cref="ArgumentException">A row holds a NaN or infinite value, or values so large that its output is not finite; <paramref name="paramName"/> names it.</exception>
-    public unsafe void RunRowsHeld(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, bool split = true, int firstRow = 0)
+    public void RunRowsHeld(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, bool split = true, int firstRow = 0)
     {
-        if (RunsInKernel(rows))
-        {
-            if (!kernel!.TryRun(input, output, rows, split)) InputGuard.ThrowNotFinite(input, paramName, firstRow * InputSize);
-            InputGuard.OutputFinite(output, OutputSize, paramName, firstRow);
-            return;
-        }
+        if (RunsInKernel(rows)) RunRowsInKernel(input, output, rows, paramName, split, firstRow);
+        else RunRowsOnSession(input, output, rows, paramName, firstRow);
+    }
+
+    private void RunRowsInKernel(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, bool split, int firstRow)
+    {
+        if (!kernel!.TryRun(input, output, rows, split)) InputGuard.ThrowNotFinite(input, paramName, firstRow * InputSize);
+        InputGuard.OutputFinite(output, OutputSize, paramName, firstRow);
+    }
+
+    // The caller holds a lease.
+    private unsafe void RunRowsOnSession(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow)
+    {
         if (rows == 1)
         {
             // A pooled, pre-bound runner: no tensors to create, nothing allocated.

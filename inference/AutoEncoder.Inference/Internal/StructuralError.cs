@@ -98,16 +98,17 @@ internal sealed class StructuralError
         return sum / row.Length / divisor;
     }
 
-    // output[i] = Σₖ wₖ·input[i + k·step] for k = 0…4 and i < count, a vector of floats at a time.
+    // output[i] = Σₖ wₖ·input[i + k·width] for k = 0…4 and i < count (the columns' blur of a plane padded with
+    // Radius zero rows above and below), a vector of floats at a time.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BlurColumns(ReadOnlySpan<float> input, Span<float> output, int count, int step)
+    private static void BlurColumns(ReadOnlySpan<float> input, Span<float> output, int count, int width)
     {
         // The one check that makes every unchecked load and store below stay inside the spans.
-        if (input.Length < count + 4 * step || output.Length < count)
-            throw new ArgumentException($"expected {count + 4 * step} input and {count} output floats, found {input.Length} and {output.Length}");
+        if (input.Length < count + 4 * width || output.Length < count)
+            throw new ArgumentException($"expected {count + 4 * width} input and {count} output floats, found {input.Length} and {output.Length}");
         ref float source = ref MemoryMarshal.GetReference(input);
         ref float target = ref MemoryMarshal.GetReference(output);
-        nuint offset = (nuint)step;
+        nuint row = (nuint)width;
         var w0 = new Vector<float>(W0);
         var w1 = new Vector<float>(W1);
         var w2 = new Vector<float>(W2);
@@ -115,12 +116,12 @@ internal sealed class StructuralError
         for (; i + Vector<float>.Count <= count; i += Vector<float>.Count)
         {
             nuint at = (nuint)i;
-            Vector<float> sum = VectorMath.MultiplyAdd(w0, Vector.LoadUnsafe(ref source, at) + Vector.LoadUnsafe(ref source, at + 4 * offset),
-                VectorMath.MultiplyAdd(w1, Vector.LoadUnsafe(ref source, at + offset) + Vector.LoadUnsafe(ref source, at + 3 * offset),
-                    w2 * Vector.LoadUnsafe(ref source, at + 2 * offset)));
+            Vector<float> sum = VectorMath.MultiplyAdd(w0, Vector.LoadUnsafe(ref source, at) + Vector.LoadUnsafe(ref source, at + 4 * row),
+                VectorMath.MultiplyAdd(w1, Vector.LoadUnsafe(ref source, at + row) + Vector.LoadUnsafe(ref source, at + 3 * row),
+                    w2 * Vector.LoadUnsafe(ref source, at + 2 * row)));
             sum.StoreUnsafe(ref target, at);
         }
-        for (; i < count; i++) output[i] = W0 * (input[i] + input[i + 4 * step]) + W1 * (input[i + step] + input[i + 3 * step]) + W2 * input[i + 2 * step];
+        for (; i < count; i++) output[i] = W0 * (input[i] + input[i + 4 * width]) + W1 * (input[i + width] + input[i + 3 * width]) + W2 * input[i + 2 * width];
     }
 
     // The rows' blur of columns (the columns' blur of one plane, Radius zeros either side), each outer tap

@@ -56,6 +56,7 @@ internal static class TrainCommand
     static readonly Option<TrainingObjective?> Objective = new("--objective") { Description = "reconstruction (an autoencoder), umap (parametric UMAP: encoder only), umapreconstruction (both) or vae (a variational autoencoder: the posterior's mean is the code)" };
     static readonly Option<double?> Beta = new Option<double?>("--beta") { Description = "--objective vae: weight of the KL term in the negative ELBO (default 1)" }.Positive();
     static readonly Option<string?> Noise = new("--noise") { Description = $"Denoising: corrupt each batch's inputs, fresh each time, while the target stays clean: {NoiseRule.Expected}" };
+    static readonly Option<bool> FitTestRows = new("--fit-test-rows") { Description = "UMAP objectives: train on the test rows too (the graph spans both splits; no label is read), as the deep-clustering papers fit all 70,000 MNIST images; the test rows' figures are then not of unseen rows" };
     static readonly Option<double?> ActivityL1 = new("--activity-l1") { Description = "Sparse: add this times the mean over rows of the sum of |code| to the loss (Keras's activity_regularizer=l1 on the code layer; e.g. 1e-4)" };
     static readonly Option<double?> UmapWeight = new Option<double?>("--umap-weight") { Description = "Weight of the UMAP term against the reconstruction term (default 1)" }.Positive();
     static readonly Option<int?> Neighbors = new Option<int?>("--neighbors") { Description = "UMAP's n_neighbors, the row itself included (default 15)" }.AtLeast(2);
@@ -78,7 +79,7 @@ internal static class TrainCommand
         {
             Config, Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ConvChannels, BatchNormOption, Dropout, ActivationOption, Seed, Threads, Subset, PathOption,
             NormalClass, Score, Threshold, Data, Format, Test, Labels, TestLabels, ValidationFraction, LabelColumn, IdColumn, Columns, Header,
-            Channels, ImageSize, Scaling, Loss, Objective, Beta, Noise, ActivityL1, UmapWeight, Neighbors, MinDist, GraphEncoder, NegativeSamples, Out, Resume, Force, CheckpointEvery, EarlyStopping, Quiet,
+            Channels, ImageSize, Scaling, Loss, Objective, Beta, Noise, ActivityL1, UmapWeight, Neighbors, MinDist, GraphEncoder, NegativeSamples, FitTestRows, Out, Resume, Force, CheckpointEvery, EarlyStopping, Quiet,
         };
         command.SetAction(result => CommandRunner.RunWithTorch(() => Execute(result)));
         return command;
@@ -127,7 +128,8 @@ internal static class TrainCommand
                 result.GetValue(MinDist) ?? preset.UmapSettings.MinDist,
                 result.GetValue(NegativeSamples) ?? preset.UmapSettings.NegativeSamples,
                 result.GetValue(UmapWeight) ?? preset.UmapSettings.Weight,
-                result.GetValue(GraphEncoder) ?? preset.UmapSettings.GraphEncoder),
+                result.GetValue(GraphEncoder) ?? preset.UmapSettings.GraphEncoder,
+                FitTestRows: result.GetValue(FitTestRows) || preset.UmapSettings.FitTestRows),
             result.GetValue(EarlyStopping) ?? preset.Patience,
             result.GetValue(Beta) ?? preset.Beta,
             result.GetValue(Noise) ?? preset.Noise,

@@ -9,8 +9,12 @@ namespace AutoEncoder.Training.Config;
 /// between, instead of the rows themselves (N2D, McConville et al. 2020: the manifold of an autoencoder's
 /// embedding); null for the rows.</param>
 /// <param name="GraphEncoderSha256">That encoder's SHA-256, recorded when the run starts and checked when it resumes.</param>
+/// <param name="FitTestRows">Train on the test rows as well as the training rows (the graph spans both; no label is
+/// read): the protocol of the deep-clustering papers, which fit all 70,000 MNIST images. Figures of the test rows then
+/// are not figures of unseen rows.</param>
 internal sealed record UmapOptions(int Neighbors = 15, double MinDist = 0.1, int NegativeSamples = 5, double Weight = 1,
-    string? GraphEncoder = null, string? GraphEncoderSha256 = null)
+    string? GraphEncoder = null, string? GraphEncoderSha256 = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] bool FitTestRows = false)
 {
     /// <summary>The encoder file <paramref name="path"/> names: itself, or the encoder.onnx in a models folder.</summary>
     public static string EncoderFile(string path) => Directory.Exists(path) ? Path.Combine(path, AutoEncoder.ModelFormat.RoleNames.FileName(AutoEncoder.ModelFormat.RoleNames.Encoder)) : path;

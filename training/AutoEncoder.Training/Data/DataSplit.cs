@@ -30,6 +30,15 @@ internal sealed record DataSplit(float[] Rows, int Width, int[]? Labels, IReadOn
         return new DataSplit(Rows[..(count * Width)], Width, Labels?[..count], Names?.Take(count).ToArray());
     }
 
+    /// <summary>These rows followed by <paramref name="other"/>'s; labels and names are kept where both splits have them.</summary>
+    /// <exception cref="ArgumentException">The splits' rows differ in width.</exception>
+    public DataSplit Concat(DataSplit other)
+    {
+        if (other.Width != Width) throw new ArgumentException($"expected rows of {Width} values in both splits, found {other.Width}", nameof(other));
+        return new DataSplit([.. Rows, .. other.Rows], Width, Labels is null || other.Labels is null ? null : [.. Labels, .. other.Labels],
+            Names is null || other.Names is null ? null : [.. Names, .. other.Names]);
+    }
+
     /// <summary>The labels, or an exception naming <paramref name="purpose"/> when the data have none.</summary>
     /// <exception cref="InvalidOperationException">The split is unlabelled.</exception>
     public int[] RequireLabels(string purpose) =>

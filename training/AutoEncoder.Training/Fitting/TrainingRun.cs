@@ -64,7 +64,7 @@ internal static class TrainingRun
         // A one-class model's loss curve is measured on its held-out normal rows, not on other classes.
         TrainingData prepared = TrainingData.Prepare(data, config);
 
-        log.WriteLine($"{(request.Resume ? "resuming" : "training")} {config.Model} on {prepared.Train.Count:N0} rows " +
+        log.WriteLine($"{(request.Resume ? "resuming" : "training")} {config.Model} on {prepared.Train.Count:N0} {(config.UmapSettings.FitTestRows ? "training and test " : "")}rows " +
                       $"(scaling {config.Scaling}, objective {config.Objective.ToString().ToLowerInvariant()}, loss {config.LossKind.ToString().ToLowerInvariant()}): " +
                       $"{config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, seed {config.Seed}, {config.Threads} thread(s)");
 

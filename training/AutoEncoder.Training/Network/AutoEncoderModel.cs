@@ -23,6 +23,8 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
     private readonly Func<Tensor, Tensor>[] encoderSteps;
     private readonly Func<Tensor, Tensor>[] decoderSteps;
     private readonly Func<Tensor, Tensor>? logVarianceStep;
+    // The encoder's layers as its module runs them (evaluation and export), for a variational model's two heads.
+    private readonly Func<Tensor, Tensor>[] encoderModules;
     // Created by the first training forward: evaluation and export need none.
     private readonly Lazy<OrtGemm> gemm = new(() => new OrtGemm());
 
@@ -43,6 +45,7 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
         encoder = nn.Sequential(encoderLayers);
         decoder = nn.Sequential(decoderLayers);
         encoderSteps = [.. encoderLayers.Select(TrainingStep)];
+        encoderModules = [.. encoderLayers.Select(layer => (Func<Tensor, Tensor>)layer.forward)];
         decoderSteps = [.. decoderLayers.Select(TrainingStep)];
         if (logVariance is not null) logVarianceStep = TrainingStep(logVariance);
         RegisterComponents();
@@ -98,10 +101,9 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
     public (Tensor Mean, Tensor LogVariance) EncodeDistribution(Tensor input)
     {
         if (logVariance is null) throw new InvalidOperationException("expected a variational model (a log-variance head), found a plain autoencoder");
-        Func<Tensor, Tensor>[] body = training ? encoderSteps[..^1] : [.. encoder.children().SkipLast(1).Select(m => (Func<Tensor, Tensor>)((nn.Module<Tensor, Tensor>)m).forward)];
-        using Tensor hidden = body.Length == 0 ? input.alias() : Run(body, input);
-        return (training ? encoderSteps[^1](hidden) : ((nn.Module<Tensor, Tensor>)encoder.children().Last()).forward(hidden),
-            training ? logVarianceStep!(hidden) : logVariance.forward(hidden));
+        Func<Tensor, Tensor>[] steps = training ? encoderSteps : encoderModules;
+        using Tensor hidden = Run(steps[..^1], input);
+        return (steps[^1](hidden), training ? logVarianceStep!(hidden) : logVariance.forward(hidden));
     }
 
     // Each layer's output feeds the next; intermediate results are freed as soon as the next layer has them.

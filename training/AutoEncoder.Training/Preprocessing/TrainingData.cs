@@ -48,6 +48,7 @@ internal sealed record TrainingData(FeatureScaler Scaler, DataSplit Train, DataS
         if (data.Width != config.Model.InputSize)
             throw new ArgumentException($"the model takes rows of {config.Model.InputSize} values, the data have {data.Width}");
         (DataSplit train, DataSplit? calibration) = TrainingRows.Select(data.Train, config);
+        if (config.UmapSettings.FitTestRows) train = train.Concat(data.Test);
         DataSplit? validation = null;
         if (config.Patience is not null && calibration is null)
             (train, validation) = TrainingRows.HoldOut(train, config.DataOptions.ValidationFraction, config.Seed, "--early-stopping");
