@@ -120,8 +120,8 @@ internal sealed record TrainingConfig(
     /// An encoder made for clustering, after N2D (McConville et al. 2020): the UMAP preset's network mapping rows to
     /// a 10-D code with min_dist 0 (codes of one group may pack together) and 20 neighbours, as N2D sets UMAP for
     /// MNIST; with <c>--graph-encoder</c> the neighbour graph is that of an autoencoder's codes (N2D's first stage,
-    /// <c>models/cluster-ae</c>), and <c>autoencoder cluster</c> then fits the Gaussian mixture. Unlike N2D, whose
-    /// UMAP is fitted to the training rows only, the result maps any new row: README, "Clustering".
+    /// <c>models/cluster-ae</c>), and <c>autoencoder cluster</c> then fits the Gaussian mixture. Unlike N2D's UMAP, which
+    /// embeds the rows it was fitted to and no others, the result is a network that maps any new row (README, "Clustering").
     /// </summary>
     public static TrainingConfig ClusterPreset { get; } = UmapPreset with
     {

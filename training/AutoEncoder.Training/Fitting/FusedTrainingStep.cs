@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Kernels;
 using AutoEncoder.Training.Network;
@@ -223,18 +225,36 @@ internal sealed class FusedTrainingStep : ITrainingStep
     };
 
     /// <summary>error ← error ⊙ f′, in place, with f′ written in terms of the activation's output y.</summary>
-    private static void ActivationBackward(LayerKind kind, Tensor error, Tensor y)
+    // In managed code, not libtorch: `masked_fill_(y.le(0), 0)` passed two temporary Scalars per layer and shard,
+    // and in a Fashion-MNIST build (2026-12-05, epoch 9 of 40) libtorch read one after the GC had finalised it
+    // ("Unknown scalar type" in le; UmapLoss has the earlier case), ending the build. The same values, bit for bit
+    // for ReLU (a select); for tanh and sigmoid the same products and difference, without addcmul's fusion.
+    private static void ActivationBackward(LayerKind kind, Span<float> error, ReadOnlySpan<float> y)
     {
+        Span<Vector<float>> errors = MemoryMarshal.Cast<float, Vector<float>>(error);
+        ReadOnlySpan<Vector<float>> outputs = MemoryMarshal.Cast<float, Vector<float>>(y);
+        int tail = errors.Length * Vector<float>.Count;
         switch (kind)
         {
             case LayerKind.Relu: // f′ = [y > 0]
-                error.masked_fill_(y.le(0), 0);
+                for (int v = 0; v < errors.Length; v++) errors[v] = Vector.ConditionalSelect(Vector.GreaterThan(outputs[v], Vector<float>.Zero), errors[v], Vector<float>.Zero);
+                for (int i = tail; i < error.Length; i++) error[i] = y[i] > 0 ? error[i] : 0;
                 break;
             case LayerKind.Tanh: // f′ = 1 − y²: error − (error·y)·y
-                error.addcmul_(error * y, y, -1);
+                for (int v = 0; v < errors.Length; v++) errors[v] -= errors[v] * outputs[v] * outputs[v];
+                for (int i = tail; i < error.Length; i++) error[i] -= error[i] * y[i] * y[i];
                 break;
             case LayerKind.Sigmoid: // f′ = y(1 − y): (error·y) − (error·y)·y
-                error.mul_(y).addcmul_(error, y, -1);
+                for (int v = 0; v < errors.Length; v++)
+                {
+                    Vector<float> scaled = errors[v] * outputs[v];
+                    errors[v] = scaled - scaled * outputs[v];
+                }
+                for (int i = tail; i < error.Length; i++)
+                {
+                    float scaled = error[i] * y[i];
+                    error[i] = scaled - scaled * y[i];
+                }
                 break;
             default:
                 throw new UnreachableException($"activation {kind} passed Supports");
@@ -340,11 +360,13 @@ internal sealed class FusedTrainingStep : ITrainingStep
                 if (layer.Transposed) gemm.MultiplyRightTransposed(error, layer.Stored, previous);
                 else gemm.Multiply(error, layer.Stored, previous);
                 if (layers[i - 1].Activation is { } kind)
-                    ActivationBackward(kind, inputErrors[i - 1].Tensor.narrow(0, 0, rows), hiddenOutputs[i - 1].Tensor.narrow(0, 0, rows));
+                    ActivationBackward(kind, Span(inputErrors[i - 1], rows), Span(hiddenOutputs[i - 1], rows));
                 error = previous;
             }
             return loss;
         }
+
+        private static Span<float> Span(SharedBuffer buffer, int rows) => buffer.Array.AsSpan(buffer.Offset, rows * buffer.Columns);
 
         private static MatrixView View(SharedBuffer buffer, int rows) =>
             MatrixView.Of(buffer.Array, buffer.Offset, rows, buffer.Columns);
