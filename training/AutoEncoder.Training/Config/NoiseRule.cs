@@ -1,5 +1,4 @@
 using System.Globalization;
-using AutoEncoder.Training.Fitting;
 using static TorchSharp.torch;
 
 namespace AutoEncoder.Training.Config;
@@ -40,14 +39,14 @@ internal sealed record NoiseRule(string Kind, double Amount)
         switch (Kind)
         {
             case "gaussian":
-                Tensor noisy = clean.Plus(randn(clean.shape, generator: generator).Times(Amount));
-                return unitRange ? noisy.clamp_(HeldScalars.Zero, HeldScalars.One) : noisy;
+                Tensor noisy = clean + Amount * randn(clean.shape, generator: generator);
+                return unitRange ? noisy.clamp_(0, 1) : noisy;
             case "masking":
-                return clean * rand(clean.shape, generator: generator).AtLeast(Amount).to_type(clean.dtype);
+                return clean * (rand(clean.shape, generator: generator) >= Amount).to_type(clean.dtype);
             default:
                 Tensor draw = rand(clean.shape, generator: generator);
                 // Below P/2: pepper (0); from P/2 to P: salt (1); the rest untouched.
-                return where(draw.Below(Amount / 2), zeros_like(clean), where(draw.Below(Amount), ones_like(clean), clean));
+                return where(draw < Amount / 2, zeros_like(clean), where(draw < Amount, ones_like(clean), clean));
         }
     }
 
