@@ -39,14 +39,14 @@ public sealed class FitTestRowsTests
 
     [Theory]
     [InlineData("reconstruction", "expected a UMAP objective (--objective umap or umapreconstruction), whose loss reads no test row; found reconstruction")]
-    [InlineData("normal-class", "expected no --normal-class")]
+    [InlineData("normal-class", "expected no --normal-class: a one-class run trains on one label's rows, which reading the test rows would mix; found --normal-class 3")]
     public void Another_run_is_refused_naming_why(string run, string message)
     {
         TrainingConfig config = run == "reconstruction" ? TrainingConfig.DeepPreset : Umap with { NormalClass = 3 };
 
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => FittingTestRows(config).Validate());
 
-        Assert.StartsWith("fit-test-rows", error.ParamName);
+        Assert.Equal("fit-test-rows", error.ParamName);
         Assert.Contains(message, error.Message);
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using static TorchSharp.torch;
 
 namespace AutoEncoder.Training.Config;
 
@@ -28,26 +27,6 @@ internal sealed record NoiseRule(string Kind, double Amount)
             ("masking" or "salt-pepper", true) when value is > 0 and < 1 => new NoiseRule(parts[0], value),
             _ => throw new ArgumentException($"--noise: expected {Expected}, found '{text}'"),
         };
-    }
-
-    /// <summary>
-    /// <paramref name="clean"/> corrupted, drawing from <paramref name="generator"/>; Gaussian noise is clipped to
-    /// [0, 1] when <paramref name="unitRange"/> (values a BCE model reads), as the Keras example clips it.
-    /// </summary>
-    public Tensor Apply(Tensor clean, Generator generator, bool unitRange)
-    {
-        switch (Kind)
-        {
-            case "gaussian":
-                Tensor noisy = clean + Amount * randn(clean.shape, generator: generator);
-                return unitRange ? noisy.clamp_(0, 1) : noisy;
-            case "masking":
-                return clean * (rand(clean.shape, generator: generator) >= Amount).to_type(clean.dtype);
-            default:
-                Tensor draw = rand(clean.shape, generator: generator);
-                // Below P/2: pepper (0); from P/2 to P: salt (1); the rest untouched.
-                return where(draw < Amount / 2, zeros_like(clean), where(draw < Amount, ones_like(clean), clean));
-        }
     }
 
     /// <summary>The rule as <see cref="Parse"/> reads it.</summary>

@@ -203,7 +203,7 @@ internal sealed record TrainingConfig(
             throw new ArgumentOutOfRangeException("graph-encoder", UmapSettings.GraphEncoder, "expected a UMAP objective (--objective umap or umapreconstruction), which builds a neighbour graph");
         if (UmapSettings.FitTestRows && (!IsUmap || NormalClass is not null))
             throw new ArgumentOutOfRangeException("fit-test-rows", true, NormalClass is not null
-                ? "expected no --normal-class: a one-class run trains on one label's rows, which reading the test rows would mix"
+                ? $"expected no --normal-class: a one-class run trains on one label's rows, which reading the test rows would mix; found --normal-class {NormalClass}"
                 : $"expected a UMAP objective (--objective umap or umapreconstruction), whose loss reads no test row; found {Objective.ToString().ToLowerInvariant()}, whose held-out loss is measured on them");
         if (!(LearningRate > 0 && double.IsFinite(LearningRate)))
             throw new ArgumentOutOfRangeException("learning-rate", LearningRate, "expected a finite value > 0");

@@ -1,5 +1,6 @@
 using AutoEncoder.Training.Config;
 using AutoEncoder.Training.Export;
+using AutoEncoder.Training.Fitting;
 using static TorchSharp.torch;
 
 namespace AutoEncoder.Training.Evaluation;

@@ -101,7 +101,7 @@ internal sealed class AutogradTrainingStep : ITrainingStep
             using Generator? generator = objective.Draws ? new Generator(DrawSeed(step, k)) : null;
             Tensor value = objective.BatchLoss(model, input, generator).Loss;
             // Each shard's gradients are its share of the whole batch's mean: its own mean weighted by its rows.
-            if (count < rows) value = value * ((double)count / rows);
+            if (count < rows) value = value.Times((double)count / rows);
             IList<Tensor> shardGradients = torch.autograd.grad([value], parameters);
             using (no_grad())
                 for (int i = 0; i < parameters.Length; i++) gradientViews[k][i].copy_(shardGradients[i]);

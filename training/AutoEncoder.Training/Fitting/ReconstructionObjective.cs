@@ -56,15 +56,15 @@ internal sealed class ReconstructionObjective
         if (Beta is { } beta)
         {
             (Tensor mean, Tensor logVariance) = model.EncodeDistribution(input);
-            Tensor sample = mean + (0.5 * logVariance).exp() * randn(mean.shape, generator: Require(generator));
+            Tensor sample = mean.Plus(logVariance.Times(0.5).exp() * randn(mean.shape, generator: Require(generator)));
             long rows = clean.shape[0];
-            Tensor reconstruction = NegativeLogLikelihood(model.Decode(sample), clean).sum() / rows;
-            Tensor divergence = KlDivergence(mean, logVariance).sum() / rows;
-            return new Terms(reconstruction + beta * divergence, reconstruction, divergence);
+            Tensor reconstruction = NegativeLogLikelihood(model.Decode(sample), clean).sum().DividedBy(rows);
+            Tensor divergence = KlDivergence(mean, logVariance).sum().DividedBy(rows);
+            return new Terms(reconstruction.Plus(divergence.Times(beta)), reconstruction, divergence);
         }
         Tensor code = model.Encode(input);
         Tensor loss = AutogradTrainingStep.Loss(model.Decode(code), clean, Loss);
-        return new Terms(ActivityL1 > 0 ? loss + ActivityL1 * code.abs().sum(1).mean() : loss, null, null);
+        return new Terms(ActivityL1 > 0 ? loss.Plus(code.abs().sum(1).mean().Times(ActivityL1)) : loss, null, null);
     }
 
     /// <summary>
@@ -73,11 +73,11 @@ internal sealed class ReconstructionObjective
     /// </summary>
     public Tensor NegativeLogLikelihood(Tensor output, Tensor target) => Loss == ReconstructionLoss.Bce
         ? nn.functional.binary_cross_entropy_with_logits(output, target, reduction: nn.Reduction.None)
-        : 0.5 * (output - target).square() + HalfLogTwoPi;
+        : (output - target).square().Times(0.5).Plus(HalfLogTwoPi);
 
     /// <summary>KL(N(mean, e^logVariance) ‖ N(0, I)) of each row: −½ Σ (1 + log σ² − μ² − σ²).</summary>
     public static Tensor KlDivergence(Tensor mean, Tensor logVariance) =>
-        -0.5 * (1 + logVariance - mean.square() - logVariance.exp()).sum(1);
+        (logVariance.Plus(1) - mean.square() - logVariance.exp()).sum(1).Times(-0.5);
 
     private static Generator Require(Generator? generator) =>
         generator ?? throw new InvalidOperationException("this objective draws random numbers: a seeded generator is required");

@@ -12,10 +12,9 @@ internal sealed class UmapLoss : IDisposable
     /// <summary>Clip of q and 1 − q inside the logarithms (parametric UMAP's EPS).</summary>
     public const double Epsilon = 1e-4;
 
-    // The constants as 0-dimensional tensors, made once: the loss uses no Scalar. Long full-data runs
-    // crashed inside libtorch on corrupted Scalar arguments ("Expected false to be true" in toFloat, an
-    // internal assert in Scalar::equal) with Scalars, implicit or explicit; tensor operands cannot be
-    // affected.
+    // The constants as 0-dimensional tensors, made once, and sums through HeldScalars (whose alpha is never
+    // finalised): no temporary Scalar. Long full-data runs crashed inside libtorch on corrupted Scalar arguments
+    // ("Expected false to be true" in toFloat, an internal assert in Scalar::equal) with temporary Scalars.
     private readonly Tensor a, b, one, tiny, epsilon;
 
     /// <summary>The loss for the similarity curve (<paramref name="curveA"/>, <paramref name="curveB"/>), in <paramref name="type"/>.</summary>
@@ -32,8 +31,8 @@ internal sealed class UmapLoss : IDisposable
     /// <summary>q = 1 / (1 + a·d^(2b)) between rows of <paramref name="from"/> and <paramref name="to"/>, written as (d²)^b.</summary>
     public Tensor Similarity(Tensor from, Tensor to)
     {
-        Tensor squared = (from - to).square().sum(1).add(tiny);
-        return squared.pow(b).mul(a).add(one).reciprocal();
+        Tensor squared = (from - to).square().sum(1).Plus(tiny);
+        return squared.pow(b).mul(a).Plus(one).reciprocal();
     }
 
     /// <summary>

@@ -156,7 +156,7 @@ internal sealed class UmapTrainingStep : ITrainingStep
         Tensor umap = umapLoss.CrossEntropy(from, to, negativeFrom, negativeTo);
         if (!config.TrainsDecoder) return umap;
         Tensor heads = input.narrow(0, 0, count);
-        return config.UmapSettings.Weight * umap + AutogradTrainingStep.Loss(model.Decoder.forward(from), heads, config.LossKind);
+        return umap.Times(config.UmapSettings.Weight).Plus(AutogradTrainingStep.Loss(model.Decoder.forward(from), heads, config.LossKind));
     }
 
     /// <inheritdoc />
