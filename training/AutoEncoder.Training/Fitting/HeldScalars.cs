@@ -14,7 +14,8 @@ namespace AutoEncoder.Training.Fitting;
 /// </summary>
 internal static class HeldScalars
 {
-    // Static: rooted for the life of the process, never finalised.
+    // Zero and One are static, so rooted for the life of the process and never finalised.
+
     /// <summary>0, as a Scalar that is never finalised.</summary>
     public static Scalar Zero { get; } = 0.ToScalar();
 
