@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using AutoEncoder.Inference.Internal;
 using AutoEncoder.ModelFormat;
 
@@ -338,14 +339,30 @@ public sealed class AnomalyDetector : IDisposable
                 int n = Math.Min(ChunkRows, first + count - start);
                 Span<float> chunk = reconstructions.AsSpan(0, n * InputSize);
                 model.RunRowsHeld(rows.Slice(start * InputSize, n * InputSize), chunk, n, nameof(rows), split: false, firstRow: start);
+                int next = start + n, nextCount = Math.Min(ChunkRows, first + count - next);
                 for (int r = 0; r < n; r++)
+                {
+                    if (r < nextCount) Prefetch(rows.Slice((next + r) * InputSize, InputSize));
                     scores[start + r] = ScoreOf(rows.Slice((start + r) * InputSize, InputSize), chunk.Slice(r * InputSize, InputSize), []);
+                }
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(reconstructions);
         }
+    }
+
+    // Asks the memory system for a row of the next chunk while this chunk's rows are scored, so that its loads
+    // overlap arithmetic instead of following it: 10,000 rows of the seed model scored in 2,268 µs against
+    // 2,476 µs without it (MSE), 3,766 against 4,234 µs (structural) (BenchmarkDotNet, both builds in one hour,
+    // 2026-12-06, BENCHMARKS.md).
+    private static unsafe void Prefetch(ReadOnlySpan<float> row)
+    {
+        if (!Sse.IsSupported) return;
+        const int FloatsPerCacheLine = 16;
+        fixed (float* start = row)
+            for (int at = 0; at < row.Length; at += FloatsPerCacheLine) Sse.Prefetch0(start + at);
     }
 
     // Apart, so that the closure is allocated only when the batch is split: one contiguous share of the rows
