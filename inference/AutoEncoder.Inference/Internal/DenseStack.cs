@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using AutoEncoder.ModelFormat;
 
 namespace AutoEncoder.Inference.Internal;
@@ -167,7 +168,13 @@ internal sealed class DenseStack
             }
         }
         else if (inputs <= MaxRegisterBlockedInputs)
-            for (int i = 0; i < count; i++) Accumulate(x.Slice(i * inputs, inputs), layer.Weights, layer.Bias, y.Slice(i * outputs, outputs));
+        {
+            // The layer's weights (at most 16 rows) stay in cache, where 512-bit lanes pay; the wide layers' weights
+            // and the caller's rows stream from memory, where they measured no gain or a loss (Axpy, DotBlock).
+            for (int i = 0; i < count; i++)
+                if (FloatLanes.Wide) Accumulate<WideLanes, Vector512<float>>(x.Slice(i * inputs, inputs), layer.Weights, layer.Bias, y.Slice(i * outputs, outputs));
+                else Accumulate<PortableLanes, Vector<float>>(x.Slice(i * inputs, inputs), layer.Weights, layer.Bias, y.Slice(i * outputs, outputs));
+        }
         else
         {
             for (int i = 0; i < count; i++)
@@ -209,7 +216,7 @@ internal sealed class DenseStack
     /// <summary>
     /// <see cref="Dot2"/> for <see cref="BlockRows"/> rows at once, written with the bias into outputs
     /// <paramref name="o"/> and o + 1 of each row of <paramref name="y"/>: each weight vector is loaded once for
-    /// four rows, which took 1,024 rows of the seed encoder from 1.7× a read pass of them to (BENCHMARKS.md).
+    /// four rows, which took 1,024 rows of the seed encoder from 2.3× a read pass of them to 1.34× (BENCHMARKS.md, 2026-12-04).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DotBlock(ReadOnlySpan<float> x, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1, Span<float> y, int o, float[] bias)
@@ -265,40 +272,42 @@ internal sealed class DenseStack
     /// written once instead of once per input.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate(ReadOnlySpan<float> x, float[] weights, float[] bias, Span<float> y)
+    private static void Accumulate<TLanes, TVector>(ReadOnlySpan<float> x, float[] weights, float[] bias, Span<float> y)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : struct
     {
-        int outputs = y.Length, width = Vector<float>.Count;
+        int outputs = y.Length, width = TLanes.Count;
         if (weights.Length < x.Length * outputs || bias.Length < outputs)
             throw new ArgumentException($"expected {x.Length * outputs} weights and {outputs} biases, found {weights.Length} and {bias.Length}");
         ref float w = ref MemoryMarshal.GetArrayDataReference(weights);
         ref float b = ref MemoryMarshal.GetArrayDataReference(bias);
         ref float target = ref MemoryMarshal.GetReference(y);
+        nuint step = (nuint)width;
         int o = 0;
         for (; o + 4 * width <= outputs; o += 4 * width)
         {
             nuint at = (nuint)o;
-            Vector<float> y0 = Vector.LoadUnsafe(ref b, at), y1 = Vector.LoadUnsafe(ref b, at + (nuint)width);
-            Vector<float> y2 = Vector.LoadUnsafe(ref b, at + (nuint)(2 * width)), y3 = Vector.LoadUnsafe(ref b, at + (nuint)(3 * width));
+            TVector y0 = TLanes.Load(ref b, at), y1 = TLanes.Load(ref b, at + step);
+            TVector y2 = TLanes.Load(ref b, at + 2 * step), y3 = TLanes.Load(ref b, at + 3 * step);
             for (int j = 0; j < x.Length; j++)
             {
-                var xj = new Vector<float>(x[j]);
+                TVector xj = TLanes.Create(x[j]);
                 nuint row = (nuint)j * (nuint)outputs + at;
-                y0 = VectorMath.MultiplyAdd(xj, Vector.LoadUnsafe(ref w, row), y0);
-                y1 = VectorMath.MultiplyAdd(xj, Vector.LoadUnsafe(ref w, row + (nuint)width), y1);
-                y2 = VectorMath.MultiplyAdd(xj, Vector.LoadUnsafe(ref w, row + (nuint)(2 * width)), y2);
-                y3 = VectorMath.MultiplyAdd(xj, Vector.LoadUnsafe(ref w, row + (nuint)(3 * width)), y3);
+                y0 = TLanes.MultiplyAdd(xj, TLanes.Load(ref w, row), y0);
+                y1 = TLanes.MultiplyAdd(xj, TLanes.Load(ref w, row + step), y1);
+                y2 = TLanes.MultiplyAdd(xj, TLanes.Load(ref w, row + 2 * step), y2);
+                y3 = TLanes.MultiplyAdd(xj, TLanes.Load(ref w, row + 3 * step), y3);
             }
-            y0.StoreUnsafe(ref target, at);
-            y1.StoreUnsafe(ref target, at + (nuint)width);
-            y2.StoreUnsafe(ref target, at + (nuint)(2 * width));
-            y3.StoreUnsafe(ref target, at + (nuint)(3 * width));
+            TLanes.Store(y0, ref target, at);
+            TLanes.Store(y1, ref target, at + step);
+            TLanes.Store(y2, ref target, at + 2 * step);
+            TLanes.Store(y3, ref target, at + 3 * step);
         }
         for (; o + width <= outputs; o += width)
         {
-            Vector<float> sum = Vector.LoadUnsafe(ref b, (nuint)o);
+            TVector sum = TLanes.Load(ref b, (nuint)o);
             for (int j = 0; j < x.Length; j++)
-                sum = VectorMath.MultiplyAdd(new Vector<float>(x[j]), Vector.LoadUnsafe(ref w, (nuint)j * (nuint)outputs + (nuint)o), sum);
-            sum.StoreUnsafe(ref target, (nuint)o);
+                sum = TLanes.MultiplyAdd(TLanes.Create(x[j]), TLanes.Load(ref w, (nuint)j * (nuint)outputs + (nuint)o), sum);
+            TLanes.Store(sum, ref target, (nuint)o);
         }
         for (; o < outputs; o++)
         {

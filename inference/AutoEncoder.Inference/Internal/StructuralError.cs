@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using AutoEncoder.ModelFormat;
 
 namespace AutoEncoder.Inference.Internal;
@@ -88,9 +89,20 @@ internal sealed class StructuralError
         float sum = 0, ink = 0;
         for (int c = 0; c < channels; c++)
         {
-            ink += Subtract(row.Slice(c * plane, plane), reconstruction.Slice(c * plane, plane), padded.Slice(rim, plane));
-            BlurColumns(padded, blurred[Radius..], plane, width);
-            sum += BlurRowsAndSquare(blurred, rowTaps, plane, perFeature.IsEmpty ? default : perFeature.Slice(c * plane, plane));
+            ReadOnlySpan<float> x = row.Slice(c * plane, plane), y = reconstruction.Slice(c * plane, plane);
+            Span<float> squares = perFeature.IsEmpty ? default : perFeature.Slice(c * plane, plane);
+            if (FloatLanes.Wide)
+            {
+                ink += Subtract<WideLanes, Vector512<float>>(x, y, padded.Slice(rim, plane));
+                BlurColumns<WideLanes, Vector512<float>>(padded, blurred[Radius..], plane, width);
+                sum += BlurRowsAndSquare<WideLanes, Vector512<float>>(blurred, rowTaps, plane, squares);
+            }
+            else
+            {
+                ink += Subtract<PortableLanes, Vector<float>>(x, y, padded.Slice(rim, plane));
+                BlurColumns<PortableLanes, Vector<float>>(padded, blurred[Radius..], plane, width);
+                sum += BlurRowsAndSquare<PortableLanes, Vector<float>>(blurred, rowTaps, plane, squares);
+            }
         }
         float divisor = MathF.Sqrt(ink / row.Length + InkFloor);
         if (!perFeature.IsEmpty)
@@ -101,7 +113,8 @@ internal sealed class StructuralError
     // output[i] = Σₖ wₖ·input[i + k·width] for k = 0…4 and i < count (the columns' blur of a plane padded with
     // Radius zero rows above and below), a vector of floats at a time.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BlurColumns(ReadOnlySpan<float> input, Span<float> output, int count, int width)
+    private static void BlurColumns<TLanes, TVector>(ReadOnlySpan<float> input, Span<float> output, int count, int width)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : struct
     {
         // The one check that makes every unchecked load and store below stay inside the spans.
         if (input.Length < count + 4 * width || output.Length < count)
@@ -109,17 +122,15 @@ internal sealed class StructuralError
         ref float source = ref MemoryMarshal.GetReference(input);
         ref float target = ref MemoryMarshal.GetReference(output);
         nuint row = (nuint)width;
-        var w0 = new Vector<float>(W0);
-        var w1 = new Vector<float>(W1);
-        var w2 = new Vector<float>(W2);
+        TVector w0 = TLanes.Create(W0), w1 = TLanes.Create(W1), w2 = TLanes.Create(W2);
         int i = 0;
-        for (; i + Vector<float>.Count <= count; i += Vector<float>.Count)
+        for (; i + TLanes.Count <= count; i += TLanes.Count)
         {
             nuint at = (nuint)i;
-            Vector<float> sum = VectorMath.MultiplyAdd(w0, Vector.LoadUnsafe(ref source, at) + Vector.LoadUnsafe(ref source, at + 4 * row),
-                VectorMath.MultiplyAdd(w1, Vector.LoadUnsafe(ref source, at + row) + Vector.LoadUnsafe(ref source, at + 3 * row),
-                    w2 * Vector.LoadUnsafe(ref source, at + 2 * row)));
-            sum.StoreUnsafe(ref target, at);
+            TVector outer = TLanes.Add(TLanes.Load(ref source, at), TLanes.Load(ref source, at + 4 * row));
+            TVector inner = TLanes.Add(TLanes.Load(ref source, at + row), TLanes.Load(ref source, at + 3 * row));
+            TVector sum = TLanes.MultiplyAdd(w0, outer, TLanes.MultiplyAdd(w1, inner, TLanes.Multiply(w2, TLanes.Load(ref source, at + 2 * row))));
+            TLanes.Store(sum, ref target, at);
         }
         for (; i < count; i++) output[i] = W0 * (input[i] + input[i + 4 * width]) + W1 * (input[i + width] + input[i + 3 * width]) + W2 * input[i + 2 * width];
     }
@@ -128,28 +139,29 @@ internal sealed class StructuralError
     // weighted by taps (0 beyond its row's end); returns Σ of the blurred values squared, each square into
     // squares unless it is empty.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float BlurRowsAndSquare(ReadOnlySpan<float> columns, ReadOnlySpan<float> taps, int count, Span<float> squares)
+    private static float BlurRowsAndSquare<TLanes, TVector>(ReadOnlySpan<float> columns, ReadOnlySpan<float> taps, int count, Span<float> squares)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : struct
     {
         if (columns.Length < count + 4 || taps.Length < 4 * count || (!squares.IsEmpty && squares.Length < count))
             throw new ArgumentException($"expected {count + 4} column and {4 * count} tap floats, found {columns.Length} and {taps.Length}");
         ref float c = ref MemoryMarshal.GetReference(columns);
         ref float t = ref MemoryMarshal.GetReference(taps);
+        ref float s = ref MemoryMarshal.GetReference(squares);
         nuint plane = (nuint)count;
-        var w2 = new Vector<float>(W2);
-        Vector<float> total = default;
+        TVector w2 = TLanes.Create(W2), total = default;
         int i = 0;
-        for (; i + Vector<float>.Count <= count; i += Vector<float>.Count)
+        for (; i + TLanes.Count <= count; i += TLanes.Count)
         {
             nuint at = (nuint)i;
-            Vector<float> blurred = w2 * Vector.LoadUnsafe(ref c, at + 2);
-            blurred = VectorMath.MultiplyAdd(Vector.LoadUnsafe(ref t, at), Vector.LoadUnsafe(ref c, at), blurred);
-            blurred = VectorMath.MultiplyAdd(Vector.LoadUnsafe(ref t, plane + at), Vector.LoadUnsafe(ref c, at + 1), blurred);
-            blurred = VectorMath.MultiplyAdd(Vector.LoadUnsafe(ref t, 2 * plane + at), Vector.LoadUnsafe(ref c, at + 3), blurred);
-            blurred = VectorMath.MultiplyAdd(Vector.LoadUnsafe(ref t, 3 * plane + at), Vector.LoadUnsafe(ref c, at + 4), blurred);
-            total = VectorMath.MultiplyAdd(blurred, blurred, total);
-            if (!squares.IsEmpty) (blurred * blurred).CopyTo(squares[i..]);
+            TVector blurred = TLanes.Multiply(w2, TLanes.Load(ref c, at + 2));
+            blurred = TLanes.MultiplyAdd(TLanes.Load(ref t, at), TLanes.Load(ref c, at), blurred);
+            blurred = TLanes.MultiplyAdd(TLanes.Load(ref t, plane + at), TLanes.Load(ref c, at + 1), blurred);
+            blurred = TLanes.MultiplyAdd(TLanes.Load(ref t, 2 * plane + at), TLanes.Load(ref c, at + 3), blurred);
+            blurred = TLanes.MultiplyAdd(TLanes.Load(ref t, 3 * plane + at), TLanes.Load(ref c, at + 4), blurred);
+            total = TLanes.MultiplyAdd(blurred, blurred, total);
+            if (!squares.IsEmpty) TLanes.Store(TLanes.Multiply(blurred, blurred), ref s, at);
         }
-        float sum = Vector.Sum(total);
+        float sum = TLanes.Sum(total);
         for (; i < count; i++)
         {
             float blurred = W2 * columns[i + 2];
@@ -165,22 +177,23 @@ internal sealed class StructuralError
 
     // difference = x − y; returns Σ |x|.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Subtract(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> difference)
+    private static float Subtract<TLanes, TVector>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> difference)
+        where TLanes : struct, IFloatLanes<TVector> where TVector : struct
     {
         if (y.Length < x.Length || difference.Length < x.Length)
             throw new ArgumentException($"expected {x.Length} floats in each span, found {y.Length} and {difference.Length}");
         ref float rows = ref MemoryMarshal.GetReference(x);
         ref float reconstructions = ref MemoryMarshal.GetReference(y);
         ref float target = ref MemoryMarshal.GetReference(difference);
-        Vector<float> magnitudes = default;
+        TVector magnitudes = default;
         int i = 0;
-        for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
+        for (; i + TLanes.Count <= x.Length; i += TLanes.Count)
         {
-            Vector<float> row = Vector.LoadUnsafe(ref rows, (nuint)i);
-            (row - Vector.LoadUnsafe(ref reconstructions, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
-            magnitudes += Vector.Abs(row);
+            TVector row = TLanes.Load(ref rows, (nuint)i);
+            TLanes.Store(TLanes.Subtract(row, TLanes.Load(ref reconstructions, (nuint)i)), ref target, (nuint)i);
+            magnitudes = TLanes.Add(magnitudes, TLanes.Abs(row));
         }
-        float sum = Vector.Sum(magnitudes);
+        float sum = TLanes.Sum(magnitudes);
         for (; i < x.Length; i++)
         {
             difference[i] = x[i] - y[i];
