@@ -12,10 +12,11 @@ public sealed class InferenceOptions
     public InferenceBackend Backend { get; set; } = InferenceBackend.Auto;
 
     /// <summary>
-    /// Most threads one call may use. Null (the default): ONNX Runtime runs each call on one thread, the
-    /// best choice when many threads call at once, and the managed kernel splits large batches over all
-    /// cores. A number N from 1 to <see cref="MaxIntraOpThreads"/>: at most N threads per call on either
-    /// backend (ONNX Runtime's intra-op threads). Loading refuses any other number.
+    /// Most threads one call may use. Null (the default): each ONNX Runtime run uses one thread, the best
+    /// choice when many threads call at once, and a large batch is split over all cores on either backend
+    /// (in ONNX Runtime, one run per core at once). A number N from 1 to <see cref="MaxIntraOpThreads"/>: at
+    /// most N threads per call on either backend (ONNX Runtime's intra-op threads, one run per batch).
+    /// Loading refuses any other number.
     /// </summary>
     public int? IntraOpThreads { get; set; }
 

@@ -238,6 +238,30 @@ public sealed class BackendTests
     }
 
     [Fact]
+    public void A_large_batch_split_into_one_onnx_runtime_run_per_core_gives_the_codes_of_one_run()
+    {
+        // 2,000 rows of the deep encoder: one run per core under the default options, one run of all the rows
+        // with one intra-op thread. Each row's products are the same sums in the same order either way.
+        float[] pixels = TestImages.Pixels(Rows);
+        byte[] bytes = TestModels.Committed("deep/encoder.onnx");
+        using var split = Encoder.Load(bytes, On(InferenceBackend.OnnxRuntime));
+        using var whole = Encoder.Load(bytes, new InferenceOptions { Backend = InferenceBackend.OnnxRuntime, IntraOpThreads = 1 });
+
+        Assert.Equal(whole.EncodeBatch(pixels), split.EncodeBatch(pixels));
+    }
+
+    [Fact]
+    public void A_batch_of_one_row_runs_on_the_calling_thread_without_allocating()
+    {
+        // The deep encoder's 533,000 multiply-adds a row are past the split's threshold: one row must not be split.
+        using var encoder = Encoder.Load(TestModels.Committed("deep/encoder.onnx"), On(InferenceBackend.Managed));
+        float[] row = TestImages.Pixels(1), code = new float[encoder.EmbeddingSize];
+        encoder.EncodeBatch(row, code);
+
+        Assert.Equal(0, Allocations.Fewest(() => encoder.EncodeBatch(row, code)));
+    }
+
+    [Fact]
     public void Batches_large_enough_to_split_across_threads_equal_row_by_row_results()
     {
         // 10,000 rows × 1,568 multiply-adds is several parallel chunks.

@@ -45,22 +45,24 @@ public sealed class InputValidationTests : IDisposable
         Assert.StartsWith($"expected finite values, found {value} at index {index}", error.Message);
     }
 
-    // 100 rows run on the calling thread; 5,000 rows are split across threads by the managed kernel.
+    // 100 rows run on the calling thread; 5,000 rows are split across threads by either backend, here with a bad
+    // value in the first thread's share and one in the last's.
     [Theory]
     [InlineData(100, InferenceBackend.Managed)]
     [InlineData(5_000, InferenceBackend.Managed)]
     [InlineData(100, InferenceBackend.OnnxRuntime)]
+    [InlineData(5_000, InferenceBackend.OnnxRuntime)]
     public void The_first_non_finite_value_in_a_batch_is_named(int rows, InferenceBackend backend)
     {
         using var encoder = Encoder.LoadDefault(new InferenceOptions { Backend = backend });
         float[] batch = new float[784 * rows];
         batch[^3] = float.PositiveInfinity;
-        batch[784 * (rows / 2) + 5] = float.NaN;
+        batch[784 * (rows / 3) + 5] = float.NaN;
 
         var error = Assert.Throws<ArgumentException>(() => encoder.EncodeBatch(batch));
 
         Assert.Equal("rows", error.ParamName);
-        Assert.StartsWith($"expected finite values, found NaN at index {784 * (rows / 2) + 5}", error.Message);
+        Assert.StartsWith($"expected finite values, found NaN at index {784 * (rows / 3) + 5}", error.Message);
     }
 
     [Fact]

@@ -81,7 +81,8 @@ internal sealed class DenseStack
     /// </summary>
     public bool TryRun(ReadOnlySpan<float> input, Span<float> output, int rows, bool split = true)
     {
-        int parts = split ? (int)Math.Min(threads, rows * multiplyAddsPerRow / MinMultiplyAddsPerThread) : 1;
+        // A row is never split: a batch of fewer rows than threads takes one thread per row at the most.
+        int parts = split ? (int)Math.Min(Math.Min(threads, rows), rows * multiplyAddsPerRow / MinMultiplyAddsPerThread) : 1;
         return parts <= 1 ? RunRows(input, output, rows) : RunParallel(input, output, rows, parts);
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using AutoEncoder.ModelFormat;
 using AutoEncoder.Onnx.Schema;
@@ -11,7 +12,7 @@ namespace AutoEncoder.Inference.Internal;
 /// loads and checks every model; the rows then run where <see cref="InferenceOptions"/> say: in
 /// <see cref="DenseStack"/> or in ONNX Runtime. Safe for concurrent use: in ONNX Runtime, single rows
 /// go through a pool of pre-bound runners (no allocation per call) and batches run over the caller's
-/// own memory (no copy).
+/// own memory (no copy), a large one as one run per core at once when the session has one intra-op thread.
 /// </summary>
 internal sealed class OnnxModel : IDisposable
 {
@@ -23,12 +24,19 @@ internal sealed class OnnxModel : IDisposable
     private readonly List<RowRunner> all = [];
     private readonly DenseStack? kernel;
     private readonly bool kernelRunsBatches;
+    private readonly int sessionParts;
     private readonly CallGate gate = new();
 
+    // Rows per run at the least when ONNX Runtime's batch is split: as AnomalyDetector's batches.
+    private const int MinRowsPerSessionRun = 64;
+
     private OnnxModel(InferenceSession session, string output, int inputSize, int outputSize, ModelMetadata metadata,
-        (DenseStack? Kernel, bool RunsBatches) choice, InputScaling? scaling)
+        (DenseStack? Kernel, bool RunsBatches) choice, InputScaling? scaling, int? intraOpThreads)
     {
         this.session = session;
+        // A session of one intra-op thread (the default) runs a large batch as one run per core at once, as the
+        // managed kernel splits it; one the caller gave several threads splits each run itself.
+        sessionParts = intraOpThreads is null ? Environment.ProcessorCount : 1;
         (kernel, kernelRunsBatches) = choice;
         Scaling = scaling;
         inputNames = [session.InputMetadata.Keys.Single()];
@@ -93,7 +101,8 @@ internal sealed class OnnxModel : IDisposable
             var initializers = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
             foreach (TensorProto tensor in proto.Graph.Initializer) initializers[tensor.Name] = tensor;
             InputScaling? scaling = InputScaling.Read(proto.Graph, session.InputMetadata.Keys.Single(), input, initializers);
-            return new OnnxModel(session, outputName, input, outputSize, metadata, ChooseKernel(proto.Graph, options, source, outputName), scaling);
+            return new OnnxModel(session, outputName, input, outputSize, metadata, ChooseKernel(proto.Graph, options, source, outputName), scaling,
+                options.IntraOpThreads);
         }
         catch
         {
@@ -185,7 +194,7 @@ internal sealed class OnnxModel : IDisposable
             return;
         }
         using Lease lease = Hold();
-        RunRowsOnSession(input, output, rows, paramName, firstRow: 0);
+        RunRowsOnSession(input, output, rows, paramName, firstRow: 0, split);
     }
 
     /// <summary>
@@ -208,7 +217,7 @@ internal sealed class OnnxModel : IDisposable
     public void RunRowsHeld(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, bool split = true, int firstRow = 0)
     {
         if (RunsInKernel(rows)) RunRowsInKernel(input, output, rows, paramName, split, firstRow);
-        else RunRowsOnSession(input, output, rows, paramName, firstRow);
+        else RunRowsOnSession(input, output, rows, paramName, firstRow, split);
     }
 
     private void RunRowsInKernel(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, bool split, int firstRow)
@@ -218,7 +227,41 @@ internal sealed class OnnxModel : IDisposable
     }
 
     // The caller holds a lease.
-    private unsafe void RunRowsOnSession(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow)
+    private void RunRowsOnSession(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow, bool split)
+    {
+        int parts = split ? Math.Min(sessionParts, rows / MinRowsPerSessionRun) : 1;
+        if (parts <= 1) RunBatchOnSession(input, output, rows, paramName, firstRow);
+        else RunSessionInParallel(input, output, rows, paramName, firstRow, parts);
+    }
+
+    // Apart, so that the closure is allocated only when the batch is split: one contiguous share of the rows per
+    // run. Where several shares hold a bad row, the first share's error is thrown, as one run would throw it.
+    private unsafe void RunSessionInParallel(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow, int parts)
+    {
+        var failures = new ExceptionDispatchInfo?[parts];
+        fixed (float* source = input)
+        fixed (float* destination = output)
+        {
+            nint from = (nint)source, to = (nint)destination;
+            Parallel.For(0, parts, p =>
+            {
+                int first = (int)((long)rows * p / parts), count = (int)((long)rows * (p + 1) / parts) - first;
+                try
+                {
+                    RunBatchOnSession(new ReadOnlySpan<float>((float*)from + (long)first * InputSize, count * InputSize),
+                        new Span<float>((float*)to + (long)first * OutputSize, count * OutputSize), count, paramName, firstRow + first);
+                }
+                catch (Exception e)
+                {
+                    failures[p] = ExceptionDispatchInfo.Capture(e);
+                }
+            });
+        }
+        failures.FirstOrDefault(f => f is not null)?.Throw();
+    }
+
+    // One run of ONNX Runtime over the caller's memory.
+    private unsafe void RunBatchOnSession(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow)
     {
         if (rows == 1)
         {

@@ -154,7 +154,9 @@ internal sealed class StructuralError
         int count = x.Length;
         // The one check that makes every unchecked load and store below stay inside the spans.
         if (y.Length != count || tapPlane < RoundUp(count) || taps.Length < 4 * tapPlane || rows.Length < RoundUp(count))
-            throw new ArgumentException($"expected {count} floats of y, {4 * RoundUp(count)} tap and {RoundUp(count)} row floats, found {y.Length}, {taps.Length} and {rows.Length}");
+            throw new ArgumentException(
+                $"expected {count} floats of y, a tap plane of at least {RoundUp(count)} floats, 4 such planes of taps and {RoundUp(count)} row floats, " +
+                $"found {y.Length}, {tapPlane}, {taps.Length} and {rows.Length}");
         ref float xs = ref MemoryMarshal.GetReference(x);
         ref float ys = ref MemoryMarshal.GetReference(y);
         ref float t = ref MemoryMarshal.GetReference(taps);
@@ -255,7 +257,9 @@ internal sealed class StructuralError
     {
         int vectors = (count + TLanes.Count - 1) / TLanes.Count * TLanes.Count;
         if (differences.Length < 2 * MaxLanes + count + 2 * MaxLanes || tapPlane < vectors || taps.Length < 4 * tapPlane || rows.Length < vectors || TLanes.Count > MaxLanes)
-            throw new ArgumentException($"expected {4 * MaxLanes + count} difference, {4 * vectors} tap and {vectors} row floats, found {differences.Length}, {taps.Length} and {rows.Length}");
+            throw new ArgumentException(
+                $"expected at most {MaxLanes} lanes, {4 * MaxLanes + count} difference floats, a tap plane of at least {vectors} floats, 4 such planes of taps " +
+                $"and {vectors} row floats, found {TLanes.Count}, {differences.Length}, {tapPlane}, {taps.Length} and {rows.Length}");
         ref float d = ref MemoryMarshal.GetReference(differences);
         ref float t = ref MemoryMarshal.GetReference(taps);
         ref float target = ref MemoryMarshal.GetReference(rows);
