@@ -27,13 +27,19 @@ public sealed class AnomalyDetector : IDisposable
     // Rows per thread at the least when a batch is split: about the managed kernel's own rule (2 × 65,536
     // multiply-adds per share), for a model that also computes an exponential per output value.
     private const int MinRowsPerThread = 64;
-    // Rows reconstructed and scored at a time: the managed kernel's block of four rows (four rows of 784 and
-    // their reconstructions are 25 KB, within a core's first-level cache). 10,000 rows of the seed model, this
+    // Rows reconstructed and scored at a time where the managed kernel reconstructs them: its block of four rows
+    // (four rows of 784 and their reconstructions are 25 KB, within a core's first-level cache). 10,000 rows of the seed model, this
     // way against chunks of 32 rows (100 KB, the second-level cache), best of 30 calls, runs alternated three
     // times (a throw-away Stopwatch harness, 2026-12-06): MSE on one thread 4,131–5,374 against 5,267–5,985 µs,
     // on two 2,234–2,796 against 2,471–3,115 µs; structural on one thread 7,230–7,886 against 7,954–9,235 µs,
     // on two the same within the noise.
     private const int ChunkRows = 4;
+    // Rows at a time when ONNX Runtime reconstructs them: each run costs a call and runs faster on more rows. 10,000
+    // rows of models/deep's full model (past the kernel's batch limit), best of 10 calls, two rounds (a throw-away
+    // Stopwatch harness, 2026-12-06): 89–95 ms in runs of 4 rows, 63–64 ms of 16, 60 ms of 64 and of 256;
+    // 2,000 rows of models/conv's, 54–56 ms in runs of 4, 46–47 ms of 64.
+    private const int SessionChunkRows = 64;
+    private readonly int chunkRows;
     private readonly OnnxModel model;
     private readonly int threads;
     private readonly StructuralError? structural;
@@ -44,6 +50,7 @@ public sealed class AnomalyDetector : IDisposable
         int? threads = options?.IntraOpThreads;
         this.model = model;
         this.threads = threads ?? Environment.ProcessorCount;
+        chunkRows = model.Backend == InferenceBackend.Managed ? ChunkRows : SessionChunkRows;
         try
         {
             if (model.InputSize != model.OutputSize)
@@ -332,16 +339,16 @@ public sealed class AnomalyDetector : IDisposable
         }
     }
 
-    // Reconstructs ChunkRows rows at a time into a buffer that stays in cache and scores them from there: a
+    // Reconstructs a chunk of rows at a time into a buffer that stays in cache and scores them from there: a
     // whole batch reconstructed first and scored after made every reconstruction a round trip through memory.
     private void ScoreRows(ReadOnlySpan<float> rows, Span<float> scores, int first, int count)
     {
-        float[] reconstructions = ArrayPool<float>.Shared.Rent(ChunkRows * InputSize);
+        float[] reconstructions = ArrayPool<float>.Shared.Rent(chunkRows * InputSize);
         try
         {
-            for (int start = first; start < first + count; start += ChunkRows)
+            for (int start = first; start < first + count; start += chunkRows)
             {
-                int n = Math.Min(ChunkRows, first + count - start);
+                int n = Math.Min(chunkRows, first + count - start);
                 Span<float> chunk = reconstructions.AsSpan(0, n * InputSize);
                 model.RunRowsHeld(rows.Slice(start * InputSize, n * InputSize), chunk, n, nameof(rows), split: false, firstRow: start);
                 int next = start + n;
