@@ -28,11 +28,11 @@ public sealed class AnomalyDetector : IDisposable
     // multiply-adds per share), for a model that also computes an exponential per output value.
     private const int MinRowsPerThread = 64;
     // Rows reconstructed and scored at a time where the managed kernel reconstructs them: its block of four rows
-    // (four rows of 784 and their reconstructions are 25 KB, within a core's first-level cache). 10,000 rows of the seed model, this
-    // way against chunks of 32 rows (100 KB, the second-level cache), best of 30 calls, runs alternated three
-    // times (a throw-away Stopwatch harness, 2026-12-06): MSE on one thread 4,131–5,374 against 5,267–5,985 µs,
-    // on two 2,234–2,796 against 2,471–3,115 µs; structural on one thread 7,230–7,886 against 7,954–9,235 µs,
-    // on two the same within the noise.
+    // (four rows of 784 and their reconstructions are 25 KB, within a core's first-level cache). 10,000 rows of the
+    // seed model, this way against chunks of 32 rows (100 KB, the second-level cache), best of 30 calls, runs
+    // alternated three times (a throw-away Stopwatch harness, 2026-12-06): MSE on one thread 4,131–5,374 against
+    // 5,267–5,985 µs, on two 2,234–2,796 against 2,471–3,115 µs; structural on one thread 7,230–7,886 against
+    // 7,954–9,235 µs, on two the same within the noise.
     private const int ChunkRows = 4;
     // Rows at a time when ONNX Runtime reconstructs them: each run costs a call and runs faster on more rows. 10,000
     // rows of models/deep's full model (past the kernel's batch limit), best of 10 calls, two rounds (a throw-away

@@ -235,7 +235,7 @@ internal sealed class OnnxModel : IDisposable
     }
 
     // Apart, so that the closure is allocated only when the batch is split: one contiguous share of the rows per
-    // run. Where several shares fail, the first share's error is thrown, so that a batch's first bad row is the one named.
+    // run. Where several shares fail, the first share's error is thrown: a batch's first bad row is the one named.
     private unsafe void RunSessionInParallel(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow, int parts)
     {
         var failures = new ExceptionDispatchInfo?[parts];
