@@ -45,8 +45,8 @@ public sealed class InputValidationTests : IDisposable
         Assert.StartsWith($"expected finite values, found {value} at index {index}", error.Message);
     }
 
-    // 100 rows run on the calling thread; 5,000 rows are split across threads by either backend, here with a bad
-    // value in the first thread's share and one in the last's.
+    // 100 rows run on the calling thread; 5,000 rows are split across threads by either backend, here with bad
+    // values in two threads' shares (a third of the way in, and at the end).
     [Theory]
     [InlineData(100, InferenceBackend.Managed)]
     [InlineData(5_000, InferenceBackend.Managed)]
