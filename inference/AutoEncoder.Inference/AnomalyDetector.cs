@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using AutoEncoder.Inference.Internal;
@@ -377,8 +376,7 @@ public sealed class AnomalyDetector : IDisposable
             for (int at = 0; at < row.Length; at += FloatsPerCacheLine) Sse.Prefetch0(start + at);
     }
 
-    // Apart, so that the closure is allocated only when the batch is split: one contiguous share of the rows
-    // per thread, as the managed kernel splits its batches.
+    // Apart, so that the closure is allocated only when the batch is split: one share of the rows per thread.
     private unsafe void ScoreInParallel(ReadOnlySpan<float> rows, Span<float> scores, int count, int parts)
     {
         fixed (float* input = rows)
@@ -386,20 +384,8 @@ public sealed class AnomalyDetector : IDisposable
         {
             nint from = (nint)input, to = (nint)output;
             int width = InputSize;
-            try
-            {
-                Parallel.For(0, parts, p =>
-                {
-                    int first = (int)((long)count * p / parts), last = (int)((long)count * (p + 1) / parts);
-                    ScoreRows(new ReadOnlySpan<float>((float*)from, count * width), new Span<float>((float*)to, count), first, last - first);
-                });
-            }
-            catch (AggregateException e)
-            {
-                // A bad row throws on the thread that met it: the caller sees that exception, as on one thread (one
-                // of them when both shares hold a bad row).
-                ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-            }
+            RowShares.Run(count, parts, (first, n) =>
+                ScoreRows(new ReadOnlySpan<float>((float*)from, count * width), new Span<float>((float*)to, count), first, n));
         }
     }
 

@@ -506,7 +506,8 @@ public sealed class EmbeddingIndex
         {
             lists[p] = new Neighbor[k];
             var nearest = new NearestList(lists[p]);
-            blocks.Scan(query, dot, (int)((long)blocks.Blocks * p / parts), (int)((long)blocks.Blocks * (p + 1) / parts), ref nearest);
+            (int first, int count) = RowShares.Of(blocks.Blocks, p, parts);
+            blocks.Scan(query, dot, first, first + count, ref nearest);
             found[p] = nearest.Count;
         });
         var merged = new NearestList(results);

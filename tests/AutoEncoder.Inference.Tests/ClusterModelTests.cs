@@ -89,6 +89,23 @@ public sealed class ClusterModelTests
         Assert.Equal(expected, auto.ProbabilitiesBatch(pixels));
     }
 
+    [Fact]
+    public void A_large_batchs_head_shared_between_the_cores_gives_each_row_the_probabilities_of_the_head_alone()
+    {
+        // 4,096 rows: at least 1,024 a share, so as many shares as cores (none on a machine of one). Each row goes
+        // through the same head code in any share: bit for bit.
+        const int rows = 4096;
+        float[] pixels = TestImages.Pixels(rows);
+        byte[] bytes = TestModels.Committed(File);
+        using var auto = ClusterModel.Load(bytes);
+        GaussianHead head = GaussianHead.TryRead(ModelProto.Parser.ParseFrom(bytes).Graph)!;
+        float[] codes = OrtReference.Run<float>(bytes, pixels, rows, "embedding");
+        var expected = new float[rows * head.Clusters];
+        for (int r = 0; r < rows; r++) head.Probabilities(codes.AsSpan(r * head.Dimensions, head.Dimensions), expected.AsSpan(r * head.Clusters, head.Clusters));
+
+        Assert.Equal(expected, auto.ProbabilitiesBatch(pixels));
+    }
+
     [Theory]
     [InlineData(InferenceBackend.Managed)]
     [InlineData(InferenceBackend.OnnxRuntime)]

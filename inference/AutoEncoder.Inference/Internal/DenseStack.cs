@@ -86,8 +86,8 @@ internal sealed class DenseStack
         return parts <= 1 ? RunRows(input, output, rows) : RunParallel(input, output, rows, parts);
     }
 
-    // Apart from TryRun so that the closure is allocated only when the batch is split: one contiguous
-    // share of the rows per thread.
+    // Apart from TryRun so that the closure is allocated only when the batch is split: one share of the rows
+    // per thread, the others stopped when one meets a bad row.
     private unsafe bool RunParallel(ReadOnlySpan<float> input, Span<float> output, int rows, int parts)
     {
         int inWidth = layers[0].Inputs, outWidth = layers[^1].Outputs;
@@ -98,7 +98,7 @@ internal sealed class DenseStack
             // parts ≤ threads, so no more threads than allowed ever run.
             return Parallel.For(0, parts, (p, loop) =>
             {
-                int first = (int)((long)rows * p / parts), count = (int)((long)rows * (p + 1) / parts) - first;
+                (int first, int count) = RowShares.Of(rows, p, parts);
                 var rowsIn = new ReadOnlySpan<float>((float*)from + (long)first * inWidth, count * inWidth);
                 var rowsOut = new Span<float>((float*)to + (long)first * outWidth, count * outWidth);
                 if (!RunRows(rowsIn, rowsOut, count)) loop.Stop();

@@ -1,7 +1,7 @@
-using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using AutoEncoder.ModelFormat;
 using AutoEncoder.Onnx.Schema;
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -88,7 +88,9 @@ internal sealed class OnnxModel : IDisposable
 
         ModelBytes.EnsureSize(bytes.Length, source);
         ModelProto proto = ModelProtoReader.Read(bytes, source);
-        InferenceSession session = CreateSession(bytes, options, source);
+        // A session for one of several outputs runs only the nodes that output needs; the metadata's hash is the file's.
+        ModelProto? pruned = output is null ? null : GraphPruning.ForOutput(proto, output);
+        InferenceSession session = CreateSession(pruned is null ? bytes : pruned.ToByteArray(), options, source);
         try
         {
             // Read from the schema classes, not ONNX Runtime's ModelMetadata, which throws a
@@ -236,30 +238,17 @@ internal sealed class OnnxModel : IDisposable
         else RunSessionInParallel(input, output, rows, paramName, firstRow, parts);
     }
 
-    // Apart, so that the closure is allocated only when the batch is split: one contiguous share of the rows per
-    // run. Where several shares fail, the first share's error is thrown: a batch's first bad row is the one named.
+    // Apart, so that the closure is allocated only when the batch is split: one run per share of the rows.
     private unsafe void RunSessionInParallel(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow, int parts)
     {
-        var failures = new ExceptionDispatchInfo?[parts];
         fixed (float* source = input)
         fixed (float* destination = output)
         {
             nint from = (nint)source, to = (nint)destination;
-            Parallel.For(0, parts, p =>
-            {
-                int first = (int)((long)rows * p / parts), count = (int)((long)rows * (p + 1) / parts) - first;
-                try
-                {
-                    RunBatchOnSession(new ReadOnlySpan<float>((float*)from + (long)first * InputSize, count * InputSize),
-                        new Span<float>((float*)to + (long)first * OutputSize, count * OutputSize), count, paramName, firstRow + first);
-                }
-                catch (Exception e)
-                {
-                    failures[p] = ExceptionDispatchInfo.Capture(e);
-                }
-            });
+            RowShares.Run(rows, parts, (first, count) =>
+                RunBatchOnSession(new ReadOnlySpan<float>((float*)from + (long)first * InputSize, count * InputSize),
+                    new Span<float>((float*)to + (long)first * OutputSize, count * OutputSize), count, paramName, firstRow + first));
         }
-        failures.FirstOrDefault(f => f is not null)?.Throw();
     }
 
     // One run of ONNX Runtime over the caller's memory.
