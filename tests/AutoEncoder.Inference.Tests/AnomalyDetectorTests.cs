@@ -258,6 +258,25 @@ public sealed class AnomalyDetectorTests
         Assert.Throws<ArgumentException>(() => detector.ScoreBatch(new float[784 * 2], new float[3]));
     }
 
+    // 5,000 rows are scored in one share per core; bad values in two shares (a third of the way in, and at the
+    // end): the first is named whichever share fails first.
+    [Theory]
+    [InlineData(InferenceBackend.Managed)]
+    [InlineData(InferenceBackend.OnnxRuntime)]
+    public void A_batch_scored_on_several_threads_names_its_first_non_finite_value(InferenceBackend backend)
+    {
+        const int rows = 5_000;
+        using var detector = AnomalyDetector.LoadDefault(new InferenceOptions { Backend = backend });
+        float[] batch = new float[784 * rows];
+        batch[^3] = float.PositiveInfinity;
+        batch[784 * (rows / 3) + 5] = float.NaN;
+
+        var error = Assert.Throws<ArgumentException>(() => detector.ScoreBatch(batch));
+
+        Assert.Equal("rows", error.ParamName);
+        Assert.StartsWith($"expected finite values, found NaN at index {784 * (rows / 3) + 5}", error.Message);
+    }
+
     [Fact]
     public void Scoring_after_dispose_is_refused()
     {
