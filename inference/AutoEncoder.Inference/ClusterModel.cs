@@ -23,8 +23,8 @@ public sealed class ClusterModel : IDisposable
     private const int StackClusters = 256;
 
     // Rows at the least in each share of a batch's head. The head costs about 0.7 µs a row (10,000 rows of
-    // models/cluster: AssignBatch 15.8 ms against EncodeBatch's 8.8 ms, ClusterBenchmarks, 2026-12-06), so a
-    // share is at least 0.7 ms of work.
+    // models/cluster, the head on one thread: AssignBatch 15.8 ms against EncodeBatch's 8.8 ms, ClusterBenchmarks,
+    // 2026-12-06), so a share is at least 0.7 ms of work.
     private const int MinRowsPerHeadShare = 1024;
 
     private readonly OnnxModel model;      // the embedding (then the head) or the probabilities (ONNX Runtime's whole graph)

@@ -12,14 +12,15 @@ internal static class GraphPruning
 {
     /// <summary>
     /// A copy of <paramref name="model"/> whose graph computes <paramref name="output"/> only: the nodes it depends
-    /// on, the initializers they read, that one output; the inputs the caller feeds, metadata, opsets and functions as
-    /// they were. Null for a graph of one output or without that output, and for one with a subgraph (whose nodes may read any name of the
-    /// outer graph).
+    /// on, the initializers they read, that one output; the inputs the caller feeds, metadata, opsets and functions
+    /// as they were. Null for a graph of one output or without that output, and for one with a subgraph (whose nodes
+    /// may read any name of the outer graph).
     /// </summary>
     public static ModelProto? ForOutput(ModelProto model, string output)
     {
         GraphProto graph = model.Graph;
-        if (graph.Output.Count <= 1 || !graph.Output.Any(value => value.Name == output) || graph.Node.Any(node => node.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0))) return null;
+        if (graph.Output.Count <= 1 || !graph.Output.Any(value => value.Name == output)
+            || graph.Node.Any(node => node.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0))) return null;
 
         // Backwards from the output; repeated until nothing changes, so that a graph not sorted as the standard
         // asks loses no node it needs.
