@@ -63,11 +63,7 @@ internal sealed class AutogradTrainingStep : ITrainingStep
         batch = new SharedBuffer(maxBatchSize, width);
         gradients = [.. Enumerable.Range(0, shards).Select(_ => new SharedBuffer(1, size))];
         gradientMemory = [.. gradients.Select(g => (ReadOnlyMemory<float>)g.Array.AsMemory(g.Offset, size))];
-        gradientViews = [.. gradients.Select(g =>
-        {
-            using Tensor flat = g.Tensor.view(size);
-            return ParameterViews(flat);
-        })];
+        gradientViews = [.. gradients.Select(ParameterViews)];
         moments = new AdamMoments(size);
         shardResults = new double[shards];
         if (shards > 1) workers = new ShardWorkers(shards, () => torch.set_num_threads(1));
@@ -174,14 +170,14 @@ internal sealed class AutogradTrainingStep : ITrainingStep
         }
     }
 
-    /// <summary>Views of <paramref name="flat"/>, one per parameter and of its shape, end to end in the parameters' order.</summary>
-    private Tensor[] ParameterViews(Tensor flat)
+    /// <summary>Views of <paramref name="buffer"/>, one per parameter and of its shape, end to end in the parameters' order.</summary>
+    private Tensor[] ParameterViews(SharedBuffer buffer)
     {
         long offset = 0;
         var views = new Tensor[parameters.Length];
         for (int i = 0; i < parameters.Length; i++)
         {
-            views[i] = flat.narrow(0, offset, parameters[i].numel()).view(parameters[i].shape);
+            views[i] = buffer.Slice(offset, parameters[i].shape);
             offset += parameters[i].numel();
         }
         return views;

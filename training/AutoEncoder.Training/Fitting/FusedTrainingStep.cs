@@ -37,7 +37,6 @@ namespace AutoEncoder.Training.Fitting;
 internal sealed class FusedTrainingStep : ITrainingStep
 {
     private readonly SharedBuffer parameterBuffer;
-    private readonly Tensor parameters;
     private readonly AdamMoments moments;
     private readonly Layer[] layers;
     private readonly Shard[] shards;
@@ -95,7 +94,6 @@ internal sealed class FusedTrainingStep : ITrainingStep
         long size = linears.Sum(l => l.Module.weight!.numel() + l.Module.bias!.numel());
 
         parameterBuffer = new SharedBuffer(1, (int)size);
-        parameters = parameterBuffer.Tensor.view(size);
         moments = new AdamMoments((int)size);
 
         layers = new Layer[linears.Count];
@@ -105,9 +103,15 @@ internal sealed class FusedTrainingStep : ITrainingStep
             long output = linears[i].Module.out_features, input = linears[i].Module.in_features;
             // Stored [out, in] when out ≤ in, else as its transpose [in, out]: the longer side contiguous.
             bool transposed = output > input;
-            Tensor storage = parameters.narrow(0, offset, output * input).view(transposed ? [input, output] : [output, input]);
-            Tensor bias = parameters.narrow(0, offset + output * input, output);
-            Tensor weight = transposed ? storage.t() : storage;
+            Tensor storage = parameterBuffer.Slice(offset, transposed ? [input, output] : [output, input]);
+            Tensor bias = parameterBuffer.Slice(offset + output * input, output);
+            Tensor weight = storage;
+            if (transposed)
+            {
+                weight = storage.t();
+                // Only after t() has returned: left to its finaliser, storage could be freed while libtorch read it.
+                storage.Dispose();
+            }
             int at = parameterBuffer.Offset + (int)offset;
             MatrixView stored = MatrixView.Of(parameterBuffer.Array, at, (int)(transposed ? input : output), (int)(transposed ? output : input));
             MatrixView biasView = MatrixView.Of(parameterBuffer.Array, at + (int)(output * input), 1, (int)output);
@@ -267,7 +271,6 @@ internal sealed class FusedTrainingStep : ITrainingStep
         workers?.Dispose();
         foreach (Shard shard in shards) shard.Dispose();
         gemm.Dispose();
-        parameters.Dispose();
         parameterBuffer.Dispose();
     }
 

@@ -19,7 +19,24 @@ internal sealed class SharedBuffer : IDisposable
         Array = GC.AllocateArray<float>(count + Alignment / sizeof(float), pinned: true);
         fixed (float* start = Array)
             Offset = (int)((Alignment - (long)start % Alignment) % Alignment / sizeof(float));
-        Tensor = frombuffer(Array, ScalarType.Float32, count, Offset, false).view(rows, columns);
+        using Tensor flat = frombuffer(Array, ScalarType.Float32, count, Offset, false);
+        Tensor = flat.view(rows, columns);
+    }
+
+    /// <summary>
+    /// A view of <paramref name="shape"/> of the buffer's elements from <paramref name="offset"/> on, counted
+    /// through the rows.
+    /// </summary>
+    /// <remarks>
+    /// The intermediate tensors are disposed here, after the view exists. Left to their finalisers they could be
+    /// freed while libtorch still made the view: the checkpoint fuzz test's host died in <c>view</c> so
+    /// (docs/internals.md).
+    /// </remarks>
+    public Tensor Slice(long offset, params long[] shape)
+    {
+        using Tensor flat = Tensor.view(-1);
+        using Tensor slice = flat.narrow(0, offset, shape.Aggregate(1L, (product, length) => product * length));
+        return slice.view(shape);
     }
 
     /// <summary>The backing array; the buffer's first element is at <see cref="Offset"/>.</summary>
