@@ -22,11 +22,12 @@ def main(folder):
     reports = 0
     for path in sorted(pathlib.Path(folder).glob("*.crashreport.json")):
         payload = json.loads(path.read_text())["payload"]
-        if not payload.get("process_name", "").startswith("testhost"):
+        process = payload.get("process_name", "")
+        if not process.startswith("testhost"):
             continue
         reports += 1
         crashed = [t for t in payload["threads"] if t.get("crashed") == "true"]
-        print(f"crash report of {payload.get('process_name', '?')} ({path.name}), the thread that crashed:")
+        print(f"crash report of {process} ({path.name}), the thread that crashed:")
         for frame in (crashed[0]["stack_frames"] if crashed else [])[:40]:
             print(f"  at {frame_text(frame)}")
     return 0 if reports else 1
