@@ -412,7 +412,7 @@ public sealed class AnomalyDetector : IDisposable
     {
         if (structural is null)
             return ScoreKind == AnomalyScore.Mse ? ReconstructionErrors.MeanSquaredError(row, reconstruction, perFeature) : ReconstructionErrors.MeanBce(row, reconstruction, perFeature);
-        // 1,684 floats (6.6 KB) for 28×28: on the stack up to 4,096, as elsewhere here.
+        // None for 28×28 on AVX-512 (blurred in registers), else 1,684 floats (6.6 KB): on the stack up to 4,096, as elsewhere here.
         int length = structural.ScratchLength;
         Span<float> scratch = length <= 4096 ? stackalloc float[length] : new float[length];
         return structural.Score(row, reconstruction, perFeature, scratch);
