@@ -121,6 +121,7 @@ public sealed class StructuralErrorTests
         double tolerance = expected.Max() * 1e-5;
         for (int i = 0; i < size; i++) Assert.Equal(expected[i], perFeature[i], tolerance);
         Assert.Equal(total, perFeature.Average(), total * 1e-5);
+        Assert.All(perFeature, share => Assert.True(share >= 0));
     }
 
     [Theory]
