@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using AutoEncoder.Training.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -33,12 +35,26 @@ internal static class Fixture
         return results.First().AsEnumerable<float>().ToArray();
     }
 
-    /// <summary>Reads every float once (the memory bound of any encoder).</summary>
+    /// <summary>
+    /// Reads every float once (the memory bound of any encoder), into four sums so that no add waits for the
+    /// one before. With one sum the pass was bound by the adds' latency rather than by memory: 1,024 rows on
+    /// one thread took 57–61 µs against 37–39 µs with four (Stopwatch harness, 2026-12-06), which made every
+    /// ratio to it look better than it was.
+    /// </summary>
     public static float ReadPass(ReadOnlySpan<float> values)
     {
-        var sum = System.Numerics.Vector<float>.Zero;
-        foreach (var v in System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(values)) sum += v;
-        return System.Numerics.Vector.Sum(sum);
+        ReadOnlySpan<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+        Vector<float> a = default, b = default, c = default, d = default;
+        int v = 0;
+        for (; v + 3 < vectors.Length; v += 4)
+        {
+            a += vectors[v];
+            b += vectors[v + 1];
+            c += vectors[v + 2];
+            d += vectors[v + 3];
+        }
+        for (; v < vectors.Length; v++) a += vectors[v];
+        return Vector.Sum((a + b) + (c + d));
     }
 
     /// <summary>
