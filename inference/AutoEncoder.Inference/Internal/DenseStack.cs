@@ -2,7 +2,9 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using AutoEncoder.ModelFormat;
+using static AutoEncoder.Inference.Internal.VectorMath;
 
 namespace AutoEncoder.Inference.Internal;
 
@@ -47,12 +49,24 @@ internal sealed class DenseStack
     /// </summary>
     private const int MaxRegisterBlockedInputs = 16;
 
-    /// <summary>Rows computed together, layer by layer (<see cref="DotBlock"/>).</summary>
+    /// <summary>Rows whose dot products with a layer's weights are computed together (<see cref="DotBlock"/>).</summary>
     private const int BlockRows = 4;
+
+    /// <summary>
+    /// Most rows taken through the layers at once (<see cref="chunkRows"/>): a pass through the layers costs
+    /// calls and slices whatever its rows, so more rows a pass spread it thinner. 1,024 rows of the seed encoder
+    /// on two threads took 32.7–33.7 µs in chunks of 32 rows against 36.6–37.6 µs a block of four rows at a time
+    /// (medians, a Stopwatch harness, the two builds alternated three times, 2026-12-06).
+    /// </summary>
+    private const int MaxChunkRows = 32;
+
+    /// <summary>Most floats a chunk's scratch (or its scaled copy of the input) takes, so that it stays on the stack and in the first-level cache.</summary>
+    private const int MaxChunkFloats = 4096;
 
     private readonly DenseLayer[] layers;
     private readonly InputScaling? scaling;
     private readonly int widest;
+    private readonly int chunkRows;
     private readonly long multiplyAddsPerRow;
     private readonly int threads;
 
@@ -63,6 +77,8 @@ internal sealed class DenseStack
         this.scaling = scaling;
         this.threads = threads ?? Environment.ProcessorCount;
         widest = layers.Max(l => l.Outputs);
+        int widestRow = scaling is null ? widest : Math.Max(widest, layers[0].Inputs);
+        chunkRows = Math.Clamp(MaxChunkFloats / widestRow / BlockRows * BlockRows, BlockRows, MaxChunkRows);
         multiplyAddsPerRow = layers.Sum(l => (long)l.Inputs * l.Outputs);
     }
 
@@ -106,22 +122,25 @@ internal sealed class DenseStack
         }
     }
 
-    // Rows go through the layers BlockRows at a time: a layer stored by output then loads each weight vector
-    // once for four rows (see DotBlock). The rows are checked for NaN and infinity through the first layer's
-    // sums (FirstSumsFinite) rather than by a pass of their own. Every scratch value is written before it is
-    // read, so the stack space is not zeroed first.
+    // Rows go through the layers a chunk at a time, each layer over the whole chunk: a layer stored by output
+    // loads each weight vector once for four rows (see DotBlock). The rows are checked for NaN and infinity
+    // through the first layer's sums (FirstSumsFinite) rather than by a pass of their own. Every scratch value
+    // is written before it is read, so the stack space is not zeroed first.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     private bool RunRows(ReadOnlySpan<float> input, Span<float> output, int rows)
     {
-        int inWidth = layers[0].Inputs, outWidth = layers[^1].Outputs, block = Math.Min(BlockRows, rows);
-        int scratchLength = 2 * block * widest, scaledLength = scaling is null ? 0 : block * inWidth;
-        Span<float> scratch = scratchLength <= 8192 ? stackalloc float[scratchLength] : new float[scratchLength];
-        Span<float> scaled = scaledLength <= 4096 ? stackalloc float[scaledLength] : new float[scaledLength];
-        for (int r = 0; r < rows; r += BlockRows)
+        int inWidth = layers[0].Inputs, outWidth = layers[^1].Outputs, chunk = Math.Min(chunkRows, rows);
+        int scratchLength = 2 * chunk * widest, scaledLength = scaling is null ? 0 : chunk * inWidth;
+        Span<float> scratch = scratchLength <= 2 * MaxChunkFloats ? stackalloc float[scratchLength] : new float[scratchLength];
+        Span<float> scaled = scaledLength <= MaxChunkFloats ? stackalloc float[scaledLength] : new float[scaledLength];
+        for (int r = 0; r < rows; r += chunk)
         {
-            int count = Math.Min(BlockRows, rows - r);
+            int count = Math.Min(chunk, rows - r);
             ReadOnlySpan<float> given = input.Slice(r * inWidth, count * inWidth);
+            // The caller's rows from this chunk's first to the first block after it: the first layer asks for
+            // each block's successor while it computes the block.
+            ReadOnlySpan<float> stream = input.Slice(r * inWidth, Math.Min(count + BlockRows, rows - r) * inWidth);
             scoped ReadOnlySpan<float> x = given;
             if (scaling is not null)
             {
@@ -133,8 +152,8 @@ internal sealed class DenseStack
                 DenseLayer layer = layers[l];
                 Span<float> y = l == layers.Length - 1
                     ? output.Slice(r * outWidth, count * outWidth)
-                    : scratch.Slice(l % 2 * block * widest, count * layer.Outputs);
-                Multiply(layer, x, y, count);
+                    : scratch.Slice(l % 2 * chunk * widest, count * layer.Outputs);
+                Multiply(layer, x, y, count, l == 0 ? stream : default);
                 if (l == 0 && !FirstSumsFinite(y, count, layer.Outputs) && !InputGuard.AllFinite(given)) return false;
                 foreach ((DenseFunction kind, float alpha) in layer.Activations) Activate(kind, alpha, y);
                 x = y;
@@ -160,30 +179,38 @@ internal sealed class DenseStack
         return probe == 0;
     }
 
-    /// <summary>One layer's sums, before its activations, over <paramref name="count"/> rows laid end to end in <paramref name="x"/> and <paramref name="y"/>.</summary>
+    /// <summary>
+    /// One layer's sums, before its activations, over <paramref name="count"/> rows laid end to end in
+    /// <paramref name="x"/> and <paramref name="y"/>. <paramref name="stream"/>, for the first layer, holds the
+    /// caller's rows from the first of x's to at least one block past them, so that each block can ask for the
+    /// next one's (empty for the other layers).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Multiply(DenseLayer layer, ReadOnlySpan<float> x, Span<float> y, int count)
+    private static void Multiply(DenseLayer layer, ReadOnlySpan<float> x, Span<float> y, int count, ReadOnlySpan<float> stream)
     {
-        int inputs = layer.Inputs, outputs = layer.Outputs;
+        int inputs = layer.Inputs, outputs = layer.Outputs, pairs = outputs / 2 * 2, blocked = count - count % BlockRows;
         if (layer.ByOutput)
         {
-            int o = 0;
-            for (; o + 1 < outputs; o += 2)
+            for (int i = 0; i < blocked; i += BlockRows)
             {
-                ReadOnlySpan<float> w0 = layer.Weights.AsSpan(o * inputs, inputs), w1 = layer.Weights.AsSpan((o + 1) * inputs, inputs);
-                if (count == BlockRows) DotBlock(x, w0, w1, y, o, layer.Bias);
-                else
-                    for (int i = 0; i < count; i++)
-                    {
-                        (float first, float second) = Dot2(x.Slice(i * inputs, inputs), w0, w1);
-                        y[i * outputs + o] = layer.Bias[o] + first;
-                        y[i * outputs + o + 1] = layer.Bias[o + 1] + second;
-                    }
+                int next = (i + BlockRows) * inputs;
+                ReadOnlySpan<float> ahead = stream.Length > next ? stream.Slice(next, Math.Min(BlockRows * inputs, stream.Length - next)) : default;
+                ReadOnlySpan<float> block = x.Slice(i * inputs, BlockRows * inputs);
+                Span<float> sums = y.Slice(i * outputs, BlockRows * outputs);
+                for (int o = 0; o < pairs; o += 2)
+                    DotBlock(block, layer.Weights.AsSpan(o * inputs, inputs), layer.Weights.AsSpan((o + 1) * inputs, inputs), sums, o, layer.Bias, o == 0 ? ahead : default);
             }
-            if (o < outputs)
+            for (int i = blocked; i < count; i++)
+                for (int o = 0; o < pairs; o += 2)
+                {
+                    (float first, float second) = Dot2(x.Slice(i * inputs, inputs), layer.Weights.AsSpan(o * inputs, inputs), layer.Weights.AsSpan((o + 1) * inputs, inputs));
+                    y[i * outputs + o] = layer.Bias[o] + first;
+                    y[i * outputs + o + 1] = layer.Bias[o + 1] + second;
+                }
+            if (pairs < outputs)
             {
-                ReadOnlySpan<float> w = layer.Weights.AsSpan(o * inputs, inputs);
-                for (int i = 0; i < count; i++) y[i * outputs + o] = layer.Bias[o] + Dot2(x.Slice(i * inputs, inputs), w, w).First;
+                ReadOnlySpan<float> w = layer.Weights.AsSpan(pairs * inputs, inputs);
+                for (int i = 0; i < count; i++) y[i * outputs + pairs] = layer.Bias[pairs] + Dot2(x.Slice(i * inputs, inputs), w, w).First;
             }
         }
         else if (inputs <= MaxRegisterBlockedInputs)
@@ -207,9 +234,9 @@ internal sealed class DenseStack
     }
 
     /// <summary>
-    /// Two dot products of <paramref name="x"/> in one pass, each over two accumulators (even and odd
-    /// vectors) so that the adds do not wait on each other. <see cref="DotBlock"/> sums in exactly this
-    /// order, so a row's result does not depend on the batch it came in.
+    /// Two dot products of <paramref name="x"/> in one pass by fused multiply-adds, each over two accumulators
+    /// (even and odd vectors) so that they do not wait on each other. <see cref="DotBlock"/> sums in exactly
+    /// this order, so a row's result does not depend on the batch it came in.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (float First, float Second) Dot2(ReadOnlySpan<float> x, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1)
@@ -220,13 +247,13 @@ internal sealed class DenseStack
         int v = 0;
         for (; v + 1 < vx.Length; v += 2)
         {
-            a0 += vx[v] * v0[v]; b0 += vx[v] * v1[v];
-            a1 += vx[v + 1] * v0[v + 1]; b1 += vx[v + 1] * v1[v + 1];
+            a0 = MultiplyAdd(vx[v], v0[v], a0); b0 = MultiplyAdd(vx[v], v1[v], b0);
+            a1 = MultiplyAdd(vx[v + 1], v0[v + 1], a1); b1 = MultiplyAdd(vx[v + 1], v1[v + 1], b1);
         }
         if (v < vx.Length)
         {
-            a0 += vx[v] * v0[v];
-            b0 += vx[v] * v1[v];
+            a0 = MultiplyAdd(vx[v], v0[v], a0);
+            b0 = MultiplyAdd(vx[v], v1[v], b0);
         }
         return (Finish(a0 + a1, x, w0, vx.Length), Finish(b0 + b1, x, w1, vx.Length));
     }
@@ -235,36 +262,60 @@ internal sealed class DenseStack
     /// <see cref="Dot2"/> for <see cref="BlockRows"/> rows at once, written with the bias into outputs
     /// <paramref name="o"/> and o + 1 of each row of <paramref name="y"/>: each weight vector is loaded once for
     /// four rows, which took 1,024 rows of the seed encoder from 2.3× a read pass of them to 1.34× (BENCHMARKS.md, 2026-12-04).
+    /// Each step also asks for as many floats of <paramref name="ahead"/> (the next block) as it reads of this one:
+    /// the four rows are four short streams, which the processor's own prefetcher followed poorly. 1,024 rows on
+    /// one thread took 50.0–51.6 µs this way against 54.0–55.1 µs without (medians, a Stopwatch harness, the two
+    /// builds alternated, 2026-12-06); 10,000 rows, which come from memory rather than the caches, gain most
+    /// (BENCHMARKS.md, 2026-12-06 night).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DotBlock(ReadOnlySpan<float> x, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1, Span<float> y, int o, float[] bias)
+    private static unsafe void DotBlock(ReadOnlySpan<float> x, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1, Span<float> y, int o, float[] bias, ReadOnlySpan<float> ahead)
     {
-        int inputs = w0.Length, outputs = y.Length / BlockRows;
-        ReadOnlySpan<Vector<float>> x0 = MemoryMarshal.Cast<float, Vector<float>>(x[..inputs]);
-        ReadOnlySpan<Vector<float>> x1 = MemoryMarshal.Cast<float, Vector<float>>(x.Slice(inputs, inputs));
-        ReadOnlySpan<Vector<float>> x2 = MemoryMarshal.Cast<float, Vector<float>>(x.Slice(2 * inputs, inputs));
-        ReadOnlySpan<Vector<float>> x3 = MemoryMarshal.Cast<float, Vector<float>>(x.Slice(3 * inputs, inputs));
-        ReadOnlySpan<Vector<float>> v0 = MemoryMarshal.Cast<float, Vector<float>>(w0), v1 = MemoryMarshal.Cast<float, Vector<float>>(w1);
+        int inputs = w0.Length, outputs = y.Length / BlockRows, full = inputs / Vector<float>.Count;
+        if (x.Length < BlockRows * inputs || w1.Length != inputs)
+            throw new ArgumentException($"expected {BlockRows} rows of {inputs} inputs and two weight rows as wide, found {x.Length} inputs and {w1.Length} weights");
         // Row i, output j, even and odd vectors: a{i}{j}e, a{i}{j}o — sixteen accumulators.
         Vector<float> a00e = default, a00o = default, a01e = default, a01o = default, a10e = default, a10o = default, a11e = default, a11o = default;
         Vector<float> a20e = default, a20o = default, a21e = default, a21o = default, a30e = default, a30o = default, a31e = default, a31o = default;
+        // Each step asks for four lines of the next block, as many as it reads of this one on 256-bit vectors
+        // (Vector<T>'s width wherever there is AVX2); on another width the next block is asked for faster or
+        // slower than this one is read, which changes only when its lines arrive. No line past ahead is asked for.
+        const int FloatsPerLine = 16, FloatsPerStep = 4 * FloatsPerLine;
+        int width = Vector<float>.Count, asked = Sse.IsSupported ? 0 : ahead.Length;
         int v = 0;
-        for (; v + 1 < v0.Length; v += 2)
+        fixed (float* x0 = x, v0 = w0, v1 = w1, next = ahead)
         {
-            Vector<float> p = v0[v], q = v1[v], pn = v0[v + 1], qn = v1[v + 1];
-            a00e += x0[v] * p; a01e += x0[v] * q; a00o += x0[v + 1] * pn; a01o += x0[v + 1] * qn;
-            a10e += x1[v] * p; a11e += x1[v] * q; a10o += x1[v + 1] * pn; a11o += x1[v + 1] * qn;
-            a20e += x2[v] * p; a21e += x2[v] * q; a20o += x2[v + 1] * pn; a21o += x2[v + 1] * qn;
-            a30e += x3[v] * p; a31e += x3[v] * q; a30o += x3[v + 1] * pn; a31o += x3[v + 1] * qn;
+            float* x1 = x0 + inputs, x2 = x1 + inputs, x3 = x2 + inputs;
+            for (; v + 1 < full; v += 2)
+            {
+                if (asked + FloatsPerStep <= ahead.Length)
+                {
+                    float* at = next + asked;
+                    Sse.Prefetch0(at);
+                    Sse.Prefetch0(at + FloatsPerLine);
+                    Sse.Prefetch0(at + 2 * FloatsPerLine);
+                    Sse.Prefetch0(at + 3 * FloatsPerLine);
+                    asked += FloatsPerStep;
+                }
+                int e = v * width, d = e + width;
+                Vector<float> p = Load(v0 + e), q = Load(v1 + e), pn = Load(v0 + d), qn = Load(v1 + d);
+                Vector<float> r0 = Load(x0 + e), r1 = Load(x1 + e), r2 = Load(x2 + e), r3 = Load(x3 + e);
+                Vector<float> s0 = Load(x0 + d), s1 = Load(x1 + d), s2 = Load(x2 + d), s3 = Load(x3 + d);
+                a00e = MultiplyAdd(r0, p, a00e); a01e = MultiplyAdd(r0, q, a01e); a00o = MultiplyAdd(s0, pn, a00o); a01o = MultiplyAdd(s0, qn, a01o);
+                a10e = MultiplyAdd(r1, p, a10e); a11e = MultiplyAdd(r1, q, a11e); a10o = MultiplyAdd(s1, pn, a10o); a11o = MultiplyAdd(s1, qn, a11o);
+                a20e = MultiplyAdd(r2, p, a20e); a21e = MultiplyAdd(r2, q, a21e); a20o = MultiplyAdd(s2, pn, a20o); a21o = MultiplyAdd(s2, qn, a21o);
+                a30e = MultiplyAdd(r3, p, a30e); a31e = MultiplyAdd(r3, q, a31e); a30o = MultiplyAdd(s3, pn, a30o); a31o = MultiplyAdd(s3, qn, a31o);
+            }
+            if (v < full)
+            {
+                int e = v * width;
+                Vector<float> p = Load(v0 + e), q = Load(v1 + e);
+                a00e = MultiplyAdd(Load(x0 + e), p, a00e); a01e = MultiplyAdd(Load(x0 + e), q, a01e);
+                a10e = MultiplyAdd(Load(x1 + e), p, a10e); a11e = MultiplyAdd(Load(x1 + e), q, a11e);
+                a20e = MultiplyAdd(Load(x2 + e), p, a20e); a21e = MultiplyAdd(Load(x2 + e), q, a21e);
+                a30e = MultiplyAdd(Load(x3 + e), p, a30e); a31e = MultiplyAdd(Load(x3 + e), q, a31e);
+            }
         }
-        if (v < v0.Length)
-        {
-            a00e += x0[v] * v0[v]; a01e += x0[v] * v1[v];
-            a10e += x1[v] * v0[v]; a11e += x1[v] * v1[v];
-            a20e += x2[v] * v0[v]; a21e += x2[v] * v1[v];
-            a30e += x3[v] * v0[v]; a31e += x3[v] * v1[v];
-        }
-        int full = v0.Length;
         y[o] = bias[o] + Finish(a00e + a00o, x[..inputs], w0, full);
         y[o + 1] = bias[o + 1] + Finish(a01e + a01o, x[..inputs], w1, full);
         y[outputs + o] = bias[o] + Finish(a10e + a10o, x.Slice(inputs, inputs), w0, full);
@@ -274,6 +325,9 @@ internal sealed class DenseStack
         y[3 * outputs + o] = bias[o] + Finish(a30e + a30o, x.Slice(3 * inputs, inputs), w0, full);
         y[3 * outputs + o + 1] = bias[o + 1] + Finish(a31e + a31o, x.Slice(3 * inputs, inputs), w1, full);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector<float> Load(float* at) => Unsafe.ReadUnaligned<Vector<float>>(at);
 
     /// <summary>The lanes of <paramref name="sum"/> added, then the products past the last whole vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
