@@ -271,6 +271,7 @@ internal sealed class DenseStack
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void DotBlock(ReadOnlySpan<float> x, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1, Span<float> y, int o, float[] bias, ReadOnlySpan<float> ahead)
     {
+        // Pointers rather than spans: the lengths are checked once here instead of at each of a step's twelve loads.
         int inputs = w0.Length, outputs = y.Length / BlockRows, full = inputs / Vector<float>.Count;
         if (x.Length < BlockRows * inputs || w1.Length != inputs)
             throw new ArgumentException($"expected {BlockRows} rows of {inputs} inputs and two weight rows as wide, found {x.Length} inputs and {w1.Length} weights");
