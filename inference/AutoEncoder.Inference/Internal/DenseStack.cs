@@ -49,7 +49,7 @@ internal sealed class DenseStack
     /// </summary>
     private const int MaxRegisterBlockedInputs = 16;
 
-    /// <summary>Rows whose dot products with a layer's weights are computed together (<see cref="DotBlock"/>).</summary>
+    /// <summary>Rows whose dot products with a layer's weights are computed together (<see cref="DotBlocks"/>).</summary>
     private const int BlockRows = 4;
 
     /// <summary>
@@ -123,7 +123,7 @@ internal sealed class DenseStack
     }
 
     // Rows go through the layers a chunk at a time, each layer over the whole chunk: a layer stored by output
-    // loads each weight vector once for four rows (see DotBlock). The rows are checked for NaN and infinity
+    // loads each weight vector once for four rows (see DotBlocks). The rows are checked for NaN and infinity
     // through the first layer's sums (FirstSumsFinite) rather than by a pass of their own. Every scratch value
     // is written before it is read, so the stack space is not zeroed first.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -191,15 +191,7 @@ internal sealed class DenseStack
         int inputs = layer.Inputs, outputs = layer.Outputs, pairs = outputs / 2 * 2, blocked = count - count % BlockRows;
         if (layer.ByOutput)
         {
-            for (int i = 0; i < blocked; i += BlockRows)
-            {
-                int next = (i + BlockRows) * inputs;
-                ReadOnlySpan<float> ahead = stream.Length > next ? stream.Slice(next, Math.Min(BlockRows * inputs, stream.Length - next)) : default;
-                ReadOnlySpan<float> block = x.Slice(i * inputs, BlockRows * inputs);
-                Span<float> sums = y.Slice(i * outputs, BlockRows * outputs);
-                for (int o = 0; o < pairs; o += 2)
-                    DotBlock(block, layer.Weights.AsSpan(o * inputs, inputs), layer.Weights.AsSpan((o + 1) * inputs, inputs), sums, o, layer.Bias, o == 0 ? ahead : default);
-            }
+            if (blocked > 0) DotBlocks(layer, x, y, blocked / BlockRows, stream);
             for (int i = blocked; i < count; i++)
                 for (int o = 0; o < pairs; o += 2)
                 {
@@ -216,7 +208,7 @@ internal sealed class DenseStack
         else if (inputs <= MaxRegisterBlockedInputs)
         {
             // The layer's weights (at most 16 rows) stay in cache, where 512-bit lanes pay; the wide layers' weights
-            // and the caller's rows stream from memory, where they measured no gain or a loss (Axpy, DotBlock).
+            // and the caller's rows stream from memory, where they measured no gain or a loss (Axpy, DotBlocks).
             for (int i = 0; i < count; i++)
                 if (FloatLanes.Wide) Accumulate<WideLanes, Vector512<float>>(x.Slice(i * inputs, inputs), layer.Weights, layer.Bias, y.Slice(i * outputs, outputs));
                 else Accumulate<PortableLanes, Vector<float>>(x.Slice(i * inputs, inputs), layer.Weights, layer.Bias, y.Slice(i * outputs, outputs));
@@ -235,7 +227,7 @@ internal sealed class DenseStack
 
     /// <summary>
     /// Two dot products of <paramref name="x"/> in one pass by fused multiply-adds, each over two accumulators
-    /// (even and odd vectors) so that they do not wait on each other. <see cref="DotBlock"/> sums in exactly
+    /// (even and odd vectors) so that they do not wait on each other. <see cref="DotBlocks"/> sums in exactly
     /// this order, so a row's result does not depend on the batch it came in.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -259,72 +251,89 @@ internal sealed class DenseStack
     }
 
     /// <summary>
-    /// <see cref="Dot2"/> for <see cref="BlockRows"/> rows at once, written with the bias into outputs
-    /// <paramref name="o"/> and o + 1 of each row of <paramref name="y"/>: each weight vector is loaded once for
-    /// four rows, which took 1,024 rows of the seed encoder from 2.3× a read pass of them to 1.34× (BENCHMARKS.md, 2026-12-04).
-    /// Each step also asks for as many floats of <paramref name="ahead"/> (the next block) as it reads of this one:
-    /// the four rows are four short streams, which the processor's own prefetcher followed poorly. 1,024 rows on
-    /// one thread took 50.0–51.6 µs this way against 54.0–55.1 µs without (medians, a Stopwatch harness, the two
-    /// builds alternated, 2026-12-06); 10,000 rows, which come from memory rather than the caches, gain most
-    /// (BENCHMARKS.md, 2026-12-06 night).
+    /// <see cref="Dot2"/> for <paramref name="blocks"/> blocks of <see cref="BlockRows"/> rows, every pair of the layer's
+    /// outputs, written with the bias into <paramref name="y"/>: each weight vector is loaded once for four rows,
+    /// which took 1,024 rows of the seed encoder from 2.3× a read pass of them to 1.34× (BENCHMARKS.md, 2026-12-04).
+    /// While a block's first pair is computed, each step also asks for as many floats of the next block (from
+    /// <paramref name="stream"/>, the caller's rows) as it reads of this one: the four rows are four short
+    /// streams, which the processor's own prefetcher followed poorly. 1,024 rows on one thread took 50.0–51.6 µs
+    /// this way against 54.0–55.1 µs without (medians, a Stopwatch harness, the two builds alternated,
+    /// 2026-12-06); 10,000 rows, which come from memory rather than the caches, gain most (BENCHMARKS.md,
+    /// 2026-12-06 night). The blocks are looped here, not a call each (which set up the pointers, the checks and
+    /// the next block's span every four rows): 1,024 rows on two threads went from 1.34–1.45× a read pass to
+    /// 1.27–1.34× (means of 35.8–39.2 against 33.6–36.1 µs), 10,000 rows from 1.36× to 1.31× (both builds loaded
+    /// into one process and alternated, 2026-12-07).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void DotBlock(ReadOnlySpan<float> x, ReadOnlySpan<float> w0, ReadOnlySpan<float> w1, Span<float> y, int o, float[] bias, ReadOnlySpan<float> ahead)
+    private static unsafe void DotBlocks(DenseLayer layer, ReadOnlySpan<float> x, Span<float> y, int blocks, ReadOnlySpan<float> stream)
     {
         // Pointers rather than spans: the lengths are checked once here instead of at each of a step's twelve loads.
-        int inputs = w0.Length, outputs = y.Length / BlockRows, full = inputs / Vector<float>.Count;
-        if (x.Length < BlockRows * inputs || w1.Length != inputs)
-            throw new ArgumentException($"expected {BlockRows} rows of {inputs} inputs and two weight rows as wide, found {x.Length} inputs and {w1.Length} weights");
-        // Row i, output j, even and odd vectors: a{i}{j}e, a{i}{j}o — sixteen accumulators.
-        Vector<float> a00e = default, a00o = default, a01e = default, a01o = default, a10e = default, a10o = default, a11e = default, a11o = default;
-        Vector<float> a20e = default, a20o = default, a21e = default, a21o = default, a30e = default, a30o = default, a31e = default, a31o = default;
+        int inputs = layer.Inputs, outputs = layer.Outputs, full = inputs / Vector<float>.Count, width = Vector<float>.Count;
+        int blockInputs = BlockRows * inputs, blockOutputs = BlockRows * outputs;
+        if (x.Length < blocks * blockInputs || y.Length < blocks * blockOutputs || layer.Weights.Length < outputs * inputs || layer.Bias.Length < outputs)
+            throw new ArgumentException($"expected {blocks * blockInputs} inputs, {blocks * blockOutputs} outputs, {outputs * inputs} weights and {outputs} biases, found {x.Length}, {y.Length}, {layer.Weights.Length} and {layer.Bias.Length}");
+        float[] bias = layer.Bias;
         // Each step asks for four lines of the next block, as many as it reads of this one on 256-bit vectors
         // (Vector<T>'s width wherever there is AVX2); on another width the next block is asked for faster or
-        // slower than this one is read, which changes only when its lines arrive. No line past ahead is asked for.
+        // slower than this one is read, which changes only when its lines arrive. No line past stream is asked for.
         const int FloatsPerLine = 16, FloatsPerStep = 4 * FloatsPerLine;
-        int width = Vector<float>.Count, asked = Sse.IsSupported ? 0 : ahead.Length;
-        int v = 0;
-        fixed (float* x0 = x, v0 = w0, v1 = w1, next = ahead)
+        fixed (float* rows = x, weights = layer.Weights, streamed = stream)
         {
-            float* x1 = x0 + inputs, x2 = x1 + inputs, x3 = x2 + inputs;
-            for (; v + 1 < full; v += 2)
+            for (int block = 0; block < blocks; block++)
             {
-                if (asked + FloatsPerStep <= ahead.Length)
+                float* x0 = rows + block * blockInputs, x1 = x0 + inputs, x2 = x1 + inputs, x3 = x2 + inputs;
+                float* next = streamed + (block + 1) * blockInputs;
+                int nextFloats = Sse.IsSupported ? Math.Clamp(stream.Length - (block + 1) * blockInputs, 0, blockInputs) : 0;
+                Span<float> sums = y.Slice(block * blockOutputs, blockOutputs);
+                for (int o = 0; o + 1 < outputs; o += 2)
                 {
-                    float* at = next + asked;
-                    Sse.Prefetch0(at);
-                    Sse.Prefetch0(at + FloatsPerLine);
-                    Sse.Prefetch0(at + 2 * FloatsPerLine);
-                    Sse.Prefetch0(at + 3 * FloatsPerLine);
-                    asked += FloatsPerStep;
+                    float* v0 = weights + o * inputs, v1 = v0 + inputs;
+                    // Row i, output j, even and odd vectors: a{i}{j}e, a{i}{j}o — sixteen accumulators.
+                    Vector<float> a00e = default, a00o = default, a01e = default, a01o = default, a10e = default, a10o = default, a11e = default, a11o = default;
+                    Vector<float> a20e = default, a20o = default, a21e = default, a21o = default, a30e = default, a30o = default, a31e = default, a31o = default;
+                    // The lines of the next block still to ask for: [ask, askEnd).
+                    float* ask = next, askEnd = o == 0 ? next + nextFloats : next;
+                    nint e = 0, pairEnd = (nint)(full / 2 * 2 * width);
+                    for (; e < pairEnd; e += 2 * width)
+                    {
+                        if (ask + FloatsPerStep <= askEnd)
+                        {
+                            Sse.Prefetch0(ask);
+                            Sse.Prefetch0(ask + FloatsPerLine);
+                            Sse.Prefetch0(ask + 2 * FloatsPerLine);
+                            Sse.Prefetch0(ask + 3 * FloatsPerLine);
+                            ask += FloatsPerStep;
+                        }
+                        nint d = e + width;
+                        Vector<float> p = Load(v0 + e), q = Load(v1 + e), pn = Load(v0 + d), qn = Load(v1 + d);
+                        Vector<float> r0 = Load(x0 + e), r1 = Load(x1 + e), r2 = Load(x2 + e), r3 = Load(x3 + e);
+                        Vector<float> s0 = Load(x0 + d), s1 = Load(x1 + d), s2 = Load(x2 + d), s3 = Load(x3 + d);
+                        a00e = MultiplyAdd(r0, p, a00e); a01e = MultiplyAdd(r0, q, a01e); a00o = MultiplyAdd(s0, pn, a00o); a01o = MultiplyAdd(s0, qn, a01o);
+                        a10e = MultiplyAdd(r1, p, a10e); a11e = MultiplyAdd(r1, q, a11e); a10o = MultiplyAdd(s1, pn, a10o); a11o = MultiplyAdd(s1, qn, a11o);
+                        a20e = MultiplyAdd(r2, p, a20e); a21e = MultiplyAdd(r2, q, a21e); a20o = MultiplyAdd(s2, pn, a20o); a21o = MultiplyAdd(s2, qn, a21o);
+                        a30e = MultiplyAdd(r3, p, a30e); a31e = MultiplyAdd(r3, q, a31e); a30o = MultiplyAdd(s3, pn, a30o); a31o = MultiplyAdd(s3, qn, a31o);
+                    }
+                    if (full % 2 == 1)
+                    {
+                        Vector<float> p = Load(v0 + e), q = Load(v1 + e);
+                        a00e = MultiplyAdd(Load(x0 + e), p, a00e); a01e = MultiplyAdd(Load(x0 + e), q, a01e);
+                        a10e = MultiplyAdd(Load(x1 + e), p, a10e); a11e = MultiplyAdd(Load(x1 + e), q, a11e);
+                        a20e = MultiplyAdd(Load(x2 + e), p, a20e); a21e = MultiplyAdd(Load(x2 + e), q, a21e);
+                        a30e = MultiplyAdd(Load(x3 + e), p, a30e); a31e = MultiplyAdd(Load(x3 + e), q, a31e);
+                    }
+                    ReadOnlySpan<float> w0 = new(v0, inputs), w1 = new(v1, inputs);
+                    ReadOnlySpan<float> row0 = new(x0, inputs), row1 = new(x1, inputs), row2 = new(x2, inputs), row3 = new(x3, inputs);
+                    sums[o] = bias[o] + Finish(a00e + a00o, row0, w0, full);
+                    sums[o + 1] = bias[o + 1] + Finish(a01e + a01o, row0, w1, full);
+                    sums[outputs + o] = bias[o] + Finish(a10e + a10o, row1, w0, full);
+                    sums[outputs + o + 1] = bias[o + 1] + Finish(a11e + a11o, row1, w1, full);
+                    sums[2 * outputs + o] = bias[o] + Finish(a20e + a20o, row2, w0, full);
+                    sums[2 * outputs + o + 1] = bias[o + 1] + Finish(a21e + a21o, row2, w1, full);
+                    sums[3 * outputs + o] = bias[o] + Finish(a30e + a30o, row3, w0, full);
+                    sums[3 * outputs + o + 1] = bias[o + 1] + Finish(a31e + a31o, row3, w1, full);
                 }
-                int e = v * width, d = e + width;
-                Vector<float> p = Load(v0 + e), q = Load(v1 + e), pn = Load(v0 + d), qn = Load(v1 + d);
-                Vector<float> r0 = Load(x0 + e), r1 = Load(x1 + e), r2 = Load(x2 + e), r3 = Load(x3 + e);
-                Vector<float> s0 = Load(x0 + d), s1 = Load(x1 + d), s2 = Load(x2 + d), s3 = Load(x3 + d);
-                a00e = MultiplyAdd(r0, p, a00e); a01e = MultiplyAdd(r0, q, a01e); a00o = MultiplyAdd(s0, pn, a00o); a01o = MultiplyAdd(s0, qn, a01o);
-                a10e = MultiplyAdd(r1, p, a10e); a11e = MultiplyAdd(r1, q, a11e); a10o = MultiplyAdd(s1, pn, a10o); a11o = MultiplyAdd(s1, qn, a11o);
-                a20e = MultiplyAdd(r2, p, a20e); a21e = MultiplyAdd(r2, q, a21e); a20o = MultiplyAdd(s2, pn, a20o); a21o = MultiplyAdd(s2, qn, a21o);
-                a30e = MultiplyAdd(r3, p, a30e); a31e = MultiplyAdd(r3, q, a31e); a30o = MultiplyAdd(s3, pn, a30o); a31o = MultiplyAdd(s3, qn, a31o);
-            }
-            if (v < full)
-            {
-                int e = v * width;
-                Vector<float> p = Load(v0 + e), q = Load(v1 + e);
-                a00e = MultiplyAdd(Load(x0 + e), p, a00e); a01e = MultiplyAdd(Load(x0 + e), q, a01e);
-                a10e = MultiplyAdd(Load(x1 + e), p, a10e); a11e = MultiplyAdd(Load(x1 + e), q, a11e);
-                a20e = MultiplyAdd(Load(x2 + e), p, a20e); a21e = MultiplyAdd(Load(x2 + e), q, a21e);
-                a30e = MultiplyAdd(Load(x3 + e), p, a30e); a31e = MultiplyAdd(Load(x3 + e), q, a31e);
             }
         }
-        y[o] = bias[o] + Finish(a00e + a00o, x[..inputs], w0, full);
-        y[o + 1] = bias[o + 1] + Finish(a01e + a01o, x[..inputs], w1, full);
-        y[outputs + o] = bias[o] + Finish(a10e + a10o, x.Slice(inputs, inputs), w0, full);
-        y[outputs + o + 1] = bias[o + 1] + Finish(a11e + a11o, x.Slice(inputs, inputs), w1, full);
-        y[2 * outputs + o] = bias[o] + Finish(a20e + a20o, x.Slice(2 * inputs, inputs), w0, full);
-        y[2 * outputs + o + 1] = bias[o + 1] + Finish(a21e + a21o, x.Slice(2 * inputs, inputs), w1, full);
-        y[3 * outputs + o] = bias[o] + Finish(a30e + a30o, x.Slice(3 * inputs, inputs), w0, full);
-        y[3 * outputs + o + 1] = bias[o + 1] + Finish(a31e + a31o, x.Slice(3 * inputs, inputs), w1, full);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
