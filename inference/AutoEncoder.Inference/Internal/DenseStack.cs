@@ -260,8 +260,8 @@ internal sealed class DenseStack
     /// this way against 54.0–55.1 µs without (medians, a Stopwatch harness, the two builds alternated,
     /// 2026-12-06); 10,000 rows, which come from memory rather than the caches, gain most (BENCHMARKS.md,
     /// 2026-12-06 night). The blocks are looped here, not a call each (which set up the pointers, the checks and
-    /// the next block's span every four rows): 1,024 rows on two threads went from 1.34–1.45× a read pass to
-    /// 1.27–1.34× (means of 35.8–39.2 against 33.6–36.1 µs), 10,000 rows from 1.36× to 1.31× (both builds loaded
+    /// the next block's span every four rows): 1,024 rows on two threads went from 1.34–1.47× a read pass to
+    /// 1.27–1.38× (means of 35.8–39.2 against 33.6–36.1 µs), 10,000 rows from 1.36× to 1.31× (both builds loaded
     /// into one process and alternated, 2026-12-07).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
