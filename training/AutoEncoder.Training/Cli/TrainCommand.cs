@@ -63,7 +63,6 @@ internal static class TrainCommand
     static readonly Option<double?> MinDist = new("--min-dist") { Description = "UMAP's min_dist (default 0.1)" };
     static readonly Option<string?> GraphEncoder = new("--graph-encoder") { Description = "UMAP objectives: measure the neighbour graph between the codes this exported encoder (a file, or a models folder) gives the training rows, not between the rows (N2D's manifold of an autoencoder's embedding)" };
     static readonly Option<int?> NegativeSamples = new Option<int?>("--negative-samples") { Description = "Repelled pairs per attracted edge (default 5)" }.AtLeast(1);
-    static readonly Option<UmapStart?> Start = new("--umap-start") { Description = "UMAP objectives: random (the encoder's initial weights) or spectral (the encoder is first fitted to the graph's spectral layout, umap-learn's default start)" };
     static readonly Option<string?> Config = new(ConfigFile.OptionName) { Description = "JSON file of these options by name without dashes ({\"preset\": \"deep\", \"hidden\": [512, 256]}); flags override it; paths are relative to the file" };
     static readonly Option<string> Out = new("--out") { Description = "Output folder", DefaultValueFactory = _ => "models" };
     static readonly Option<bool> Resume = new("--resume") { Description = "Continue from <out>/checkpoint.bin (--epochs may extend the run)" };
@@ -80,7 +79,7 @@ internal static class TrainCommand
         {
             Config, Preset, Epochs, BatchSize, LearningRate, Schedule, Latent, Hidden, ConvChannels, BatchNormOption, Dropout, ActivationOption, Seed, Threads, Subset, PathOption,
             NormalClass, Score, Threshold, Data, Format, Test, Labels, TestLabels, ValidationFraction, LabelColumn, IdColumn, Columns, Header,
-            Channels, ImageSize, Scaling, Loss, Objective, Beta, Noise, ActivityL1, UmapWeight, Neighbors, MinDist, GraphEncoder, NegativeSamples, FitTestRows, Start, Out, Resume, Force, CheckpointEvery, EarlyStopping, Quiet,
+            Channels, ImageSize, Scaling, Loss, Objective, Beta, Noise, ActivityL1, UmapWeight, Neighbors, MinDist, GraphEncoder, NegativeSamples, FitTestRows, Out, Resume, Force, CheckpointEvery, EarlyStopping, Quiet,
         };
         command.SetAction(result => CommandRunner.RunWithTorch(() => Execute(result)));
         return command;
@@ -130,8 +129,7 @@ internal static class TrainCommand
                 result.GetValue(NegativeSamples) ?? preset.UmapSettings.NegativeSamples,
                 result.GetValue(UmapWeight) ?? preset.UmapSettings.Weight,
                 result.GetValue(GraphEncoder) ?? preset.UmapSettings.GraphEncoder,
-                FitTestRows: result.GetValue(FitTestRows) || preset.UmapSettings.FitTestRows,
-                Start: result.GetValue(Start) ?? preset.UmapSettings.Start),
+                FitTestRows: result.GetValue(FitTestRows) || preset.UmapSettings.FitTestRows),
             result.GetValue(EarlyStopping) ?? preset.Patience,
             result.GetValue(Beta) ?? preset.Beta,
             result.GetValue(Noise) ?? preset.Noise,

@@ -201,8 +201,6 @@ internal sealed record TrainingConfig(
         UmapSettings.Validate();
         if (UmapSettings.GraphEncoder is not null && !IsUmap)
             throw new ArgumentOutOfRangeException("graph-encoder", UmapSettings.GraphEncoder, "expected a UMAP objective (--objective umap or umapreconstruction), which builds a neighbour graph");
-        if (UmapSettings.Start != UmapStart.Random && !IsUmap)
-            throw new ArgumentOutOfRangeException("umap-start", UmapSettings.Start.ToString().ToLowerInvariant(), $"expected a UMAP objective (--objective umap or umapreconstruction), whose graph the layout is of; found {Objective.ToString().ToLowerInvariant()}");
         if (UmapSettings.FitTestRows && (!IsUmap || NormalClass is not null))
             throw new ArgumentOutOfRangeException("fit-test-rows", true, NormalClass is not null
                 ? $"expected no --normal-class: a one-class run trains on one label's rows, which reading the test rows would mix; found --normal-class {NormalClass}"

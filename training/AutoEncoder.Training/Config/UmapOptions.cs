@@ -12,11 +12,9 @@ namespace AutoEncoder.Training.Config;
 /// <param name="FitTestRows">Train on the test rows as well as the training rows (the graph spans both; no label is
 /// read): the protocol of the deep-clustering papers, which fit all 70,000 MNIST images. Figures of the test rows then
 /// are not figures of unseen rows.</param>
-/// <param name="Start">Where the codes start: the encoder's random weights, or the graph's spectral layout.</param>
 internal sealed record UmapOptions(int Neighbors = 15, double MinDist = 0.1, int NegativeSamples = 5, double Weight = 1,
     string? GraphEncoder = null, string? GraphEncoderSha256 = null,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] bool FitTestRows = false,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] UmapStart Start = UmapStart.Random)
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] bool FitTestRows = false)
 {
     /// <summary>The encoder file <paramref name="path"/> names: itself, or the encoder.onnx in a models folder.</summary>
     public static string EncoderFile(string path) => Directory.Exists(path) ? Path.Combine(path, AutoEncoder.ModelFormat.RoleNames.FileName(AutoEncoder.ModelFormat.RoleNames.Encoder)) : path;

@@ -11,11 +11,8 @@ namespace AutoEncoder.Training.Fitting;
 /// </summary>
 internal interface ITrainingStep : IDisposable
 {
-    /// <summary>
-    /// Sees the training rows before the first epoch (the UMAP step builds its neighbour graph of them);
-    /// <paramref name="resumed"/> says the weights come from a checkpoint, so any start the step gives them is in them already.
-    /// </summary>
-    void Prepare(DataSplit train, bool resumed)
+    /// <summary>Sees the training rows before the first epoch (the UMAP step builds its neighbour graph of them).</summary>
+    void Prepare(DataSplit train)
     {
     }
 

@@ -97,7 +97,7 @@ internal sealed class Trainer : IDisposable
         float[] trainPixels = train.Rows;
         using Tensor testPixels = tensor(test.Rows, [test.Count, width]);
         int batchSize = state.Config.BatchSize;
-        step.Prepare(train, resumed: state.CompletedEpochs > 0 || state.CompletedBatches > 0);
+        step.Prepare(train);
 
         while (!state.IsComplete)
         {

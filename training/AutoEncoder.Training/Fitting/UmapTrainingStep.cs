@@ -20,9 +20,6 @@ internal sealed class UmapTrainingStep : ITrainingStep
     // Edges whose loss is measured after every epoch (a fixed seeded sample, negatives included).
     private const int MonitorEdges = 5000;
 
-    // Passes over the rows that fit the encoder to the spectral layout (UmapStart.Spectral).
-    private const int StartEpochs = 20;
-
     private readonly AutoEncoderModel model;
     private readonly TrainingConfig config;
     private readonly Adam adam;
@@ -54,11 +51,8 @@ internal sealed class UmapTrainingStep : ITrainingStep
     /// <summary>The fuzzy graph of the training rows, once <see cref="Prepare"/> has built it.</summary>
     public FuzzyGraph.Edges Graph => graph ?? throw new InvalidOperationException("the graph is built by Prepare");
 
-    /// <summary>
-    /// Builds the neighbour graph of <paramref name="train"/> (the rows every step indexes); a run that is not
-    /// <paramref name="resumed"/> and starts from the spectral layout then fits the encoder to it.
-    /// </summary>
-    public void Prepare(DataSplit train, bool resumed)
+    /// <summary>Builds the neighbour graph of <paramref name="train"/> (the rows every step indexes).</summary>
+    public void Prepare(DataSplit train)
     {
         rows = train.Rows;
         width = train.Width;
@@ -83,46 +77,6 @@ internal sealed class UmapTrainingStep : ITrainingStep
         new Random(12345).Shuffle(monitor);
         monitor = monitor[..Math.Min(MonitorEdges, monitor.Length)];
         log?.Invoke($"UMAP graph: {graph.Count:N0} directed edges in {clock.Elapsed.TotalSeconds:F1} s; a = {curve.A:F4}, b = {curve.B:F4}");
-        if (!resumed && config.UmapSettings.Start == UmapStart.Spectral)
-            FitEncoder(SpectralLayout.Compute(graph, train.Count, config.Model.Latent, config.Seed, log), train.Count);
-    }
-
-    // Fits the encoder to the codes `layout` gives each row (row-major), by mean squared error with an Adam of its
-    // own, so that the UMAP epochs start from it with fresh moments.
-    private void FitEncoder(float[] layout, int count)
-    {
-        SharedBuffer buffer = batch ?? throw new InvalidOperationException("the graph is built by Prepare");
-        int latent = config.Model.Latent, size = Math.Min(config.BatchSize, 2 * MonitorEdges);
-        var targets = new float[size * latent];
-        using var fit = optim.Adam(model.Encoder.parameters(), config.LearningRate);
-        var random = new Random(unchecked((int)config.Seed * 31 + 7));
-        int[] order = [.. Enumerable.Range(0, count)];
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        model.train();
-        for (int epoch = 0; epoch < StartEpochs; epoch++)
-        {
-            random.Shuffle(order);
-            double sum = 0;
-            for (int start = 0; start < count; start += size)
-            {
-                int rowsInBatch = Math.Min(size, count - start);
-                for (int i = 0; i < rowsInBatch; i++)
-                {
-                    int row = order[start + i];
-                    Array.Copy(rows, (long)row * width, buffer.Array, buffer.Offset + (long)i * width, width);
-                    Array.Copy(layout, (long)row * latent, targets, (long)i * latent, latent);
-                }
-                using var scope = NewDisposeScope();
-                fit.zero_grad();
-                Tensor codes = model.Encoder.forward(buffer.Tensor.narrow(0, 0, rowsInBatch));
-                Tensor loss = nn.functional.mse_loss(codes, tensor(targets, [size, latent]).narrow(0, 0, rowsInBatch));
-                loss.backward();
-                fit.step();
-                sum += loss.item<float>() * rowsInBatch;
-            }
-            if ((epoch + 1) % 5 == 0 || epoch == 0)
-                log?.Invoke($"spectral start: encoder fitted to the layout, epoch {epoch + 1}/{StartEpochs}, mean squared error {sum / count:F4} ({clock.Elapsed.TotalSeconds:F1} s)");
-        }
     }
 
     /// <summary>The codes <paramref name="path"/>'s encoder gives the training rows, after checking it is the encoder the run recorded.</summary>
