@@ -4,8 +4,8 @@ namespace AutoEncoder.Training.Fitting;
 /// UMAP's fuzzy simplicial set of the data (McInnes, Healy &amp; Melville 2018, as umap-learn computes it):
 /// per row, ρ = distance to its nearest neighbour and σ found by binary search so that
 /// Σⱼ exp(−max(0, dⱼ − ρ)/σ) = log₂(n_neighbors); directed memberships exp(−max(0, d − ρ)/σ); then the
-/// fuzzy union w = a + b − a·b of the two directions. Edges are listed in both directions, ordered by
-/// (head, tail), so the same neighbours give the same graph.
+/// fuzzy union w = a + b − a·b of the two directions. Edges are listed in both directions, pair by pair in the
+/// order of (smaller row, larger row), so the same neighbours give the same graph.
 /// </summary>
 internal static class FuzzyGraph
 {
