@@ -344,8 +344,15 @@ public sealed class AnomalyDetector : IDisposable
 
     // Reconstructs a chunk of rows at a time into a buffer that stays in cache and scores them from there: a
     // whole batch reconstructed first and scored after made every reconstruction a round trip through memory.
+    // The reconstructions are not checked for NaN and infinity where the score carries them into the row's score,
+    // which ScoreBatch checks: the squared error and the structural score do (x − NaN and x − ∞ are NaN and ∞, and
+    // so are their squares and sums); BCE clips the reconstruction first, which would turn an infinity into a
+    // finite score, so its reconstructions are checked. 10,000 rows of the seed model took 6–9% less this way:
+    // structural 2,604 against 2,767 µs and 2,355 against 2,573, MSE 2,387 against 2,546 and 2,067 against 2,326
+    // (medians of 60 rounds of 40 calls, with and without the check alternated in one process, 2026-12-07).
     private void ScoreRows(ReadOnlySpan<float> rows, Span<float> scores, int first, int count)
     {
+        bool checkReconstructions = ScoreKind == AnomalyScore.Bce;
         float[] reconstructions = ArrayPool<float>.Shared.Rent(chunkRows * InputSize);
         try
         {
@@ -353,7 +360,7 @@ public sealed class AnomalyDetector : IDisposable
             {
                 int n = Math.Min(chunkRows, first + count - start);
                 Span<float> chunk = reconstructions.AsSpan(0, n * InputSize);
-                model.RunRowsHeld(rows.Slice(start * InputSize, n * InputSize), chunk, n, nameof(rows), split: false, firstRow: start);
+                model.RunRowsHeld(rows.Slice(start * InputSize, n * InputSize), chunk, n, nameof(rows), split: false, firstRow: start, checkReconstructions);
                 int next = start + n;
                 for (int r = 0; r < n; r++)
                 {

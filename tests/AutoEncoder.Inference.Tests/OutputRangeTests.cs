@@ -1,4 +1,7 @@
+using AutoEncoder.Inference.Tests.Support;
+using AutoEncoder.Onnx.Schema;
 using AutoEncoder.Tests.Support;
+using Google.Protobuf;
 using Xunit;
 
 namespace AutoEncoder.Inference.Tests;
@@ -40,6 +43,24 @@ public sealed class OutputRangeTests
 
         Assert.StartsWith("row 1: expected values the model can compute in float32", batch.Message, StringComparison.Ordinal);
         Assert.StartsWith("row 0: expected values the model can compute in float32", single.Message, StringComparison.Ordinal);
+    }
+
+    // The structural score's batch checks its scores rather than its reconstructions: the overflow still names the row.
+    [Theory]
+    [InlineData(InferenceBackend.OnnxRuntime)]
+    [InlineData(InferenceBackend.Managed)]
+    public void A_row_whose_structural_score_overflows_is_refused_naming_it(InferenceBackend backend)
+    {
+        ModelProto model = TestModels.CommittedProto("autoencoder.onnx");
+        model.MetadataProps.Single(entry => entry.Key == "anomaly_score").Value = "structural";
+        using var detector = AnomalyDetector.Load(model.ToByteArray(), new InferenceOptions { Backend = backend });
+        var rows = new float[3 * detector.InputSize];
+        rows[2 * detector.InputSize + 100] = 1e30f;
+
+        var error = Assert.Throws<ArgumentException>(() => detector.ScoreBatch(rows));
+
+        Assert.StartsWith("row 2: expected values the model can compute in float32", error.Message, StringComparison.Ordinal);
+        Assert.Equal("rows", error.ParamName);
     }
 
     [Fact]

@@ -67,6 +67,24 @@ public sealed class StructuralErrorTests
         Assert.Equal(expected, Score(Shape(shape, size), row, reconstruction), expected * 1e-5);
     }
 
+    // The detector does not check a batch's reconstructions when it scores by this, only the scores: it relies on
+    // this, on both paths (28×28 in registers on AVX-512; the other shape through scratch), a bad pixel at a
+    // plane's corner, where the blur's taps beyond the border weigh 0, and inside.
+    [Theory]
+    [InlineData("28,28", 784, float.NaN, 0)]
+    [InlineData("28,28", 784, float.PositiveInfinity, 783)]
+    [InlineData("28,28", 784, float.NegativeInfinity, 400)]
+    [InlineData("3,5,11", 165, float.NaN, 164)]
+    [InlineData("3,5,11", 165, float.PositiveInfinity, 0)]
+    [InlineData("3,5,11", 165, float.NegativeInfinity, 60)]
+    public void A_reconstruction_that_is_not_finite_gives_a_score_that_is_not(string shape, int size, float bad, int at)
+    {
+        float[] row = Random(size, 1), reconstruction = Random(size, 2);
+        reconstruction[at] = bad;
+
+        Assert.False(float.IsFinite(Score(Shape(shape, size), row, reconstruction)));
+    }
+
     // Both have the same squared error (nine pixels off by 0.5); blurred, the patch keeps (1.914)² = 3.66
     // of a pixel's 9 × (70/256)² = 0.67 (sums of the binomial filter's autocorrelation): 5.4 times as much.
     [Fact]

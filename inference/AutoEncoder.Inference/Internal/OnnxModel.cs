@@ -194,11 +194,11 @@ internal sealed class OnnxModel : IDisposable
         {
             // Managed memory only, as in RunRow.
             gate.ThrowIfClosed(this);
-            RunRowsInKernel(input, output, rows, paramName, split, firstRow: 0);
+            RunRowsInKernel(input, output, rows, paramName, split, firstRow: 0, checkOutputs: true);
             return;
         }
         using Lease lease = Hold();
-        RunRowsOnSession(input, output, rows, paramName, firstRow: 0, split);
+        RunRowsOnSession(input, output, rows, paramName, firstRow: 0, split, checkOutputs: true);
     }
 
     /// <summary>
@@ -215,31 +215,32 @@ internal sealed class OnnxModel : IDisposable
 
     /// <summary>
     /// As <see cref="RunRows"/>, for a caller that holds a <see cref="Lease"/>; errors number the rows from
-    /// <paramref name="firstRow"/>, where these rows sit in the caller's batch.
+    /// <paramref name="firstRow"/>, where these rows sit in the caller's batch. With <paramref name="checkOutputs"/>
+    /// false the outputs are not checked for NaN and infinity: the caller checks what it computes from them.
     /// </summary>
-    /// <exception cref="ArgumentException">A row holds a NaN or infinite value, or values so large that its output is not finite; <paramref name="paramName"/> names it.</exception>
-    public void RunRowsHeld(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, bool split = true, int firstRow = 0)
+    /// <exception cref="ArgumentException">A row holds a NaN or infinite value, or values so large that its output is not finite (when checked); <paramref name="paramName"/> names it.</exception>
+    public void RunRowsHeld(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, bool split = true, int firstRow = 0, bool checkOutputs = true)
     {
-        if (RunsInKernel(rows)) RunRowsInKernel(input, output, rows, paramName, split, firstRow);
-        else RunRowsOnSession(input, output, rows, paramName, firstRow, split);
+        if (RunsInKernel(rows)) RunRowsInKernel(input, output, rows, paramName, split, firstRow, checkOutputs);
+        else RunRowsOnSession(input, output, rows, paramName, firstRow, split, checkOutputs);
     }
 
-    private void RunRowsInKernel(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, bool split, int firstRow)
+    private void RunRowsInKernel(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, bool split, int firstRow, bool checkOutputs)
     {
         if (!kernel!.TryRun(input, output, rows, split)) InputGuard.ThrowNotFinite(input, paramName, firstRow * InputSize);
-        InputGuard.OutputFinite(output, OutputSize, paramName, firstRow);
+        if (checkOutputs) InputGuard.OutputFinite(output, OutputSize, paramName, firstRow);
     }
 
     // The caller holds a lease.
-    private void RunRowsOnSession(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow, bool split)
+    private void RunRowsOnSession(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow, bool split, bool checkOutputs)
     {
         int parts = split ? Math.Min(sessionParts, rows / MinRowsPerSessionRun) : 1;
-        if (parts <= 1) RunBatchOnSession(input, output, rows, paramName, firstRow);
-        else RunSessionInParallel(input, output, rows, paramName, firstRow, parts);
+        if (parts <= 1) RunBatchOnSession(input, output, rows, paramName, firstRow, checkOutputs);
+        else RunSessionInParallel(input, output, rows, paramName, firstRow, parts, checkOutputs);
     }
 
     // Apart, so that the closure is allocated only when the batch is split: one run per share of the rows.
-    private unsafe void RunSessionInParallel(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow, int parts)
+    private unsafe void RunSessionInParallel(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow, int parts, bool checkOutputs)
     {
         fixed (float* source = input)
         fixed (float* destination = output)
@@ -247,12 +248,12 @@ internal sealed class OnnxModel : IDisposable
             nint from = (nint)source, to = (nint)destination;
             RowShares.Run(rows, parts, (first, count) =>
                 RunBatchOnSession(new ReadOnlySpan<float>((float*)from + (long)first * InputSize, count * InputSize),
-                    new Span<float>((float*)to + (long)first * OutputSize, count * OutputSize), count, paramName, firstRow + first));
+                    new Span<float>((float*)to + (long)first * OutputSize, count * OutputSize), count, paramName, firstRow + first, checkOutputs));
         }
     }
 
     // One run of ONNX Runtime over the caller's memory.
-    private unsafe void RunBatchOnSession(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow)
+    private unsafe void RunBatchOnSession(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow, bool checkOutputs)
     {
         if (rows == 1)
         {
@@ -272,7 +273,7 @@ internal sealed class OnnxModel : IDisposable
                     TensorElementType.Float, [rows, OutputSize], (IntPtr)destination, (long)output.Length * sizeof(float));
                 session.Run(runOptions, inputNames, [inputValue], outputNames, [outputValue]);
             }
-            InputGuard.OutputFinite(output, OutputSize, paramName, firstRow);
+            if (checkOutputs) InputGuard.OutputFinite(output, OutputSize, paramName, firstRow);
         }
         catch (OnnxRuntimeException e)
         {
