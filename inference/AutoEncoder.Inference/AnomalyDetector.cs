@@ -345,7 +345,7 @@ public sealed class AnomalyDetector : IDisposable
     // Reconstructs a chunk of rows at a time into a buffer that stays in cache and scores them from there: a
     // whole batch reconstructed first and scored after made every reconstruction a round trip through memory.
     // The reconstructions are not checked for NaN and infinity where the score carries them into the row's score,
-    // which ScoreBatch checks: the squared error and the structural score do (x − NaN and x − ∞ are NaN and ∞, and
+    // which ScoreBatch checks: the squared error and the structural score do (x − NaN and x − ∞ are NaN and infinite, and
     // so are their squares and sums); BCE clips the reconstruction first, which would turn an infinity into a
     // finite score, so its reconstructions are checked. 10,000 rows of the seed model took 6–11% less this way:
     // structural 2,604 against 2,767 µs and 2,355 against 2,573, MSE 2,387 against 2,546 and 2,067 against 2,326
