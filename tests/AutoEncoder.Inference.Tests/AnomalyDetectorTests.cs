@@ -17,16 +17,7 @@ public sealed class AnomalyDetectorTests
     private const int Rows = 200;
 
     // A null value removes the key.
-    private static byte[] WithMetadata(params (string Key, string? Value)[] entries)
-    {
-        ModelProto model = TestModels.CommittedProto("autoencoder.onnx");
-        foreach ((string key, string? value) in entries)
-        {
-            if (model.MetadataProps.FirstOrDefault(e => e.Key == key) is { } existing) model.MetadataProps.Remove(existing);
-            if (value is not null) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-        }
-        return model.ToByteArray();
-    }
+    private static byte[] WithMetadata(params (string Key, string? Value)[] entries) => TestModels.CommittedWithMetadata("autoencoder.onnx", entries);
 
     private static float[] ReferenceScores(float[] rows, int count, bool bce)
     {

@@ -1,7 +1,5 @@
 using AutoEncoder.Inference.Tests.Support;
-using AutoEncoder.Onnx.Schema;
 using AutoEncoder.Tests.Support;
-using Google.Protobuf;
 using Xunit;
 
 namespace AutoEncoder.Inference.Tests;
@@ -51,9 +49,8 @@ public sealed class OutputRangeTests
     [InlineData(InferenceBackend.Managed)]
     public void A_row_whose_structural_score_overflows_is_refused_naming_it(InferenceBackend backend)
     {
-        ModelProto model = TestModels.CommittedProto("autoencoder.onnx");
-        model.MetadataProps.Single(entry => entry.Key == "anomaly_score").Value = "structural";
-        using var detector = AnomalyDetector.Load(model.ToByteArray(), new InferenceOptions { Backend = backend });
+        byte[] model = TestModels.CommittedWithMetadata("autoencoder.onnx", ("anomaly_score", "structural"));
+        using var detector = AnomalyDetector.Load(model, new InferenceOptions { Backend = backend });
         var rows = new float[3 * detector.InputSize];
         rows[2 * detector.InputSize + 100] = 1e30f;
 

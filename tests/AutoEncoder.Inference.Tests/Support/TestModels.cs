@@ -14,6 +14,18 @@ internal static class TestModels
     /// <summary>A committed model parsed, for tests that alter it.</summary>
     public static ModelProto CommittedProto(string file) => ModelProto.Parser.ParseFrom(Committed(file));
 
+    /// <summary>A committed model's bytes with metadata entries set, or removed where the value is null.</summary>
+    public static byte[] CommittedWithMetadata(string file, params (string Key, string? Value)[] entries)
+    {
+        ModelProto model = CommittedProto(file);
+        foreach ((string key, string? value) in entries)
+        {
+            if (model.MetadataProps.FirstOrDefault(e => e.Key == key) is { } existing) model.MetadataProps.Remove(existing);
+            if (value is not null) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        }
+        return model.ToByteArray();
+    }
+
     /// <summary>
     /// An encoder (IR 8, opset 17) through <paramref name="widths"/>: one <c>Gemm(transB = 1)</c> per step with
     /// seeded random weights in ±1/√in (PyTorch's default range), <paramref name="activation"/> (an ONNX operator,
