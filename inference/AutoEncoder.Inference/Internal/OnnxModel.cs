@@ -32,6 +32,12 @@ internal sealed class OnnxModel : IDisposable
     // (best of 200 calls, three rounds, 2026-12-06; 127 rows, one run either way, 142–143 and 671–689 µs).
     private const int MinRowsPerSessionRun = 64;
 
+    // Rows per run at the most: ONNX Runtime holds every intermediate tensor of a run at once, so memory grew with
+    // the batch. models/conv's encoder on the 60,000 MNIST training rows (two threads, a run per thread) peaked at
+    // 5.2 GB and took 757 ms; in runs of 256 rows, 572 MB and 483 ms (the caches hold a run); models/deep's on
+    // 10,000 rows 39 → 30 ms; the seed encoder (forced onto ONNX Runtime) 1.27 ms either way (medians, 2026-12-07).
+    private const int MaxRowsPerRun = 256;
+
     private OnnxModel(InferenceSession session, string output, int inputSize, int outputSize, ModelMetadata metadata,
         (DenseStack? Kernel, bool RunsBatches) choice, InputScaling? scaling, int? intraOpThreads)
     {
@@ -252,8 +258,19 @@ internal sealed class OnnxModel : IDisposable
         }
     }
 
+    // Runs of ONNX Runtime over the caller's memory, MaxRowsPerRun rows at the most each.
+    private void RunBatchOnSession(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow, bool checkOutputs)
+    {
+        for (int first = 0; first < rows; first += MaxRowsPerRun)
+        {
+            int count = Math.Min(MaxRowsPerRun, rows - first);
+            RunOnceOnSession(input.Slice(first * InputSize, count * InputSize), output.Slice(first * OutputSize, count * OutputSize),
+                count, paramName, firstRow + first, checkOutputs);
+        }
+    }
+
     // One run of ONNX Runtime over the caller's memory.
-    private unsafe void RunBatchOnSession(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow, bool checkOutputs)
+    private unsafe void RunOnceOnSession(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow, bool checkOutputs)
     {
         if (rows == 1)
         {

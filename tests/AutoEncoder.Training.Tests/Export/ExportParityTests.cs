@@ -88,6 +88,7 @@ public sealed class ExportParityTests(TrainedModels models) : IClassFixture<Trai
     [InlineData(1)]
     [InlineData(7)]
     [InlineData(1000)]
+    [InlineData(1234)] // three of OrtRunner's chunks, the last one partial
     public void Any_batch_size_runs_and_each_row_matches_its_single_row_result(int rows)
     {
         float[] pixels = Mnist.TestPixels(rows);
@@ -98,6 +99,17 @@ public sealed class ExportParityTests(TrainedModels models) : IClassFixture<Trai
         Assert.Equal(rows * 2, batch.Length);
         foreach (int row in new[] { 0, rows / 2, rows - 1 })
             Close.Assert(OrtRunner.Run(encoder, pixels[(row * 784)..((row + 1) * 784)], 1), batch[(row * 2)..((row + 1) * 2)], Tolerance);
+    }
+
+    [Fact]
+    public void An_input_of_another_length_than_its_rows_is_refused_with_both_counts()
+    {
+        byte[] encoder = models.Onnx("relu", ModelRole.Encoder);
+
+        var error = Assert.Throws<ArgumentException>(() => OrtRunner.Run(encoder, new float[3 * 784 + 1], 3));
+
+        Assert.Contains("expected 3 rows of 784 values (2352)", error.Message);
+        Assert.Contains("found 2353 values", error.Message);
     }
 
     [Fact]

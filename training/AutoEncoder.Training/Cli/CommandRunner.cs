@@ -33,11 +33,13 @@ internal static class CommandRunner
 
     /// <summary>
     /// <see cref="Run"/> for a command that calls TorchSharp: its native libraries are loaded first, so that a
-    /// library that cannot load is one line, not TorchSharp's trace.
+    /// library that cannot load is one line, not TorchSharp's trace, and freed tensors' memory is kept for reuse
+    /// (<see cref="NativeHeap"/>) by every command, not only by training.
     /// </summary>
     public static int RunWithTorch(Func<int> action) => Run(() =>
     {
         TorchLibrary.Load();
+        NativeHeap.KeepLargeBlocks();
         return action();
     });
 }

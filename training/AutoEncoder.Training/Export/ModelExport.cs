@@ -48,6 +48,19 @@ internal static class ModelExport
         return ParityTolerance + ParityRelativeTolerance * largest;
     }
 
+    // forward's outputs for the rows of inputs, OrtRunner.ChunkRows at a time (the rows ONNX Runtime runs at once),
+    // laid end to end: a whole test set at once maps every activation afresh (see OrtRunner.ChunkRows).
+    private static float[] InChunks(Tensor inputs, Func<Tensor, Tensor> forward)
+    {
+        var values = new List<float>();
+        for (long start = 0; start < inputs.shape[0]; start += OrtRunner.ChunkRows)
+        {
+            using var scope = NewDisposeScope();
+            values.AddRange(forward(inputs.narrow(0, start, Math.Min(OrtRunner.ChunkRows, inputs.shape[0] - start))).data<float>().ToArray());
+        }
+        return [.. values];
+    }
+
     /// <summary>The serialised models and their parity figures (max |ONNX Runtime − TorchSharp|).</summary>
     public sealed record Result(IReadOnlyDictionary<ModelRole, byte[]> Files, IReadOnlyDictionary<ModelRole, double> Parity);
 
@@ -78,15 +91,14 @@ internal static class ModelExport
         using var scaling = new ScalingModule(source.Scaler);
 
         Tensor input = tensor(rows, [count, config.Model.InputSize]);
-        Tensor scaled = scaling.forward(input);
-        Tensor codes = model.Encoder.forward(scaled);
+        float[] codes = InChunks(input, x => model.Encoder.forward(scaling.forward(x)));
         // A variational encoder's second output, held to the same gate as its codes.
-        float[]? logVariance = model.LogVariance is null ? null : model.EncodeDistribution(scaled).LogVariance.data<float>().ToArray();
+        float[]? logVariance = model.LogVariance is null ? null : InChunks(input, x => model.EncodeDistribution(scaling.forward(x)).LogVariance);
         var references = new Dictionary<ModelRole, (float[] Input, float[] Output)>
         {
-            [ModelRole.Encoder] = (rows, codes.data<float>().ToArray()),
-            [ModelRole.Decoder] = (codes.data<float>().ToArray(), output.forward(model.Decoder.forward(codes)).data<float>().ToArray()),
-            [ModelRole.Autoencoder] = (rows, output.forward(model.forward(scaled)).data<float>().ToArray()),
+            [ModelRole.Encoder] = (rows, codes),
+            [ModelRole.Decoder] = (codes, InChunks(tensor(codes, [count, config.Model.Latent]), x => output.forward(model.Decoder.forward(x)))),
+            [ModelRole.Autoencoder] = (rows, InChunks(input, x => output.forward(model.forward(scaling.forward(x))))),
         };
 
         var files = new Dictionary<ModelRole, byte[]>();
@@ -117,7 +129,7 @@ internal static class ModelExport
                 // (already held to the encoder's gate) and checks the rest against TorchSharp's decoder on them;
                 // the end-to-end figure is still the one recorded.
                 float[] onnxCodes = OrtRunner.RunOutputs(files[ModelRole.Encoder], rows, count, TensorNames.Embedding)[0];
-                float[] decoded = output.forward(model.Decoder.forward(tensor(onnxCodes, [count, config.Model.Latent]))).data<float>().ToArray();
+                float[] decoded = InChunks(tensor(onnxCodes, [count, config.Model.Latent]), x => output.forward(model.Decoder.forward(x)));
                 double composed = OrtRunner.MaxAbsDifference(decoded, actual);
                 if (!(composed <= bound))
                     throw new InvalidDataException(

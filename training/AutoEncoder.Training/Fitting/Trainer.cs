@@ -18,8 +18,12 @@ namespace AutoEncoder.Training.Fitting;
 /// </summary>
 internal sealed class Trainer : IDisposable
 {
-    /// <summary>Held-out rows evaluated at a time.</summary>
-    public const int EvaluationChunk = 2000;
+    /// <summary>
+    /// Held-out rows evaluated at a time. 2,000 rows of the conv preset made its first activation 50 MB, above
+    /// <see cref="NativeHeap"/>'s 32 MB limit, so every chunk was mapped afresh: 500 rows took a six-epoch run on
+    /// 19,200 rows from 44 s to 32 s and from 1.5 million page faults to 0.37 million (2026-12-07).
+    /// </summary>
+    public const int EvaluationChunk = 500;
 
     private readonly ITrainingStep step;
     private CheckpointState state;
