@@ -14,11 +14,12 @@ public sealed class InferenceOptions
     /// <summary>
     /// Most threads one call may use. Null (the default): each ONNX Runtime run uses one thread, the best
     /// choice when many threads call at once, and a large batch is split over all cores on either backend
-    /// (in ONNX Runtime, one run per core at once). A number N from 1 to <see cref="MaxIntraOpThreads"/>: at
-    /// most N threads per call on either backend (ONNX Runtime's intra-op threads, one run per batch; only
+    /// (in ONNX Runtime, one share per core at once). A number N from 1 to <see cref="MaxIntraOpThreads"/>: at
+    /// most N threads per call on either backend (ONNX Runtime's intra-op threads, one share per batch; only
     /// <see cref="AnomalyDetector.ScoreBatch(ReadOnlySpan{float}, Span{float})"/> runs N shares of a large batch
     /// side by side, whose runs share the session's N threads, measured faster than one run at a time).
-    /// Loading refuses any other number.
+    /// ONNX Runtime takes every share in runs of at most 256 rows, so a call's memory does not grow with its
+    /// batch. Loading refuses any other number.
     /// </summary>
     public int? IntraOpThreads { get; set; }
 

@@ -12,7 +12,8 @@ namespace AutoEncoder.Inference.Internal;
 /// loads and checks every model; the rows then run where <see cref="InferenceOptions"/> say: in
 /// <see cref="DenseStack"/> or in ONNX Runtime. Safe for concurrent use: in ONNX Runtime, single rows
 /// go through a pool of pre-bound runners (no allocation per call) and batches run over the caller's
-/// own memory (no copy), a large one as one run per core at once when the session has one intra-op thread.
+/// own memory (no copy), a large one as one share per core at once when the session has one intra-op thread,
+/// each share in runs of at most 256 rows.
 /// </summary>
 internal sealed class OnnxModel : IDisposable
 {
@@ -42,7 +43,7 @@ internal sealed class OnnxModel : IDisposable
         (DenseStack? Kernel, bool RunsBatches) choice, InputScaling? scaling, int? intraOpThreads)
     {
         this.session = session;
-        // A session of one intra-op thread (the default) runs a large batch as one run per core at once, as the
+        // A session of one intra-op thread (the default) runs a large batch as one share per core at once, as the
         // managed kernel splits it; one the caller gave several threads splits each run itself.
         sessionParts = intraOpThreads is null ? Environment.ProcessorCount : 1;
         (kernel, kernelRunsBatches) = choice;
@@ -245,7 +246,7 @@ internal sealed class OnnxModel : IDisposable
         else RunSessionInParallel(input, output, rows, paramName, firstRow, parts, checkOutputs);
     }
 
-    // Apart, so that the closure is allocated only when the batch is split: one run per share of the rows.
+    // Apart, so that the closure is allocated only when the batch is split: one share of the rows per thread.
     private unsafe void RunSessionInParallel(ReadOnlySpan<float> input, Span<float> output, int rows, string paramName, int firstRow, int parts, bool checkOutputs)
     {
         fixed (float* source = input)
