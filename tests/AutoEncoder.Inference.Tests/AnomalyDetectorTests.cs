@@ -16,7 +16,6 @@ public sealed class AnomalyDetectorTests
 {
     private const int Rows = 200;
 
-    // A null value removes the key.
     private static byte[] WithMetadata(params (string Key, string? Value)[] entries) => TestModels.CommittedWithMetadata("autoencoder.onnx", entries);
 
     private static float[] ReferenceScores(float[] rows, int count, bool bce)

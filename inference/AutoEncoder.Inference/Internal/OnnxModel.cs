@@ -35,7 +35,7 @@ internal sealed class OnnxModel : IDisposable
 
     // Rows per run at the most: ONNX Runtime holds every intermediate tensor of a run at once, so memory grew with
     // the batch. models/conv's encoder on the 60,000 MNIST training rows (two threads, a run per thread) peaked at
-    // 5.2 GB and took 757 ms; in runs of 256 rows, 572 MB and 483 ms (the caches hold a run); models/deep's on
+    // 5.2 GB and took 757 ms; in runs of 256 rows, 572 MB and 483 ms; models/deep's on
     // 10,000 rows 39 → 30 ms; the seed encoder (forced onto ONNX Runtime) 1.27 ms either way (medians, 2026-12-07).
     private const int MaxRowsPerRun = 256;
 
