@@ -80,6 +80,29 @@ public sealed class AutoEncoderModelTests
         Close.Assert(modules, forward, 1e-4, 1e-4);
     }
 
+    [Fact]
+    public void Training_layers_run_in_order_compute_the_training_forward_bit_for_bit()
+    {
+        torch.manual_seed(3);
+        using var model = new AutoEncoderModel(new ModelConfig(784, [32], 2, Activation.Relu, new ConvOptions([8, 16], [1, 28, 28])));
+        model.train();
+        using Tensor input = torch.rand(4, 784);
+        using var noGrad = torch.no_grad();
+
+        Tensor chained = input.alias();
+        foreach (var (_, step) in model.TrainingLayers)
+        {
+            Tensor next = step(chained);
+            chained.Dispose();
+            chained = next;
+        }
+        using Tensor forward = model.forward(input);
+
+        // The same functions in the same order on one thread: no tolerance.
+        Assert.Equal(forward.data<float>().ToArray(), chained.data<float>().ToArray());
+        chained.Dispose();
+    }
+
     // A model with dense layers, convolutions on both sides and a last transposed convolution to one
     // channel: its decoder module applied to its encoder module's codes, and its own forward.
     private static (float[] Modules, float[] Forward) ForwardAndModules(bool training)

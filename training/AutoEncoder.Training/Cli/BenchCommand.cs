@@ -19,7 +19,7 @@ internal static class BenchCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("bench", "Time the seed preset (5 epochs), one deep-preset epoch (fused and autograd path), one conv-preset epoch and two vae-preset epochs against PyTorch") { Data, Reference };
+        var command = new Command("bench", "Time the seed preset (5 epochs), one deep-preset epoch (fused and autograd path), one conv-preset epoch (and its layers' kernels alone) and two vae-preset epochs against PyTorch") { Data, Reference };
         command.SetAction(result => CommandRunner.RunWithTorch(() => Execute(result.GetValue(Data)!, result.GetValue(Reference)!)));
         return command;
     }
@@ -50,6 +50,8 @@ internal static class BenchCommand
         TrainingConfig convConfig = TrainingConfig.ConvPreset with { Epochs = 1, LearningRate = 1e-3, Schedule = LearningRateSchedule.Constant };
         TrainingBenchmark.Run conv = new[] { TrainingBenchmark.Measure("conv", convConfig, data, progress), TrainingBenchmark.Measure("conv", convConfig, data, progress) }
             .MinBy(run => run.Seconds)!;
+        Console.Error.WriteLine("conv preset's layers alone, forward and backward ...");
+        LayerKernelBenchmark.Result convKernels = LayerKernelBenchmark.Measure(convConfig, data);
         Console.Error.WriteLine("vae preset, 2 epochs ...");
         // Two of the preset's 30 epochs, as the reference runs them.
         TrainingBenchmark.Run vae = TrainingBenchmark.Measure("vae", TrainingConfig.VaePreset with { Epochs = 2 }, data, progress);
@@ -80,6 +82,10 @@ internal static class BenchCommand
                           $"= {deep.GflopsPerSecond / deepPeak.Best:P0} of the peak on {deepConfig.Threads} threads");
         Console.WriteLine($"conv: {conv.StepsPerSecond:N1} steps/s, {conv.SamplesPerSecond:N0} samples/s, {conv.GflopsPerSecond:F1} GFLOP/s " +
                           $"= {conv.GflopsPerSecond / convPeak.Best:P0} of the peak on {convConfig.Threads} threads ({conv.Gflops / convConfig.Epochs:N0} GFLOP an epoch, forward and backward)");
+        // The loop's ceiling with these kernels: what its activations, loss, optimizer and graph leave of the peak.
+        Console.WriteLine($"conv, its layers' kernels alone (forward and backward as training computes them, {convConfig.Threads} shards at once, " +
+                          $"no activation, loss or optimizer; fastest of {LayerKernelBenchmark.Steps} steps): {convKernels.StepSeconds * 1e3:F1} ms a step against the epoch's " +
+                          $"{1e3 / conv.StepsPerSecond:F1}, {convKernels.GflopsPerSecond:F1} GFLOP/s = {convKernels.GflopsPerSecond / convPeak.Best:P0} of the peak");
         Console.WriteLine(torch is null
             ? $"PyTorch reference not run: {missing}"
             : $"PyTorch {torch.Torch}: seed on {torch.Seed.Threads} thread(s), deep on {torch.DeepEpoch.Threads}, conv on {torch.ConvEpoch.Threads}, vae on {torch.VaeEpochs.Threads}");

@@ -72,6 +72,14 @@ internal sealed class AutoEncoderModel : nn.Module<Tensor, Tensor>
     /// <summary>Codes → reconstruction logits (apply a sigmoid for probabilities).</summary>
     public Sequential Decoder => decoder;
 
+    /// <summary>
+    /// The encoder's then the decoder's layers in the order training runs them, each with the function training
+    /// computes it by (a variational model's log-variance head aside).
+    /// </summary>
+    public IEnumerable<(nn.Module<Tensor, Tensor> Layer, Func<Tensor, Tensor> Step)> TrainingLayers =>
+        encoder.children().Cast<nn.Module<Tensor, Tensor>>().Zip(encoderSteps)
+            .Concat(decoder.children().Cast<nn.Module<Tensor, Tensor>>().Zip(decoderSteps));
+
     /// <summary>A variational model's log-variance head (null otherwise): it reads what the encoder's last layer reads.</summary>
     public Linear? LogVariance => logVariance;
 
