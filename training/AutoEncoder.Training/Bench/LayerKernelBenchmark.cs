@@ -16,6 +16,11 @@ namespace AutoEncoder.Training.Bench;
 /// thread at once as training splits it, and nothing else: no activation, loss, optimizer or graph between
 /// the layers. Against the matmul peak it bounds the share of the peak the whole training step can reach.
 /// </summary>
+/// <remarks>
+/// For networks the autograd step splits into one shard per thread (no batch normalisation or dropout), such
+/// as the conv preset's, which is what <c>bench</c> measures: a network it does not split trains on one
+/// shard with several libtorch threads, which this does not reproduce.
+/// </remarks>
 internal static class LayerKernelBenchmark
 {
     /// <summary>The fastest step of the layers' kernels, and a step's arithmetic as the layer plan counts it.</summary>
