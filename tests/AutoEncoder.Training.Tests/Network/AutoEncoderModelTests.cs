@@ -98,7 +98,7 @@ public sealed class AutoEncoderModelTests
         }
         using Tensor forward = model.forward(input);
 
-        // The same functions in the same order on one thread: no tolerance.
+        // The same functions in the same order on the same input: no tolerance.
         Assert.Equal(forward.data<float>().ToArray(), chained.data<float>().ToArray());
         chained.Dispose();
     }
