@@ -9,9 +9,9 @@ internal static class OrtRunner
     /// <summary>
     /// Rows a session runs at a time, and the rows of each TorchSharp pass the export compares with it. A whole test
     /// set at once made every intermediate tensor a fresh mapping of memory: exporting a conv-preset checkpoint
-    /// (10,000 parity rows, whose first convolution's output alone is 250 MB) took 28 s, 2.6 million page faults and 20 s of system
-    /// time; 500 rows at a time, with <c>NativeHeap</c>'s thresholds set for every command, 7 s, 0.22 million and
-    /// 1.6 s (2026-12-07).
+    /// (10,000 parity rows, whose first convolution's output alone is 250 MB) took 28 s, 2.6 million page faults
+    /// and 20 s of system time; 500 rows at a time, with <c>NativeHeap</c>'s thresholds set for every command, 7 s,
+    /// 0.22 million and 1.6 s (2026-12-07).
     /// </summary>
     public const int ChunkRows = 500;
 
